@@ -1,0 +1,61 @@
+// npm run bench [-- --rows N --seed S]: prints one JSON object with timings (seconds) for CSV
+// import into a project and OLS with firm-clustered SEs on the generated seed-paper panel.
+// Timing goals live here, never in unit tests.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { estimate } from '../src/engine/estimate.js';
+import type { Column } from '../src/engine/data.js';
+import { normalizeSpec } from '../src/shared/spec.js';
+import { importFile } from '../src/store/import/import-file.js';
+import { ProjectStore } from '../src/store/project.js';
+import { generatePanel, writePanelCsv } from './generate.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const rows = flag('rows', 233_819);
+const seed = flag('seed', 1);
+const reps = flag('reps', 5);
+const dir = mkdtempSync(join(tmpdir(), 'panel-studio-bench-'));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+try {
+  const panel = generatePanel(rows, seed);
+  const csv = join(dir, 'panel.csv');
+  await writePanelCsv(panel, csv);
+  const store = ProjectStore.create(join(dir, 'bench.pstudio'));
+  const t0 = performance.now();
+  const { dataset } = await importFile(store, csv);
+  const importS = (performance.now() - t0) / 1000;
+
+  const spec = normalizeSpec({ y: 'y', x: ['platform', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6'], vcov: 'cluster', cluster: ['firm'] });
+  const phases: Record<string, number[]> = { load: [], prepare: [], estimate: [], covariance: [], result: [], total: [] };
+  let coef = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const t1 = performance.now();
+    const cols = new Map<string, Column>(['y', 'platform', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'firm'].map((n) => [n, store.readColumn(dataset.id, n)]));
+    const load = performance.now() - t1;
+    const result = estimate(spec, { nrows: dataset.nrows, get: (n) => cols.get(n) as Column });
+    phases.load.push(load / 1000);
+    for (const k of ['prepare', 'estimate', 'covariance', 'result']) phases[k].push((result.timing_ms[k] ?? 0) / 1000);
+    phases.total.push((performance.now() - t1) / 1000);
+    coef = result.coefficients.find((c) => c.term === 'platform')?.estimate ?? Number.NaN;
+  }
+  store.close();
+  const out = {
+    rows,
+    firms: panel.firms,
+    seed,
+    csv_mb: statSync(csv).size / 1e6,
+    import_s: importS,
+    ols_cluster_firm_s: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])),
+    ols_platform_coef: coef,
+    reps,
+    node: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

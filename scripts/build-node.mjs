@@ -1,0 +1,25 @@
+// Builds the Node-side entry points (CLI, engine worker, browser-mode server, benchmarks) into
+// out/node as ES modules. Runs on `npm ci` (prepare) so the `panel-studio` bin works right away.
+import { build } from 'vite';
+
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: 'out/node',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    rollupOptions: {
+      input: {
+        cli: 'src/cli/index.ts',
+        worker: 'src/worker/index.ts',
+        'web/serve': 'src/main/web-serve.ts',
+        'bench/run': 'bench/run.ts',
+      },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});

@@ -1,0 +1,141 @@
+// panel-studio: the headless command line over the same engine and store (DESIGN.md "The command
+// line"). Exit 0 on success; on any error, exit non-zero with one line on stderr, never a trace.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { estimate } from '../engine/estimate.js';
+import type { Column, ColumnSource } from '../engine/data.js';
+import { AppError } from '../shared/errors.js';
+import { specVariables } from '../shared/spec.js';
+import type { DatasetInfo } from '../shared/types.js';
+import { validateSpec } from '../shared/validate.js';
+import { exportCsv } from '../store/export-csv.js';
+import { importFile } from '../store/import/import-file.js';
+import { ProjectStore } from '../store/project.js';
+import { type Parsed, parseArgs, required } from './args.js';
+
+const USAGE = `usage:
+  panel-studio import FILE --project P.pstudio [--name NAME]
+  panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv
+  panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]`;
+
+const LATER = new Set(['table', 'replicate', 'entropy', 'quality', 'sophistication']);
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case 'import':
+        return await cmdImport(parseArgs(rest, ['project', 'name']));
+      case 'export':
+        return await cmdExport(parseArgs(rest, ['project', 'dataset', 'out']));
+      case 'estimate':
+        return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return verb === undefined ? 2 : 0;
+      default:
+        if (LATER.has(verb)) throw new AppError('INVALID_ARGUMENT', `"${verb}" is not available in this version of Panel Studio yet`);
+        throw new AppError('INVALID_ARGUMENT', `unknown command "${verb}"; try: panel-studio help`);
+    }
+  } catch (err) {
+    const message = err instanceof AppError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`panel-studio: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return err instanceof AppError && err.code === 'INVALID_ARGUMENT' ? 2 : 1;
+  }
+}
+
+function progressPrinter(label: string): ((f: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = -1;
+  return (f) => {
+    const pct = Math.floor(f * 100);
+    if (pct === last) return;
+    last = pct;
+    process.stderr.write(`\r${label} ${pct}%${pct === 100 ? '\n' : ''}`);
+  };
+}
+
+async function cmdImport(p: Parsed): Promise<number> {
+  const file = p.positionals[0];
+  if (!file || p.positionals.length > 1) throw new AppError('INVALID_ARGUMENT', 'import takes exactly one FILE');
+  if (!existsSync(file)) throw new AppError('NOT_FOUND', `${file} does not exist`);
+  const projectPath = resolve(required(p, 'project'));
+  const store = existsSync(projectPath) ? ProjectStore.open(projectPath) : ProjectStore.create(projectPath);
+  try {
+    const name = p.flags.get('name');
+    const progress = progressPrinter(`importing ${basename(file)}`);
+    const { dataset, warnings } = await importFile(store, resolve(file), { ...(name ? { name, replace: true } : {}), ...(progress ? { onProgress: progress } : {}) });
+    store.save();
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`${JSON.stringify({ dataset: dataset.name, rows: dataset.nrows, variables: dataset.variables.map((v) => ({ name: v.name, type: v.type })) })}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function pickDataset(store: ProjectStore, name: string | undefined): DatasetInfo {
+  const all = store.listDatasets();
+  if (name) {
+    const d = store.findDataset(name);
+    if (!d) throw new AppError('NOT_FOUND', `dataset "${name}" is not in ${basename(store.path)} (it has: ${all.map((x) => x.name).join(', ') || 'no datasets'})`);
+    return d;
+  }
+  if (all.length === 1) return all[0];
+  if (all.length === 0) throw new AppError('NOT_FOUND', `${basename(store.path)} has no datasets`);
+  throw new AppError('INVALID_ARGUMENT', `${basename(store.path)} has several datasets (${all.map((x) => x.name).join(', ')}); choose one with --dataset`);
+}
+
+async function cmdExport(p: Parsed): Promise<number> {
+  const store = ProjectStore.open(resolve(required(p, 'project')), { readonly: true });
+  try {
+    const ds = pickDataset(store, p.flags.get('dataset'));
+    const out = resolve(required(p, 'out'));
+    const r = await exportCsv(store, ds.id, out);
+    process.stdout.write(`${JSON.stringify({ dataset: ds.name, rows: r.rows, out: r.path })}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function cmdEstimate(p: Parsed): Promise<number> {
+  const data = resolve(required(p, 'data'));
+  const specPath = required(p, 'spec');
+  let specJson: unknown;
+  try {
+    specJson = JSON.parse(readFileSync(specPath, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : 'cannot be read';
+    throw new AppError('BAD_FILE', `${specPath} ${why}`);
+  }
+  if (!existsSync(data)) throw new AppError('NOT_FOUND', `${data} does not exist`);
+  const isProject = extname(data).toLowerCase() === '.pstudio';
+  let tmp: string | null = null;
+  let store: ProjectStore;
+  if (isProject) store = ProjectStore.open(data, { readonly: true });
+  else {
+    tmp = mkdtempSync(join(tmpdir(), 'panel-studio-'));
+    store = ProjectStore.create(join(tmp, 'data.pstudio'));
+  }
+  try {
+    if (!isProject) await importFile(store, data);
+    const ds = pickDataset(store, isProject ? p.flags.get('dataset') : undefined);
+    const spec = validateSpec(specJson, ds.variables);
+    const columns = new Map<string, Column>(specVariables(spec).map((n) => [n, store.readColumn(ds.id, n)]));
+    const source: ColumnSource = { nrows: ds.nrows, get: (n) => columns.get(n) as Column };
+    const result = estimate(spec, source);
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    const out = p.flags.get('out');
+    if (out) writeFileSync(out, json);
+    else process.stdout.write(json);
+    return 0;
+  } finally {
+    store.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,23 @@
+// What a linear model hands to the covariance registry: everything needed to recompute any SE type
+// without refitting (fixest keeps "bread and scores"; we keep the design columns and residuals).
+
+export interface LinearFit {
+  /** Names of the estimated coefficients, in output order. */
+  terms: string[];
+  beta: Float64Array;
+  /** (X'X)^{-1}, row-major k×k. */
+  bread: Float64Array;
+  /** Design columns of the estimated coefficients (length n each), same order as terms. */
+  X: Float64Array[];
+  resid: Float64Array;
+  n: number;
+  /** Number of estimated coefficients. */
+  k: number;
+  /** Parameters absorbed outside X (fixed effects); 0 for OLS. */
+  kAbsorbed: number;
+  rss: number;
+  /** Total sum of squares: centered when the model has an intercept, else uncentered. */
+  tss: number;
+  hasIntercept: boolean;
+  interceptIndex: number;
+}

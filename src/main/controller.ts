@@ -1,0 +1,235 @@
+// The IPC handlers, free of Electron: Electron's ipcMain and the browser-mode HTTP server both call
+// AppController.invoke(channel, args). Every argument is validated against the contract in
+// src/shared/ipc.ts (the renderer is untrusted); every error returns as an envelope.
+import { createHash, randomUUID } from 'node:crypto';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { ENGINE_VERSION } from '../engine/version.js';
+import { AppError, type Envelope, toErrorInfo } from '../shared/errors.js';
+import { type ArgsOf, type Channel, type EventMap, type EventName, type ResultOf, channels, isChannel } from '../shared/ipc.js';
+import { canonicalJson } from '../shared/spec.js';
+import type { ProjectInfo } from '../shared/types.js';
+import { validateSpec } from '../shared/validate.js';
+import { exportCsv } from '../store/export-csv.js';
+import { importFile } from '../store/import/import-file.js';
+import { ProjectStore } from '../store/project.js';
+import type { JobHost } from './job-host.js';
+import { RecentList } from './recent.js';
+
+export type PickPurpose = ArgsOf<'dialog:pick'>['purpose'];
+
+export interface ControllerOptions {
+  mode: 'electron' | 'web';
+  version: string;
+  home: string;
+  jobs: JobHost;
+  emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
+  /** Native file dialogs (Electron); absent in browser mode, where the renderer asks for paths. */
+  pick?: (purpose: PickPurpose) => Promise<string | null>;
+  nativeBinding?: string;
+}
+
+type Handlers = { [C in Channel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C> };
+
+export const PROJECT_EXTENSION = '.pstudio';
+
+export class AppController {
+  private store: ProjectStore | null = null;
+  private readonly recent: RecentList;
+  /** Paths the user chose in a dialog (Electron): the only ones main will touch. */
+  private readonly approved = new Set<string>();
+  private readonly imports = new Map<string, AbortController>();
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.recent = new RecentList(opts.home);
+    this.handlers = {
+      'app:info': () => ({ version: opts.version, engineVersion: ENGINE_VERSION, mode: opts.mode, platform: process.platform }),
+      'project:current': () => (this.store ? this.store.info() : null),
+      'project:new': ({ path }) => this.setProject(ProjectStore.create(this.projectPath(path), this.storeOpts())),
+      'project:open': ({ path }) => this.setProject(ProjectStore.open(this.checkPath(path), this.storeOpts())),
+      'project:save': () => {
+        const store = this.requireProject();
+        store.save();
+        return store.info();
+      },
+      'project:saveAs': ({ path }) => {
+        const target = this.projectPath(path);
+        this.requireProject().saveCopy(target);
+        return this.setProject(ProjectStore.open(target, this.storeOpts()));
+      },
+      'project:close': () => {
+        this.closeProject();
+        this.opts.emit('project:changed', null);
+        return null;
+      },
+      'project:recent': () => this.recent.list(),
+      'dialog:pick': async ({ purpose }) => {
+        if (!opts.pick) throw new AppError('INVALID_ARGUMENT', 'file dialogs are shown by the page in browser mode');
+        const path = await opts.pick(purpose);
+        if (!path) return null;
+        this.approved.add(resolve(path));
+        return { path };
+      },
+      'dataset:import': (args) => this.importDataset(args),
+      'dataset:list': () => this.requireProject().listDatasets(),
+      'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
+      'dataset:export': ({ datasetId, path }) => exportCsv(this.requireProject(), datasetId, this.checkPath(path)),
+      'dataset:delete': ({ datasetId }) => {
+        this.requireProject().deleteDataset(datasetId);
+        this.opts.emit('project:changed', this.requireProject().info());
+        return null;
+      },
+      'estimate:run': (args) => this.startEstimate(args),
+      'job:cancel': ({ jobId }) => {
+        const imp = this.imports.get(jobId);
+        if (imp) {
+          imp.abort();
+          return { cancelled: true };
+        }
+        return { cancelled: this.opts.jobs.cancel(jobId) };
+      },
+      'model:list': () => this.requireProject().listModels(),
+      'model:delete': ({ modelId }) => {
+        this.requireProject().deleteModel(modelId);
+        return null;
+      },
+      'result:get': ({ modelId }) => this.requireProject().latestResult(modelId),
+    };
+  }
+
+  /** Validate and run one call; never throws. */
+  async invoke(channel: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
+    try {
+      if (!isChannel(channel)) throw new AppError('INVALID_ARGUMENT', `unknown request "${String(channel).slice(0, 80)}"`);
+      const args = channels[channel].args.parse(rawArgs, channel);
+      const handler = this.handlers[channel] as (a: unknown) => unknown;
+      return { ok: true, value: await handler(args) };
+    } catch (err) {
+      return { ok: false, error: toErrorInfo(err) };
+    }
+  }
+
+  /** Typed call for in-process users (tests, CLI-like callers); throws AppError. */
+  async call<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
+    const r = await this.invoke(channel, args);
+    if (!r.ok) throw new AppError(r.error.code, r.error.message);
+    return r.value as ResultOf<C>;
+  }
+
+  /** Approve a path chosen outside the dialogs (browser-mode uploads). */
+  approve(path: string): void {
+    this.approved.add(resolve(path));
+  }
+
+  dispose(): void {
+    for (const a of this.imports.values()) a.abort();
+    this.opts.jobs.dispose();
+    this.closeProject();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private storeOpts() {
+    return this.opts.nativeBinding ? { nativeBinding: this.opts.nativeBinding } : {};
+  }
+
+  private checkPath(path: string): string {
+    if (!isAbsolute(path)) throw new AppError('INVALID_ARGUMENT', `${path}: give a full path (absolute), e.g. /home/me/data.csv`);
+    const full = resolve(path);
+    if (this.opts.mode === 'electron' && !this.approved.has(full) && !this.recent.list().some((e) => e.path === full)) {
+      throw new AppError('INVALID_ARGUMENT', `${path} was not chosen in a file dialog`);
+    }
+    return full;
+  }
+
+  private projectPath(path: string): string {
+    const full = this.checkPath(path);
+    return extname(full) ? full : `${full}${PROJECT_EXTENSION}`;
+  }
+
+  private requireProject(): ProjectStore {
+    if (!this.store?.isOpen) throw new AppError('NO_PROJECT', 'no project is open; create or open a project first');
+    return this.store;
+  }
+
+  private setProject(store: ProjectStore): ProjectInfo {
+    this.closeProject();
+    this.store = store;
+    this.recent.touch(store.path);
+    this.approved.add(store.path);
+    const info = store.info();
+    this.opts.emit('project:changed', info);
+    return info;
+  }
+
+  private closeProject(): void {
+    for (const a of this.imports.values()) a.abort();
+    this.store?.close();
+    this.store = null;
+  }
+
+  private async importDataset({ path, name }: ArgsOf<'dataset:import'>): Promise<ResultOf<'dataset:import'>> {
+    const store = this.requireProject();
+    const full = this.checkPath(path);
+    const jobId = randomUUID();
+    const abort = new AbortController();
+    this.imports.set(jobId, abort);
+    let last = -1;
+    try {
+      const summary = await importFile(store, full, {
+        ...(name ? { name } : {}),
+        signal: abort.signal,
+        onProgress: (fraction) => {
+          if (fraction - last < 0.02 && fraction < 1) return;
+          last = fraction;
+          this.opts.emit('job:progress', { jobId, kind: 'import', stage: 'import', fraction, label: full });
+        },
+      });
+      this.opts.emit('job:finished', { jobId, kind: 'import', ok: true, datasetId: summary.dataset.id });
+      this.opts.emit('project:changed', store.info());
+      return summary;
+    } catch (err) {
+      this.opts.emit('job:finished', { jobId, kind: 'import', ok: false, error: toErrorInfo(err) });
+      throw err;
+    } finally {
+      this.imports.delete(jobId);
+    }
+  }
+
+  private startEstimate({ datasetId, spec: rawSpec, name, modelId: existing }: ArgsOf<'estimate:run'>): { jobId: string } {
+    const store = this.requireProject();
+    const dataset = store.getDataset(datasetId);
+    const spec = validateSpec(rawSpec, dataset.variables);
+    const specHash = createHash('sha256').update(canonicalJson({ datasetId, spec })).digest('hex');
+    const modelName = name?.trim() || `(${store.listModels().length + 1}) ${spec.y}`;
+    const modelId = store.saveModel({ name: modelName, datasetId, spec, ...(existing ? { modelId: existing } : {}) });
+    const jobId = randomUUID();
+    const finish = (ok: boolean, error?: { code: string; message: string }, cached?: boolean) =>
+      this.opts.emit('job:finished', { jobId, kind: 'estimate', ok, modelId, ...(error ? { error } : {}), ...(cached ? { cached } : {}) });
+
+    const cached = store.findCachedResult(specHash, dataset.version, ENGINE_VERSION);
+    if (cached) {
+      store.addResult(modelId, specHash, dataset.version, cached);
+      queueMicrotask(() => finish(true, undefined, true));
+      return { jobId };
+    }
+    this.opts.emit('job:progress', { jobId, kind: 'estimate', stage: 'queued', fraction: 0 });
+    this.opts.jobs
+      .run({ type: 'run', jobId, spec, projectPath: store.path, datasetId }, (stage, fraction) =>
+        this.opts.emit('job:progress', { jobId, kind: 'estimate', stage, fraction }),
+      )
+      .then(
+        (result) => {
+          if (this.store !== store || !store.isOpen) return; // project closed meanwhile: drop it
+          store.addResult(modelId, specHash, dataset.version, result);
+          finish(true);
+        },
+        (err: unknown) => {
+          const info = toErrorInfo(err);
+          if (this.store === store && store.isOpen) store.setModelFailed(modelId, info.message);
+          finish(false, info);
+        },
+      );
+    return { jobId };
+  }
+}

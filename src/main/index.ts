@@ -1,0 +1,107 @@
+// Electron main: a thin shell. Window, menu, dialogs and the utilityProcess shim live here; every
+// request goes to AppController (testable without Electron).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, utilityProcess } from 'electron';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
+import type { FromWorker } from '../shared/worker-messages.js';
+import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
+import { JobHost, type WorkerSpawner } from './job-host.js';
+
+/** The Electron-ABI better-sqlite3 built by scripts/electron-setup.mjs (beside the Node one). */
+function electronSqliteBinding(): string | undefined {
+  const dir = join(app.getAppPath(), 'build', 'electron-native');
+  if (!existsSync(dir)) return undefined;
+  const build = readdirSync(dir).find((d) => d.endsWith(`-electron-${process.versions.electron}`));
+  const file = build ? join(dir, build, 'build', 'Release', 'better_sqlite3.node') : undefined;
+  return file && existsSync(file) ? file : undefined;
+}
+
+const nativeBinding = electronSqliteBinding();
+
+const utilitySpawner: WorkerSpawner = () => {
+  const child = utilityProcess.fork(join(__dirname, 'worker.js'), [], {
+    serviceName: 'Panel Studio engine',
+    env: { ...process.env, ...(nativeBinding ? { PANEL_STUDIO_SQLITE_BINDING: nativeBinding } : {}) },
+  });
+  return {
+    send: (m) => child.postMessage(m),
+    onMessage: (l) => child.on('message', (m: FromWorker) => l(m)),
+    onExit: (l) => child.on('exit', (code) => l(code, null)),
+    kill: () => {
+      child.kill();
+    },
+  };
+};
+
+let win: BrowserWindow | null = null;
+
+async function pick(purpose: PickPurpose): Promise<string | null> {
+  const parent = win ?? undefined;
+  const projectFilter = { name: 'Panel Studio project', extensions: [PROJECT_EXTENSION.slice(1)] };
+  if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export') {
+    const r = await dialog.showSaveDialog(parent as BrowserWindow, {
+      filters: purpose === 'export' ? [{ name: 'CSV', extensions: ['csv'] }] : [projectFilter],
+    });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  }
+  const r = await dialog.showOpenDialog(parent as BrowserWindow, {
+    properties: ['openFile'],
+    filters: purpose === 'import' ? [{ name: 'Data', extensions: ['csv', 'tsv', 'txt'] }] : [projectFilter],
+  });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+const controller = new AppController({
+  mode: 'electron',
+  version: app.getVersion(),
+  home: app.getPath('userData'),
+  jobs: new JobHost(utilitySpawner),
+  emit: (event, payload) => win?.webContents.send(EVENT_CHANNEL, { event, payload }),
+  pick,
+  ...(nativeBinding ? { nativeBinding } : {}),
+});
+
+function createWindow(): void {
+  win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    title: 'Panel Studio',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  win.on('closed', () => {
+    win = null;
+  });
+}
+
+app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  ipcMain.handle(INVOKE_CHANNEL, (_e, channel: unknown, args: unknown) => controller.invoke(channel, args));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  controller.dispose();
+  if (process.platform !== 'darwin') app.quit();
+});

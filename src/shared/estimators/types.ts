@@ -1,0 +1,15 @@
+// An estimator is declared once here; the UI form, the validator and the docs derive from it.
+import type { EstimatorId, VcovType } from '../spec.js';
+
+export type FieldId = 'y' | 'x' | 'absorb' | 'endog' | 'instruments' | 'cluster' | 'panel';
+
+export interface EstimatorDeclaration {
+  id: EstimatorId;
+  /** i18n key of the estimator's display name. */
+  labelKey: string;
+  /** Spec fields the form shows, in order; others must stay empty. */
+  fields: FieldId[];
+  vcovTypes: VcovType[];
+  defaultVcov: VcovType;
+  options: { key: string; kind: 'boolean' | 'number'; default: boolean | number; labelKey: string }[];
+}

@@ -1,0 +1,88 @@
+// The IPC contract: every channel is declared once here, with the schema of its argument and the
+// type of its result. Main validates with these schemas; preload and the web bridge invoke through
+// the typed `Api`. Channel names appear as strings nowhere else.
+import type { ErrorInfo } from './errors.js';
+import { type Infer, arr, int, json, literal, none, obj, opt, str } from './schema.js';
+import type {
+  DatasetInfo,
+  ImportSummary,
+  JobFinished,
+  JobProgress,
+  ModelSummary,
+  ProjectInfo,
+  RecentEntry,
+  RowPage,
+  StoredResult,
+} from './types.js';
+
+const path = str({ min: 1, max: 4096 });
+const id = int({ min: 1 });
+
+export const channels = {
+  'app:info': { args: none(), result: null as unknown as AppInfo },
+  'project:current': { args: none(), result: null as unknown as ProjectInfo | null },
+  'project:new': { args: obj({ path }), result: null as unknown as ProjectInfo },
+  'project:open': { args: obj({ path }), result: null as unknown as ProjectInfo },
+  'project:save': { args: none(), result: null as unknown as ProjectInfo },
+  'project:saveAs': { args: obj({ path }), result: null as unknown as ProjectInfo },
+  'project:close': { args: none(), result: null as unknown as null },
+  'project:recent': { args: none(), result: null as unknown as RecentEntry[] },
+  'dialog:pick': {
+    args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export') }),
+    result: null as unknown as { path: string } | null,
+  },
+  'dataset:import': { args: obj({ path, name: opt(str({ min: 1, max: 200 })) }), result: null as unknown as ImportSummary },
+  'dataset:list': { args: none(), result: null as unknown as DatasetInfo[] },
+  'dataset:rows': {
+    args: obj({ datasetId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }), variables: opt(arr(str({ min: 1 }), { max: 1000 })) }),
+    result: null as unknown as RowPage,
+  },
+  'dataset:export': { args: obj({ datasetId: id, path }), result: null as unknown as { path: string; rows: number } },
+  'dataset:delete': { args: obj({ datasetId: id }), result: null as unknown as null },
+  'estimate:run': {
+    args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),
+    result: null as unknown as { jobId: string },
+  },
+  'job:cancel': { args: obj({ jobId: str({ min: 1, max: 100 }) }), result: null as unknown as { cancelled: boolean } },
+  'model:list': { args: none(), result: null as unknown as ModelSummary[] },
+  'model:delete': { args: obj({ modelId: id }), result: null as unknown as null },
+  'result:get': { args: obj({ modelId: id }), result: null as unknown as StoredResult | null },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ArgsOf<C extends Channel> = Infer<(typeof channels)[C]['args']>;
+export type ResultOf<C extends Channel> = (typeof channels)[C]['result'];
+export const CHANNELS = Object.keys(channels) as Channel[];
+
+export interface AppInfo {
+  version: string;
+  engineVersion: string;
+  mode: 'electron' | 'web';
+  platform: string;
+}
+
+/** Events pushed from main to the renderer. */
+export interface EventMap {
+  'job:progress': JobProgress;
+  'job:finished': JobFinished;
+  'project:changed': ProjectInfo | null;
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: EventName[] = ['job:progress', 'job:finished', 'project:changed'];
+
+/** The typed object the renderer talks to (window.api in Electron, the web bridge in browsers). */
+export interface Api {
+  invoke<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+/** Raw transport used by preload: returns the error envelope instead of throwing across IPC. */
+export type RawInvoke = (channel: string, args: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorInfo }>;
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);
+}
+
+/** The single IPC channel names used by preload/main for invoke and events. */
+export const INVOKE_CHANNEL = 'panel-studio:invoke';
+export const EVENT_CHANNEL = 'panel-studio:event';

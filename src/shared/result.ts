@@ -1,0 +1,88 @@
+// The result contract (DESIGN.md): plain data with broom-style names, no reference back to data
+// or model. A statistic that does not apply is absent or { na: reason }, never a made-up number.
+import type { ModelSpec, VcovType } from './spec.js';
+
+export interface NotApplicable {
+  na: string;
+}
+
+export interface CoefficientRow {
+  term: string;
+  estimate: number;
+  std_error: number;
+  statistic: number;
+  p_value: number;
+  conf_low: number;
+  conf_high: number;
+}
+
+export interface ClusterInfo {
+  variable: string;
+  groups: number;
+}
+
+export interface VcovInfo {
+  type: VcovType;
+  clusters: ClusterInfo[];
+  /** Which software convention the small-sample factors follow, stated in words. */
+  convention: string;
+  /** Degrees of freedom of the t and F reference distributions. */
+  dof: number;
+  small_sample_factor: number;
+}
+
+export interface FitStats {
+  r2: number;
+  adj_r2: number;
+  r2_kind: 'centered' | 'uncentered';
+  rmse: number;
+  rss: number;
+  loglik: number;
+  df_model: number;
+  df_resid: number;
+  f_stat: number | NotApplicable;
+  f_df1?: number;
+  f_df2?: number;
+  f_p_value?: number;
+  [key: string]: number | string | NotApplicable | undefined;
+}
+
+export interface Diagnostic {
+  name: string;
+  statistic: number | NotApplicable;
+  df?: number;
+  p_value?: number;
+  note?: string;
+}
+
+export interface SampleInfo {
+  n_input: number;
+  dropped_missing: number;
+  dropped_singletons: number;
+  groups: Record<string, number>;
+}
+
+export interface FixedEffectInfo {
+  name: string;
+  levels: number;
+  redundant: number;
+}
+
+export interface EstimationResult {
+  estimator: string;
+  spec: ModelSpec;
+  engineVersion: string;
+  nobs: number;
+  coefficients: CoefficientRow[];
+  /** Regressors dropped for collinearity, in spec order, with the reason. */
+  omitted: { term: string; reason: string }[];
+  vcov: VcovInfo;
+  /** Full covariance matrix of the reported coefficients, row-major, same order as coefficients. */
+  vcov_matrix: number[][];
+  fit: FitStats;
+  diagnostics: Diagnostic[];
+  sample: SampleInfo;
+  fixed_effects: FixedEffectInfo[];
+  warnings: string[];
+  timing_ms: Record<string, number>;
+}

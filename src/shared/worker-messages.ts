@@ -1,0 +1,23 @@
+// Messages between the job host (main, CLI, tests) and the engine worker process.
+import type { ErrorInfo } from './errors.js';
+import type { EstimationResult } from './result.js';
+import type { ModelSpec } from './spec.js';
+import type { JobStage } from './types.js';
+
+export interface RunJob {
+  type: 'run';
+  jobId: string;
+  spec: ModelSpec;
+  projectPath: string;
+  datasetId: number;
+  /** Only for tests of crash handling: makes the worker die mid-job. */
+  crashForTest?: 'exit' | 'hang';
+}
+
+export type ToWorker = RunJob;
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; jobId: string; stage: JobStage; fraction: number }
+  | { type: 'done'; jobId: string; result: EstimationResult }
+  | { type: 'error'; jobId: string; error: ErrorInfo };

@@ -1,0 +1,36 @@
+// Export a dataset to CSV (UTF-8, comma, RFC 4180 quoting; missing = empty field).
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AppError } from '../shared/errors.js';
+import { CHUNK_ROWS } from './codec.js';
+import type { ProjectStore } from './project.js';
+
+function quote(s: string): string {
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function exportCsv(store: ProjectStore, datasetId: number, target: string): Promise<{ path: string; rows: number }> {
+  const ds = store.getDataset(datasetId);
+  if (!target.toLowerCase().endsWith('.csv')) throw new AppError('INVALID_ARGUMENT', `${target}: only .csv export is available for now`);
+  const out = createWriteStream(target, { encoding: 'utf8' });
+  const names = ds.variables.map((v) => v.name);
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  try {
+    await write(`${names.map(quote).join(',')}\n`);
+    for (let offset = 0; offset < ds.nrows; offset += CHUNK_ROWS) {
+      const page = store.readRows(datasetId, offset, CHUNK_ROWS);
+      const cols = names.map((n) => page.columns[n]);
+      const lines: string[] = [];
+      for (let i = 0; i < page.nrows; i++) {
+        lines.push(cols.map((c) => { const v = c[i]; return v === null ? '' : typeof v === 'number' ? String(v) : quote(v); }).join(','));
+      }
+      await write(`${lines.join('\n')}\n`);
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return { path: target, rows: ds.nrows };
+}

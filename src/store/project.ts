@@ -1,0 +1,453 @@
+// The project file (*.pstudio): one SQLite file in WAL mode. Every multi-row write runs in one
+// transaction; imports write into a hidden 'staging' dataset and swap in with one short
+// transaction, so a crash or kill mid-import leaves the last good state (staging rows are
+// discarded at the next open and the operation log says the import did not finish).
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Column } from '../engine/data.js';
+import { AppError } from '../shared/errors.js';
+import type { EstimationResult } from '../shared/result.js';
+import type { ModelSpec } from '../shared/spec.js';
+import type { DatasetInfo, ModelSummary, ProjectInfo, Recipe, RowPage, StoredResult, VariableInfo, VariableType } from '../shared/types.js';
+import { CHUNK_ROWS, decodeInto, encodeFloat64, encodeInt32 } from './codec.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Path of an alternative better-sqlite3 native module (the Electron-ABI build). */
+  nativeBinding?: string;
+}
+
+export interface NewVariable {
+  name: string;
+  type: VariableType;
+  levels?: string[];
+  label?: { zh?: string; en?: string };
+  recipe: Recipe;
+  missing?: number;
+}
+
+interface VariableRow {
+  id: number;
+  dataset_id: number;
+  name: string;
+  position: number;
+  type: VariableType;
+  label_zh: string | null;
+  label_en: string | null;
+  levels: string | null;
+  value_labels: string | null;
+  recipe: string;
+  missing: number;
+}
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  nrows: number;
+  version: number;
+  source: string;
+  created_at: string;
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+const now = () => new Date().toISOString();
+
+/** Refuse, without writing to it, anything that is not a SQLite file. */
+function assertSqliteFile(path: string): void {
+  const name = basename(path);
+  if (statSync(path).isDirectory()) throw new AppError('BAD_FILE', `${name} is a folder, not a project file`);
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    if (n < 16 || head.toString('latin1') !== SQLITE_MAGIC) {
+      throw new AppError('BAD_FILE', `${name} is not a Panel Studio project (not a SQLite database file)`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class ProjectStore {
+  readonly path: string;
+  readonly readonly: boolean;
+  private readonly db: Database.Database;
+  private readonly chunkCache = new Map<string, Float64Array | Int32Array>();
+
+  private constructor(path: string, db: Database.Database, readonly: boolean) {
+    this.path = path;
+    this.db = db;
+    this.readonly = readonly;
+  }
+
+  /** Create a new, empty project file; refuses to overwrite an existing file. */
+  static create(path: string, opts: OpenOptions = {}): ProjectStore {
+    if (path !== ':memory:' && existsSync(path)) throw new AppError('BAD_FILE', `${basename(path)} already exists; choose another name or open it`);
+    const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    try {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      const store = new ProjectStore(path, db, false);
+      store.configure();
+      store.migrate();
+      store.setMeta('created_at', now());
+      return store;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  static open(path: string, opts: OpenOptions = {}): ProjectStore {
+    const name = basename(path);
+    if (path !== ':memory:') {
+      if (!existsSync(path)) throw new AppError('NOT_FOUND', `project file ${path} does not exist`);
+      assertSqliteFile(path);
+    }
+    const db = new Database(path, {
+      readonly: !!opts.readonly,
+      fileMustExist: true,
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    });
+    try {
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      if (appId !== APPLICATION_ID) throw new AppError('BAD_FILE', `${name} is a SQLite database but not a Panel Studio project`);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new AppError('BAD_FILE', `${name} was saved by a newer Panel Studio (project format ${version}; this version reads up to ${SCHEMA_VERSION}); update Panel Studio to open it`);
+      }
+      const store = new ProjectStore(path, db, !!opts.readonly);
+      if (!opts.readonly) {
+        store.configure();
+        store.migrate();
+        store.recoverInterrupted();
+      }
+      return store;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private configure(): void {
+    if (this.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private migrate(): void {
+    const from = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** Discard what a killed import left behind and note it in the operation log. */
+  private recoverInterrupted(): void {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM datasets WHERE status = 'staging'`).run();
+      this.db.prepare(`UPDATE oplog SET status = 'interrupted' WHERE status = 'started'`).run();
+    })();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.chunkCache.clear();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  // ---------------------------------------------------------------- meta, info, save
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  info(): ProjectInfo {
+    return {
+      path: this.path,
+      name: basename(this.path, extname(this.path)),
+      datasets: this.listDatasets(),
+      savedAt: this.getMeta('saved_at'),
+    };
+  }
+
+  /** Every change is already committed; saving checkpoints the WAL into the main file. */
+  save(): void {
+    this.setMeta('saved_at', now());
+    if (this.path !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Write a consistent copy to `target` (VACUUM INTO); the caller reopens the copy. */
+  saveCopy(target: string): void {
+    if (existsSync(target)) throw new AppError('BAD_FILE', `${basename(target)} already exists; choose another name`);
+    this.setMeta('saved_at', now());
+    this.db.prepare('VACUUM INTO ?').run(target);
+  }
+
+  // ---------------------------------------------------------------- datasets
+
+  listDatasets(): DatasetInfo[] {
+    const rows = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE status = 'ready' ORDER BY id`).all() as DatasetRow[];
+    return rows.map((r) => this.datasetInfo(r));
+  }
+
+  getDataset(id: number): DatasetInfo {
+    const r = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE id = ? AND status = 'ready'`).get(id) as DatasetRow | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `dataset ${id} does not exist in this project`);
+    return this.datasetInfo(r);
+  }
+
+  findDataset(name: string): DatasetInfo | null {
+    const r = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE name = ? AND status = 'ready'`).get(name) as DatasetRow | undefined;
+    return r ? this.datasetInfo(r) : null;
+  }
+
+  private datasetInfo(r: DatasetRow): DatasetInfo {
+    const vars = this.db.prepare('SELECT * FROM variables WHERE dataset_id = ? ORDER BY position').all(r.id) as VariableRow[];
+    return {
+      id: r.id,
+      name: r.name,
+      nrows: r.nrows,
+      version: r.version,
+      createdAt: r.created_at,
+      source: r.source,
+      variables: vars.map(toVariableInfo),
+    };
+  }
+
+  /** Start a staging dataset: invisible until commitDataset. Returns its id and variable ids. */
+  beginDataset(name: string, source: string, nrows: number, variables: NewVariable[]): { datasetId: number; variableIds: number[] } {
+    return this.db.transaction(() => {
+      const datasetId = Number(
+        this.db.prepare(`INSERT INTO datasets(name, nrows, source, status, created_at) VALUES (?, ?, ?, 'staging', ?)`).run(name, nrows, source, now()).lastInsertRowid,
+      );
+      const ins = this.db.prepare(
+        'INSERT INTO variables(dataset_id, name, position, type, label_zh, label_en, levels, recipe, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const variableIds = variables.map((v, i) =>
+        Number(
+          ins.run(datasetId, v.name, i, v.type, v.label?.zh ?? null, v.label?.en ?? null, v.levels ? JSON.stringify(v.levels) : null, JSON.stringify(v.recipe), v.missing ?? 0)
+            .lastInsertRowid,
+        ),
+      );
+      return { datasetId, variableIds };
+    })();
+  }
+
+  /** Write one block of rows (a whole chunk, CHUNK_ROWS long except the last) for every variable. */
+  writeChunks(chunkIndex: number, variableIds: number[], columns: (Float64Array | Int32Array)[]): void {
+    const ins = this.db.prepare('INSERT INTO chunks(variable_id, chunk, data) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      columns.forEach((col, j) => {
+        ins.run(variableIds[j], chunkIndex, col instanceof Float64Array ? encodeFloat64(col) : encodeInt32(col));
+      });
+    })();
+  }
+
+  /** Swap a staging dataset in. With `replace`, a ready dataset of the same name is deleted in the same transaction. */
+  commitDataset(datasetId: number, opts: { replace?: boolean } = {}): DatasetInfo {
+    this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT name FROM datasets WHERE id = ? AND status = 'staging'`).get(datasetId) as { name: string } | undefined;
+      if (!row) throw new AppError('NOT_FOUND', `import ${datasetId} is not in progress`);
+      const existing = this.findDataset(row.name);
+      if (existing) {
+        if (!opts.replace) throw new AppError('INVALID_ARGUMENT', `a dataset named "${row.name}" already exists`);
+        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(existing.id);
+      }
+      this.db.prepare(`UPDATE datasets SET status = 'ready' WHERE id = ?`).run(datasetId);
+    })();
+    return this.getDataset(datasetId);
+  }
+
+  abortDataset(datasetId: number): void {
+    this.db.prepare(`DELETE FROM datasets WHERE id = ? AND status = 'staging'`).run(datasetId);
+  }
+
+  deleteDataset(datasetId: number): void {
+    const info = this.db.prepare(`DELETE FROM datasets WHERE id = ? AND status = 'ready'`).run(datasetId);
+    if (info.changes === 0) throw new AppError('NOT_FOUND', `dataset ${datasetId} does not exist in this project`);
+  }
+
+  /** A unique dataset name based on `base` ("data", "data_2", ...). */
+  uniqueDatasetName(base: string): string {
+    let name = base;
+    for (let i = 2; this.findDataset(name); i++) name = `${base}_${i}`;
+    return name;
+  }
+
+  private variable(datasetId: number, name: string): VariableInfo {
+    const row = this.db.prepare('SELECT * FROM variables WHERE dataset_id = ? AND name = ?').get(datasetId, name) as VariableRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `variable "${name}" is not in the dataset`);
+    return toVariableInfo(row);
+  }
+
+  /** A whole column as one typed array (what the engine worker loads). */
+  readColumn(datasetId: number, name: string): Column {
+    const ds = this.getDataset(datasetId);
+    const v = this.variable(datasetId, name);
+    const out = v.type === 'numeric' ? new Float64Array(ds.nrows) : new Int32Array(ds.nrows);
+    const rows = this.db.prepare('SELECT chunk, data FROM chunks WHERE variable_id = ? ORDER BY chunk').all(v.id) as { chunk: number; data: Buffer }[];
+    let filled = 0;
+    for (const r of rows) filled += decodeInto(r.data, out, r.chunk * CHUNK_ROWS);
+    if (filled !== ds.nrows) throw new AppError('BAD_FILE', `variable "${name}" is incomplete in the project file (${filled} of ${ds.nrows} values)`);
+    return out instanceof Float64Array ? { kind: 'numeric', values: out } : { kind: 'categorical', codes: out, levels: v.levels ?? [] };
+  }
+
+  /** Rows [offset, offset+limit) of some variables, for the data grid. Missing = null. */
+  readRows(datasetId: number, offset: number, limit: number, names?: string[]): RowPage {
+    const ds = this.getDataset(datasetId);
+    const vars = names ? names.map((n) => this.variable(datasetId, n)) : ds.variables;
+    const end = Math.min(ds.nrows, offset + limit);
+    const columns: RowPage['columns'] = {};
+    for (const v of vars) {
+      const out: (number | string | null)[] = [];
+      for (let row = offset; row < end; ) {
+        const c = Math.floor(row / CHUNK_ROWS);
+        const data = this.chunk(v, c);
+        const stop = Math.min(end, (c + 1) * CHUNK_ROWS);
+        for (; row < stop; row++) {
+          const x = data[row - c * CHUNK_ROWS];
+          if (v.type === 'numeric') out.push(Number.isFinite(x) ? x : null);
+          else out.push(x >= 0 ? (v.levels?.[x] ?? null) : null);
+        }
+      }
+      columns[v.name] = out;
+    }
+    return { offset, nrows: Math.max(0, end - offset), columns };
+  }
+
+  private chunk(v: VariableInfo, c: number): Float64Array | Int32Array {
+    const key = `${v.id}:${c}`;
+    const hit = this.chunkCache.get(key);
+    if (hit) {
+      this.chunkCache.delete(key);
+      this.chunkCache.set(key, hit);
+      return hit;
+    }
+    const row = this.db.prepare('SELECT data FROM chunks WHERE variable_id = ? AND chunk = ?').get(v.id, c) as { data: Buffer } | undefined;
+    if (!row) throw new AppError('BAD_FILE', `chunk ${c} of variable "${v.name}" is missing from the project file`);
+    const len = row.data.byteLength / (v.type === 'numeric' ? 8 : 4);
+    const out = v.type === 'numeric' ? new Float64Array(len) : new Int32Array(len);
+    decodeInto(row.data, out, 0);
+    this.chunkCache.set(key, out);
+    if (this.chunkCache.size > 64) this.chunkCache.delete(this.chunkCache.keys().next().value as string);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- models and results
+
+  saveModel(m: { name: string; datasetId: number; spec: ModelSpec; modelId?: number }): number {
+    const t = now();
+    if (m.modelId !== undefined) {
+      const info = this.db.prepare(`UPDATE models SET name = ?, dataset_id = ?, spec = ?, status = 'stale', error = NULL, updated_at = ? WHERE id = ?`).run(m.name, m.datasetId, JSON.stringify(m.spec), t, m.modelId);
+      if (info.changes === 0) throw new AppError('NOT_FOUND', `model ${m.modelId} does not exist`);
+      return m.modelId;
+    }
+    return Number(
+      this.db.prepare(`INSERT INTO models(name, dataset_id, spec, status, created_at, updated_at) VALUES (?, ?, ?, 'stale', ?, ?)`).run(m.name, m.datasetId, JSON.stringify(m.spec), t, t)
+        .lastInsertRowid,
+    );
+  }
+
+  setModelFailed(modelId: number, message: string): void {
+    this.db.prepare(`UPDATE models SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`).run(message, now(), modelId);
+  }
+
+  /** Store a result and mark its model done, in one transaction. */
+  addResult(modelId: number, specHash: string, datasetVersion: number, result: EstimationResult): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare('INSERT INTO results(model_id, spec_hash, dataset_version, engine_version, result, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(modelId, specHash, datasetVersion, result.engineVersion, JSON.stringify(result), now()).lastInsertRowid,
+      );
+      this.db.prepare(`UPDATE models SET status = 'done', error = NULL, updated_at = ? WHERE id = ?`).run(now(), modelId);
+      return id;
+    })();
+  }
+
+  findCachedResult(specHash: string, datasetVersion: number, engineVersion: string): EstimationResult | null {
+    const row = this.db
+      .prepare('SELECT result FROM results WHERE spec_hash = ? AND dataset_version = ? AND engine_version = ? ORDER BY id DESC LIMIT 1')
+      .get(specHash, datasetVersion, engineVersion) as { result: string } | undefined;
+    return row ? (JSON.parse(row.result) as EstimationResult) : null;
+  }
+
+  latestResult(modelId: number): StoredResult | null {
+    const row = this.db.prepare('SELECT * FROM results WHERE model_id = ? ORDER BY id DESC LIMIT 1').get(modelId) as
+      | { id: number; model_id: number; spec_hash: string; dataset_version: number; result: string; created_at: string }
+      | undefined;
+    if (!row) return null;
+    return { id: row.id, modelId: row.model_id, specHash: row.spec_hash, datasetVersion: row.dataset_version, result: JSON.parse(row.result) as EstimationResult, createdAt: row.created_at };
+  }
+
+  listModels(): ModelSummary[] {
+    const rows = this.db
+      .prepare('SELECT m.*, (SELECT MAX(r.id) FROM results r WHERE r.model_id = m.id) AS result_id FROM models m ORDER BY m.id')
+      .all() as { id: number; name: string; dataset_id: number; spec: string; status: ModelSummary['status']; error: string | null; created_at: string; result_id: number | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      datasetId: r.dataset_id,
+      spec: JSON.parse(r.spec) as ModelSpec,
+      createdAt: r.created_at,
+      resultId: r.result_id,
+      status: r.status,
+      ...(r.error ? { error: r.error } : {}),
+    }));
+  }
+
+  deleteModel(modelId: number): void {
+    const info = this.db.prepare('DELETE FROM models WHERE id = ?').run(modelId);
+    if (info.changes === 0) throw new AppError('NOT_FOUND', `model ${modelId} does not exist`);
+  }
+
+  // ---------------------------------------------------------------- operation log
+
+  logStart(kind: string, detail: Record<string, unknown>): number {
+    return Number(this.db.prepare(`INSERT INTO oplog(at, kind, detail, status) VALUES (?, ?, ?, 'started')`).run(now(), kind, JSON.stringify(detail)).lastInsertRowid);
+  }
+
+  logEnd(id: number, status: 'done' | 'failed', extra?: Record<string, unknown>): void {
+    if (extra) {
+      const row = this.db.prepare('SELECT detail FROM oplog WHERE id = ?').get(id) as { detail: string } | undefined;
+      const detail = { ...(row ? (JSON.parse(row.detail) as Record<string, unknown>) : {}), ...extra };
+      this.db.prepare('UPDATE oplog SET status = ?, detail = ? WHERE id = ?').run(status, JSON.stringify(detail), id);
+    } else this.db.prepare('UPDATE oplog SET status = ? WHERE id = ?').run(status, id);
+  }
+
+  oplog(): { id: number; at: string; kind: string; detail: Record<string, unknown>; status: string }[] {
+    const rows = this.db.prepare('SELECT * FROM oplog ORDER BY id').all() as { id: number; at: string; kind: string; detail: string; status: string }[];
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+function toVariableInfo(r: VariableRow): VariableInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    position: r.position,
+    type: r.type,
+    label: { ...(r.label_zh ? { zh: r.label_zh } : {}), ...(r.label_en ? { en: r.label_en } : {}) },
+    ...(r.levels ? { levels: JSON.parse(r.levels) as string[] } : {}),
+    ...(r.value_labels ? { valueLabels: JSON.parse(r.value_labels) as Record<string, string> } : {}),
+    recipe: JSON.parse(r.recipe) as Recipe,
+    missing: r.missing,
+  };
+}

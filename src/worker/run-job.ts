@@ -1,0 +1,43 @@
+// One estimation job: open the project read-only, load only the columns the spec needs, run the
+// engine. Pure Node (no Electron): the same code runs under utilityProcess, child_process and tests.
+import { estimate } from '../engine/estimate.js';
+import type { Column, ColumnSource } from '../engine/data.js';
+import { specVariables } from '../shared/spec.js';
+import type { FromWorker, RunJob } from '../shared/worker-messages.js';
+import { toErrorInfo } from '../shared/errors.js';
+import { ProjectStore } from '../store/project.js';
+
+export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
+  const { jobId } = job;
+  let store: ProjectStore | null = null;
+  try {
+    post({ type: 'progress', jobId, stage: 'load', fraction: 0 });
+    const t0 = performance.now();
+    store = ProjectStore.open(job.projectPath, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const ds = store.getDataset(job.datasetId);
+    const loaded = new Map<string, Column>();
+    const names = specVariables(job.spec);
+    names.forEach((name, i) => {
+      loaded.set(name, (store as ProjectStore).readColumn(job.datasetId, name));
+      post({ type: 'progress', jobId, stage: 'load', fraction: (0.2 * (i + 1)) / names.length });
+    });
+    store.close();
+    store = null;
+    const loadMs = performance.now() - t0;
+    const source: ColumnSource = {
+      nrows: ds.nrows,
+      get: (name) => {
+        const c = loaded.get(name);
+        if (!c) throw new Error(`column ${name} was not loaded`);
+        return c;
+      },
+    };
+    const result = estimate(job.spec, source, (stage, fraction) => post({ type: 'progress', jobId, stage, fraction: 0.2 + 0.8 * fraction }));
+    result.timing_ms = { load: loadMs, ...result.timing_ms };
+    post({ type: 'done', jobId, result });
+  } catch (err) {
+    post({ type: 'error', jobId, error: toErrorInfo(err) });
+  } finally {
+    store?.close();
+  }
+}

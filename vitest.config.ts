@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // e2e and worker tests spawn processes; two cores here, so keep files in at most two forks
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
