@@ -8,5 +8,7 @@ export default defineConfig({
     // e2e and worker tests spawn processes; two cores here, so keep files in at most two forks
     pool: 'forks',
     maxWorkers: 2,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-artifacts/vitest.json' },
   },
 });
