@@ -81,9 +81,14 @@ function modelF(fit: LinearFit, vcov: VcovEstimate): { f_stat: number | NotAppli
   if (vcov.type === 'cluster' && q > vcov.dof) {
     return { f_stat: { na: `${q} restrictions but only ${vcov.dof + 1} clusters: the cluster-robust covariance has too low rank for the joint test` } };
   }
-  const Vi = invertSpd(subMatrix(vcov.V, fit.k, idx), q);
+  // Scale to a correlation matrix first: slopes of very different magnitudes (NIST Longley) would
+  // otherwise cost digits in the Cholesky factorisation.
+  const V = subMatrix(vcov.V, fit.k, idx);
+  const d = idx.map((_, i) => Math.sqrt(V[i * q + i]));
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) V[i * q + j] /= d[i] * d[j];
+  const Vi = invertSpd(V, q);
   if (!Vi) return { f_stat: { na: 'the covariance of the slopes is not of full rank' } };
-  const b = Float64Array.from(idx, (j) => fit.beta[j]);
+  const b = Float64Array.from(idx, (j, i) => fit.beta[j] / d[i]);
   const f = quadForm(Vi, b, q) / q;
   return { f_stat: f, f_df1: q, f_df2: vcov.dof, f_p_value: fUpperP(f, q, vcov.dof) };
 }

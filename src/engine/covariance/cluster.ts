@@ -10,7 +10,7 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   if (ctx.clusters.length !== 1) throw new AppError('ESTIMATION', 'clustered standard errors need exactly one cluster variable here');
   const { variable, ids, groups: G } = ctx.clusters[0];
   if (G < 2) throw new AppError('ESTIMATION', `cluster variable "${variable}" has only ${G} cluster in the estimation sample; clustered standard errors need at least 2`);
-  const { n, k, X, resid } = fit;
+  const { n, k, Q: X, resid } = fit;
   // Scores summed within cluster: S is G×k.
   const S = new Float64Array(G * k);
   for (let a = 0; a < k; a++) {
@@ -34,7 +34,7 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   }
   return {
     type: 'cluster',
-    V: sandwich(fit.bread, M, k, factor),
+    V: sandwich(fit.Rinv, M, k, factor),
     dof: G - 1,
     factor,
     convention: 'CR1: G/(G−1)·(N−1)/(N−K) · (X\'X)⁻¹ Σ_g X_g\'e_g e_g\'X_g (X\'X)⁻¹, t on G−1 df, as Stata vce(cluster)',

@@ -4,7 +4,7 @@ import { sandwich } from './sandwich.js';
 import type { VcovEstimator } from './types.js';
 
 export const robust: VcovEstimator = (fit) => {
-  const { n, k, X, resid } = fit;
+  const { n, k, Q: X, resid } = fit;
   const M = new Float64Array(k * k);
   const e2 = new Float64Array(n);
   for (let i = 0; i < n; i++) e2[i] = resid[i] * resid[i];
@@ -22,7 +22,7 @@ export const robust: VcovEstimator = (fit) => {
   const factor = n / dof;
   return {
     type: 'robust',
-    V: sandwich(fit.bread, M, k, factor),
+    V: sandwich(fit.Rinv, M, k, factor),
     dof,
     factor,
     convention: 'HC1: N/(N−K) · (X\'X)⁻¹ Σ e²xx\' (X\'X)⁻¹, as Stata vce(robust)',

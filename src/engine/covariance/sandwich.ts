@@ -1,19 +1,19 @@
-// Sandwich helpers shared by the robust and cluster estimators: B M B with B = (X'X)^{-1}.
+// Sandwich helper shared by the robust and cluster estimators: V = factor · A M Aᵀ, with A = R⁻¹
+// and M the meat computed on the orthonormal basis Q (see models/linear-fit.ts for why).
 
-/** B M B for k×k row-major matrices. */
-export function sandwich(B: Float64Array, M: Float64Array, k: number, factor: number): Float64Array {
-  const BM = new Float64Array(k * k);
+export function sandwich(A: Float64Array, M: Float64Array, k: number, factor: number): Float64Array {
+  const AM = new Float64Array(k * k);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let m = 0; m < k; m++) s += B[i * k + m] * M[m * k + j];
-      BM[i * k + j] = s;
+      for (let m = 0; m < k; m++) s += A[i * k + m] * M[m * k + j];
+      AM[i * k + j] = s;
     }
   const V = new Float64Array(k * k);
   for (let i = 0; i < k; i++)
     for (let j = i; j < k; j++) {
       let s = 0;
-      for (let m = 0; m < k; m++) s += BM[i * k + m] * B[m * k + j];
+      for (let m = 0; m < k; m++) s += AM[i * k + m] * A[j * k + m];
       V[i * k + j] = s * factor;
       V[j * k + i] = s * factor;
     }

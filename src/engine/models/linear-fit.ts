@@ -5,10 +5,15 @@ export interface LinearFit {
   /** Names of the estimated coefficients, in output order. */
   terms: string[];
   beta: Float64Array;
-  /** (X'X)^{-1}, row-major k×k. */
+  /** (X'X)^{-1} = R⁻¹R⁻ᵀ, row-major k×k. */
   bread: Float64Array;
-  /** Design columns of the estimated coefficients (length n each), same order as terms. */
-  X: Float64Array[];
+  /**
+   * Scores basis: the thin Q of X = QR (length n each). Every sandwich is A (Σ scores) Aᵀ with
+   * A = Rinv, so robust and cluster covariances never form (X'X)⁻¹ X'ΩX (X'X)⁻¹ in raw units.
+   */
+  Q: Float64Array[];
+  /** R⁻¹, upper triangular, row-major k×k. */
+  Rinv: Float64Array;
   resid: Float64Array;
   n: number;
   /** Number of estimated coefficients. */

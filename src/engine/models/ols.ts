@@ -1,7 +1,7 @@
 // Ordinary least squares: y = Xb + e by Householder QR (see linalg/qr.ts for why QR).
 // The intercept is the first column so that, as in Stata, a regressor collinear with the constant
 // is the one dropped, and later regressors are dropped before earlier ones.
-import { householderQr, inverseCrossProduct, solveLeastSquares } from '../linalg/qr.js';
+import { householderQr, invertUpper, solveLeastSquares, thinQ, upperTimesTranspose } from '../linalg/qr.js';
 import { INTERCEPT_TERM } from '../../shared/spec.js';
 import type { LinearFit } from './linear-fit.js';
 
@@ -36,12 +36,14 @@ export function fitOls(input: OlsInput): OlsOutput {
     for (let i = 0; i < n; i++) tss += input.y[i] * input.y[i];
   }
   const keptNames = qr.kept.map((j) => names[j]);
+  const Rinv = invertUpper(qr.R, k);
   return {
     fit: {
       terms: keptNames,
       beta,
-      bread: inverseCrossProduct(qr.R, k),
-      X: qr.kept.map((j) => columns[j]),
+      bread: upperTimesTranspose(Rinv, k),
+      Q: thinQ(qr),
+      Rinv,
       resid,
       n,
       k,
