@@ -31,8 +31,8 @@ export function naiveOls(y: number[], X: number[][]): { beta: number[]; XtXinv: 
     }
   }
   const inv = A.map((row) => row.slice(k));
-  const beta = inv.map((row) => row.reduce((s, v, j) => s + v * b[j], 0));
-  const resid = y.map((yi, r) => yi - X[r].reduce((s, v, j) => s + v * beta[j], 0));
+  const beta = inv.map((row) => row.reduce<number>((s, v, j) => s + v * b[j], 0));
+  const resid = y.map((yi, r) => yi - X[r].reduce<number>((s, v, j) => s + v * beta[j], 0));
   return { beta, XtXinv: inv, resid };
 }
 

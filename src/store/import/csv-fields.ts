@@ -1,0 +1,306 @@
+// Field-level helpers for the CSV reader: trimming, text extraction and number classification.
+// Both passes (scan and read) call exactly these functions, so a value is typed the same way
+// in pass 1 and decoded the same way in pass 2. They work on byte ranges of the UTF-8 input
+// (already validated), so numeric cells never become strings.
+
+/** Field flags set by the tokenizer. */
+export const F_QUOTED = 1;
+/** The quoted field contains doubled quotes (`""`) that must be unescaped. */
+export const F_ESCAPED = 2;
+/** An unquoted plain decimal whose value the tokenizer has already computed (in `nums`). */
+export const F_NUM = 4;
+
+/** classifyNumeric results. */
+export const K_NUMBER = 0;
+export const K_MISSING = 1;
+export const K_INF = 2;
+export const K_BAD = 3;
+
+/** Tokens that mean "missing" (compared after stripping surrounding spaces). */
+export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', '.', 'NULL', 'null'];
+const MISSING_SET: ReadonlySet<string> = new Set(MISSING_TOKENS);
+
+/** Infinite values are never valid data: they are read as missing (numeric columns) with a warning. */
+const INF_SET: ReadonlySet<string> = new Set(
+  ['inf', 'Inf', 'INF', 'infinity', 'Infinity', 'INFINITY'].flatMap((s) => [s, '+' + s, '-' + s]),
+);
+
+/** Quoted numbers with thousands separators, e.g. "1,234" or "-12,345.5". */
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+/** Exact powers of ten (10^0 … 10^22 are exactly representable as doubles). */
+export const POW10 = new Float64Array(23);
+for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
+
+/** Output slot of classifyNumeric (avoids allocating a result object per cell). */
+export const parsed = { value: 0 };
+
+/**
+ * The text of a field: surrounding spaces/tabs stripped, UTF-8 decoded, doubled quotes
+ * unescaped. `s`/`e` are the content range (inside the quotes for a quoted field).
+ */
+export function fieldText(buf: Buffer, s: number, e: number, flags: number): string {
+  let c = 0;
+  while (s < e && ((c = buf[s]!) === 32 || c === 9)) s++;
+  while (e > s && ((c = buf[e - 1]!) === 32 || c === 9)) e--;
+  if (s === e) return '';
+  const v = buf.toString('utf8', s, e);
+  return (flags & F_ESCAPED) !== 0 ? v.replaceAll('""', '"') : v;
+}
+
+/**
+ * Classifies a field for a numeric column: K_NUMBER (value in `parsed.value`), K_MISSING,
+ * K_INF (an infinite token, or a literal that overflows to ±Infinity) or K_BAD (not a number:
+ * the column is text).
+ *
+ * Accepted numbers: optional sign, digits with an optional decimal point (`1`, `1.`, `.5`,
+ * `1.5`), optional exponent (`1e5`, `1E-3`), surrounding spaces; in a quoted field also
+ * thousands separators (`"1,234.5"`). The value is exactly JS `Number(token)`: numbers with
+ * at most 15 digits and a decimal exponent within ±22 are computed with one correctly
+ * rounded multiplication or division of exact doubles (Clinger's fast path), all others go
+ * through Number().
+ */
+export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number): number {
+  if (s === e) return K_MISSING;
+  let p = s;
+  let c = buf[p]!;
+  let neg = false;
+  if (c === 45) {
+    neg = true;
+    p++;
+  } else if (c === 43) {
+    p++;
+  }
+  const d0 = p;
+  let m = 0;
+  for (; p < e; p++) {
+    c = buf[p]!;
+    if (c < 48 || c > 57) break;
+    m = m * 10 + (c - 48);
+  }
+  let nd = p - d0;
+  if (p === e && nd > 0 && nd <= 15) {
+    parsed.value = neg ? -m : m; // Number("-0") is -0 too
+    return K_NUMBER;
+  }
+  let frac = 0;
+  if (p < e && c === 46) {
+    const f0 = ++p;
+    for (; p < e; p++) {
+      c = buf[p]!;
+      if (c < 48 || c > 57) break;
+      m = m * 10 + (c - 48);
+    }
+    frac = p - f0;
+    nd += frac;
+  }
+  if (nd === 0) return classifySlow(buf, s, e, flags);
+  let exp = 0;
+  if (p < e && (c === 101 || c === 69)) {
+    p++;
+    let eneg = false;
+    if (p < e) {
+      c = buf[p]!;
+      if (c === 45 || c === 43) {
+        eneg = c === 45;
+        p++;
+      }
+    }
+    const e0 = p;
+    for (; p < e; p++) {
+      c = buf[p]!;
+      if (c < 48 || c > 57) break;
+      if (exp < 100000) exp = exp * 10 + (c - 48);
+    }
+    if (p === e0) return K_BAD; // "1e", "2E+"
+    if (eneg) exp = -exp;
+  }
+  if (p !== e) return classifySlow(buf, s, e, flags);
+  const e10 = exp - frac;
+  if (nd <= 15 && e10 >= -22 && e10 <= 22) {
+    const v = e10 < 0 ? m / POW10[-e10]! : m * POW10[e10]!;
+    parsed.value = neg ? -v : v;
+    return K_NUMBER;
+  }
+  const v = Number(buf.toString('latin1', s, e));
+  if (v === Infinity || v === -Infinity) return K_INF;
+  parsed.value = v;
+  return K_NUMBER;
+}
+
+/** Fields with surrounding spaces, or that are not plain numbers. */
+function classifySlow(buf: Buffer, s: number, e: number, flags: number): number {
+  let c = 0;
+  const s0 = s;
+  const e0 = e;
+  while (s < e && ((c = buf[s]!) === 32 || c === 9)) s++;
+  while (e > s && ((c = buf[e - 1]!) === 32 || c === 9)) e--;
+  if (s !== s0 || e !== e0) return classifyNumeric(buf, s, e, flags);
+  return special(buf, s, e, flags);
+}
+
+/** Slow path for anything that is not a plain number: missing/infinite tokens, "1,234". */
+function special(buf: Buffer, s: number, e: number, flags: number): number {
+  // All tokens are ASCII, so a latin1 view is enough to compare (non-ASCII never matches).
+  const v = buf.toString('latin1', s, e);
+  if (MISSING_SET.has(v)) return K_MISSING;
+  if (INF_SET.has(v)) return K_INF;
+  if ((flags & F_QUOTED) !== 0 && (flags & F_ESCAPED) === 0 && THOUSANDS.test(v)) {
+    parsed.value = Number(v.replaceAll(',', ''));
+    return K_NUMBER;
+  }
+  return K_BAD;
+}
+
+/**
+ * Hash table from a text value's UTF-8 bytes to an integer, so that text cells are looked up
+ * without creating a string per cell. Keys are the final value bytes: trimmed, and with
+ * doubled quotes unescaped (escaped fields are unescaped into a scratch buffer first).
+ */
+export class LevelTable {
+  private slots = new Int32Array(1024); // entry index + 1, 0 = empty
+  private hashes = new Int32Array(256);
+  private offs = new Int32Array(256);
+  private lens = new Int32Array(256);
+  private vals = new Int32Array(256);
+  private arena = Buffer.allocUnsafe(4096);
+  private arenaLen = 0;
+  private scratch = Buffer.allocUnsafe(256);
+  /** Key of the last `find` (for `insertLast`). */
+  private lastBuf: Buffer = this.scratch;
+  private lastS = 0;
+  private lastE = 0;
+  private lastHash = 0;
+  count = 0;
+
+  /** Entries for the missing tokens, mapped to -1. */
+  addMissingTokens(): void {
+    for (const t of MISSING_TOKENS) {
+      if (t === '') continue;
+      const b = Buffer.from(t, 'latin1');
+      this.insertKey(b, 0, b.length, hashBytes(b, 0, b.length), -1);
+    }
+  }
+
+  /** Adds a string key (used to load sorted levels in pass 2). */
+  addString(key: string, value: number): void {
+    const b = Buffer.from(key, 'utf8');
+    this.insertKey(b, 0, b.length, hashBytes(b, 0, b.length), value);
+  }
+
+  /**
+   * Looks up a field (raw content range and tokenizer flags). Returns the entry index, or
+   * -1 when absent; `lastKey*` describe the key bytes so that `insertLast` can add it.
+   * An empty (after trimming) field returns -2.
+   */
+  find(buf: Buffer, s: number, e: number, flags: number): number {
+    let c = 0;
+    while (s < e && ((c = buf[s]!) === 32 || c === 9)) s++;
+    while (e > s && ((c = buf[e - 1]!) === 32 || c === 9)) e--;
+    if (s === e) return -2;
+    if ((flags & F_ESCAPED) !== 0) {
+      const n = this.unescape(buf, s, e);
+      buf = this.scratch;
+      s = 0;
+      e = n;
+    }
+    const h = hashBytes(buf, s, e);
+    this.lastBuf = buf;
+    this.lastS = s;
+    this.lastE = e;
+    this.lastHash = h;
+    const mask = this.slots.length - 1;
+    const len = e - s;
+    const arena = this.arena;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      const k = slot - 1;
+      if (this.hashes[k] === h && this.lens[k] === len) {
+        const o = this.offs[k]!;
+        let j = 0;
+        while (j < len && arena[o + j] === buf[s + j]) j++;
+        if (j === len) return k;
+      }
+    }
+  }
+
+  /** Inserts the key of the last unsuccessful `find`; returns its entry index. */
+  insertLast(value: number): number {
+    return this.insertKey(this.lastBuf, this.lastS, this.lastE, this.lastHash, value);
+  }
+
+  value(entry: number): number {
+    return this.vals[entry]!;
+  }
+
+  /** The key of an entry as a string. */
+  key(entry: number): string {
+    const o = this.offs[entry]!;
+    return this.arena.toString('utf8', o, o + this.lens[entry]!);
+  }
+
+  private unescape(buf: Buffer, s: number, e: number): number {
+    if (this.scratch.length < e - s) this.scratch = Buffer.allocUnsafe(2 * (e - s));
+    const out = this.scratch;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const c = buf[i]!;
+      out[n++] = c;
+      if (c === 34 && buf[i + 1] === 34) i++;
+    }
+    return n;
+  }
+
+  private insertKey(buf: Buffer, s: number, e: number, h: number, value: number): number {
+    const k = this.count;
+    if (k === this.hashes.length) {
+      const n = k * 2;
+      this.hashes = grow32(this.hashes, n);
+      this.offs = grow32(this.offs, n);
+      this.lens = grow32(this.lens, n);
+      this.vals = grow32(this.vals, n);
+    }
+    const len = e - s;
+    if (this.arenaLen + len > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaLen + len));
+      this.arena.copy(bigger, 0, 0, this.arenaLen);
+      this.arena = bigger;
+    }
+    buf.copy(this.arena, this.arenaLen, s, e);
+    this.hashes[k] = h;
+    this.offs[k] = this.arenaLen;
+    this.lens[k] = len;
+    this.vals[k] = value;
+    this.arenaLen += len;
+    this.count = k + 1;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(k);
+    return k;
+  }
+
+  private place(k: number): void {
+    const mask = this.slots.length - 1;
+    let i = this.hashes[k]! & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = k + 1;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let k = 0; k < this.count; k++) this.place(k);
+  }
+}
+
+function grow32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/** FNV-1a over buf[s, e). */
+function hashBytes(buf: Buffer, s: number, e: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h;
+}

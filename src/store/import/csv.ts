@@ -1,0 +1,1004 @@
+// Streaming two-pass CSV reader for importing large files.
+//
+// Pass 1 (scanCsv) reads the file once to find the structure: delimiter, header, row count,
+// column types and the sorted levels of text columns. Pass 2 (readCsv) reads it again and
+// hands out the values in fixed-size blocks of typed arrays. Neither pass holds the file or
+// its rows in memory: the file is read in 1 MB chunks, decoded incrementally (multi-byte
+// UTF-8 characters may be split between chunks) and tokenized in place; only the current
+// chunk, one partial row and the distinct values of text columns are kept.
+//
+// Both passes share one tokenizer (CsvTokenizer) and the field helpers in csv-fields.ts.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { AppError } from '../../shared/errors.js';
+import {
+  F_ESCAPED,
+  F_NUM,
+  F_QUOTED,
+  POW10,
+  K_INF,
+  K_MISSING,
+  K_NUMBER,
+  LevelTable,
+  classifyNumeric,
+  fieldText,
+  parsed,
+} from './csv-fields.js';
+
+export interface CsvColumn {
+  name: string;
+  kind: 'numeric' | 'text';
+  /** Text columns only: distinct non-missing values, sorted by UTF-16 code unit order. */
+  levels?: string[];
+  /** Number of missing cells (missing tokens; in numeric columns also infinite values). */
+  missing: number;
+}
+
+export interface CsvScan {
+  path: string;
+  delimiter: ',' | ';' | '\t';
+  bom: boolean;
+  columns: CsvColumn[];
+  nrows: number;
+  bytes: number;
+  warnings: string[];
+}
+
+export interface CsvOptions {
+  delimiter?: ',' | ';' | '\t';
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface CsvBlock {
+  /** 0-based index of the block's first data row. */
+  offset: number;
+  /** Number of rows in the block; every column array has exactly this length. */
+  length: number;
+  /** Per column: Float64Array (NaN = missing) for numeric, Int32Array level codes (-1 = missing) for text. */
+  columns: (Float64Array | Int32Array)[];
+}
+
+const CHUNK_BYTES = 1 << 20;
+const BINARY_PROBE_BYTES = 64 * 1024;
+/** A single row (usually a quoted field that is never closed) may not exceed this many bytes. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const DEFAULT_BLOCK_ROWS = 65536;
+
+const C_QUOTE = 34;
+const C_LF = 10;
+const C_CR = 13;
+
+function badFile(message: string): AppError {
+  return new AppError('BAD_FILE', message);
+}
+
+function cancelled(): AppError {
+  return new AppError('CANCELLED', 'import cancelled');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+/**
+ * Consumes the records of the tokenizer's current input: `while (!t.stopped && t.next())`,
+ * reading the fields from t.starts/ends/flags/nums[0, t.nfields).
+ */
+interface RecordSink {
+  consume(t: CsvTokenizer): void;
+}
+
+/**
+ * RFC 4180 tokenizer over UTF-8 bytes. Delimiters, quotes and line breaks are ASCII and never
+ * occur inside a multi-byte character, so tokenizing bytes is exact and chunk boundaries
+ * cannot split a character that matters. `parse` consumes every complete record of the
+ * buffer and returns where the unconsumed tail (a partial record) starts; the driver keeps
+ * that tail in front of the next chunk. Field contents are reported as byte ranges into
+ * `buf` (inside the quotes for quoted fields); the arrays are reused for every record, so
+ * nothing is allocated per field or per row.
+ */
+export class CsvTokenizer {
+  delim = -1;
+  /** Physical line number (1-based) at the start of the next parse buffer. */
+  line = 1;
+  buf: Buffer = Buffer.alloc(0);
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  flags = new Uint8Array(64);
+  /** Value of fields flagged F_NUM (plain decimals converted while tokenizing). */
+  nums = new Float64Array(64);
+  nfields = 0;
+  /** Physical line where the current record starts. */
+  recordLine = 0;
+  /** Column names for error messages (empty while reading the header). */
+  names: string[] = [];
+  /** Set by a sink to stop reading. */
+  stopped = false;
+  /** Current input (see begin) and the position of the next record in it. */
+  n = 0;
+  final = false;
+  pos = 0;
+
+  constructor(
+    readonly file: string,
+    readonly sink: RecordSink,
+  ) {}
+
+  columnLabel(index: number): string {
+    const name = index < this.names.length ? this.names[index] : undefined;
+    return name === undefined ? `column ${index + 1}` : `column ${index + 1} ("${name}")`;
+  }
+
+  private grow(): void {
+    const n = this.starts.length * 2;
+    const s = new Int32Array(n);
+    s.set(this.starts);
+    const e = new Int32Array(n);
+    e.set(this.ends);
+    const f = new Uint8Array(n);
+    f.set(this.flags);
+    const v = new Float64Array(n);
+    v.set(this.nums);
+    this.starts = s;
+    this.ends = e;
+    this.flags = f;
+    this.nums = v;
+  }
+
+  /** Sets the input: buf[0, n), `final` if it reaches the end of the file. */
+  begin(buf: Buffer, n: number, final: boolean): void {
+    this.buf = buf;
+    this.n = n;
+    this.final = final;
+    this.pos = 0;
+  }
+
+  /**
+   * Tokenizes the next record (fields in starts/ends/flags/nums, nfields, recordLine) and
+   * returns true; or returns false if the rest of the input holds no complete record: with
+   * `final` false, a record that is not terminated by a line break is left unconsumed (also
+   * one ending in CR, which may be the first half of CRLF). `pos` is then where it starts.
+   * One call per record keeps this function small and monomorphic, so it is optimized early.
+   */
+  next(): boolean {
+    const buf = this.buf;
+    const n = this.n;
+    const final = this.final;
+    const d = this.delim;
+    const hi = d > C_CR ? d : C_CR;
+    let starts = this.starts;
+    let ends = this.ends;
+    let flags = this.flags;
+    let nums = this.nums;
+    let pos = this.pos;
+    let line = this.line;
+    let c = 0;
+    // Completely empty lines are skipped.
+    for (;;) {
+      if (pos >= n) {
+        this.pos = pos;
+        this.line = line;
+        return false;
+      }
+      c = buf[pos]!;
+      if (c === C_LF) {
+        pos++;
+        line++;
+      } else if (c === C_CR) {
+        if (pos + 1 < n) {
+          pos += buf[pos + 1] === C_LF ? 2 : 1;
+        } else if (final) {
+          pos++;
+        } else {
+          this.pos = pos;
+          this.line = line;
+          return false;
+        }
+        line++;
+      } else {
+        break;
+      }
+    }
+    const recStart = pos;
+    const recLine = line;
+    let nf = 0;
+    for (;;) {
+      if (nf === starts.length) {
+        this.grow();
+        starts = this.starts;
+        ends = this.ends;
+        flags = this.flags;
+        nums = this.nums;
+      }
+      if (pos < n && buf[pos] === C_QUOTE) {
+        // Quoted field: runs to the next quote that is not doubled.
+        const fieldLine = line;
+        let p = pos + 1;
+        let fl = F_QUOTED;
+        for (;;) {
+          if (p >= n) {
+            if (!final) {
+              this.pos = recStart;
+              this.line = recLine;
+              return false;
+            }
+            throw badFile(
+              `${this.file}, line ${fieldLine}, ${this.columnLabel(nf)}: quoted field is never closed (unterminated quote)`,
+            );
+          }
+          c = buf[p]!;
+          if (c === C_QUOTE) {
+            if (p + 1 < n) {
+              if (buf[p + 1] === C_QUOTE) {
+                fl = F_QUOTED | F_ESCAPED;
+                p += 2;
+                continue;
+              }
+            } else if (!final) {
+              this.pos = recStart;
+              this.line = recLine;
+              return false;
+            }
+            break;
+          }
+          if (c === C_LF) {
+            line++;
+          } else if (c === C_CR) {
+            // CRLF counts once (at the LF); a lone CR is a line break of its own.
+            if (p + 1 >= n || buf[p + 1] !== C_LF) line++;
+          }
+          p++;
+        }
+        starts[nf] = pos + 1;
+        ends[nf] = p;
+        flags[nf] = fl;
+        pos = p + 1;
+        if (pos >= n) {
+          if (!final) {
+            this.pos = recStart;
+            this.line = recLine;
+            return false;
+          }
+          c = -1;
+        } else {
+          c = buf[pos]!;
+          if (c === d) {
+            pos++;
+            nf++;
+            continue;
+          }
+          if (c !== C_LF && c !== C_CR) {
+            throw badFile(
+              `${this.file}, line ${line}, ${this.columnLabel(nf)}: unexpected character after closing quote`,
+            );
+          }
+        }
+      } else {
+        // Unquoted field: runs to the delimiter or line break; quotes inside are literal.
+        // Plain decimals ([-]digits[.digits], at most 15 digits) are converted on the way,
+        // exactly as Number(token) (an exact integer divided by an exact power of ten), so
+        // most numeric cells need no second look; anything else is left to classifyNumeric.
+        let p = pos;
+        let neg = false;
+        if (p < n && buf[p] === 45) {
+          neg = true;
+          p++;
+        }
+        const d0 = p;
+        let m = 0;
+        let dot = -1;
+        let plain = true;
+        c = -1;
+        while (p < n) {
+          c = buf[p]!;
+          const dg = c - 48;
+          if (dg >= 0 && dg <= 9) {
+            m = m * 10 + dg;
+            p++;
+            continue;
+          }
+          // Bytes above every stop byte take one compare.
+          if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+          if (c === 46 && dot < 0) {
+            dot = p;
+            p++;
+            continue;
+          }
+          plain = false;
+          p++;
+          while (p < n) {
+            c = buf[p]!;
+            if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+            p++;
+          }
+          break;
+        }
+        starts[nf] = pos;
+        ends[nf] = p;
+        const nd = dot < 0 ? p - d0 : p - d0 - 1;
+        if (plain && nd > 0 && nd <= 15) {
+          const v = dot < 0 ? m : m / POW10[p - dot - 1]!;
+          nums[nf] = neg ? -v : v;
+          flags[nf] = F_NUM;
+        } else {
+          flags[nf] = 0;
+        }
+        pos = p;
+        if (p >= n) {
+          if (!final) {
+            this.pos = recStart;
+            this.line = recLine;
+            return false;
+          }
+          c = -1;
+        } else if (c === d) {
+          pos++;
+          nf++;
+          continue;
+        }
+      }
+      // End of record: `c` is LF, CR or -1 (end of input) at `pos`.
+      if (c === C_CR) {
+        if (pos + 1 < n) {
+          pos += buf[pos + 1] === C_LF ? 2 : 1;
+        } else if (final) {
+          pos++;
+        } else {
+          this.pos = recStart;
+          this.line = recLine;
+          return false;
+        }
+        line++;
+      } else if (c === C_LF) {
+        pos++;
+        line++;
+      }
+      break;
+    }
+    this.pos = pos;
+    this.line = line;
+    this.nfields = nf + 1;
+    this.recordLine = recLine;
+    return true;
+  }
+}
+
+/**
+ * The delimiter of the first non-empty line of buf[0, n): the most frequent of , ; TAB
+ * outside quotes (comma when there is none; ties prefer comma, then semicolon).
+ * Returns -1 if the line is not complete yet.
+ */
+function detectDelimiter(buf: Buffer, n: number, final: boolean): number {
+  let i = 0;
+  while (i < n && (buf[i] === C_LF || buf[i] === C_CR)) i++;
+  let comma = 0;
+  let semi = 0;
+  let tab = 0;
+  let inQuotes = false;
+  let complete = false;
+  for (; i < n; i++) {
+    const c = buf[i]!;
+    if (c === C_QUOTE) {
+      inQuotes = !inQuotes;
+    } else if (!inQuotes) {
+      if (c === C_LF || c === C_CR) {
+        complete = true;
+        break;
+      }
+      if (c === 44) comma++;
+      else if (c === 59) semi++;
+      else if (c === 9) tab++;
+    }
+  }
+  if (!complete && !final) return -1;
+  if (semi > comma && semi >= tab) return 59;
+  if (tab > comma && tab > semi) return 9;
+  return 44;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File driver shared by both passes
+
+interface DriveOptions {
+  onProgress?: ((fraction: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Called after each chunk has been tokenized, and once with `final` after the end of the file. */
+  afterChunk?: ((final: boolean) => Promise<void>) | undefined;
+  /** Pass 2: the file size found by pass 1 (a different size means the file changed). */
+  expectedBytes?: number | undefined;
+}
+
+interface DriveResult {
+  bytes: number;
+  bom: boolean;
+}
+
+async function openFile(path: string, file: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `${file} was not found (${path})`);
+    const msg = err instanceof Error ? err.message : String(err);
+    throw badFile(`cannot read ${file}: ${msg}`);
+  }
+}
+
+/** Line number reached after buf[0, end) when buf[0] is on line `line` (LF, CRLF, lone CR). */
+function advanceLines(buf: Buffer, end: number, line: number): number {
+  for (let i = 0; i < end; i++) {
+    const c = buf[i];
+    if (c === C_LF) line++;
+    else if (c === C_CR && buf[i + 1] !== C_LF) line++;
+  }
+  return line;
+}
+
+/**
+ * Start of an incomplete UTF-8 sequence at the end of buf[from, to), or `to` if the range
+ * ends on a character boundary (the rest of the sequence arrives with the next chunk).
+ */
+function utf8Cut(buf: Buffer, from: number, to: number): number {
+  let i = to - 1;
+  let k = 0;
+  while (i >= from && k < 3 && (buf[i]! & 0xc0) === 0x80) {
+    i--;
+    k++;
+  }
+  if (i < from) return to;
+  const b = buf[i]!;
+  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  return need > 1 && to - i < need ? i : to;
+}
+
+/** Offset of the first invalid UTF-8 sequence in buf[from, to) (only to report an error). */
+function firstInvalidUtf8(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    const b = buf[i]!;
+    let len: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      len = 2;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + len > to) return i;
+    let cp = b & (0x7f >> len);
+    for (let k = 1; k < len; k++) {
+      const cb = buf[i + k]!;
+      if ((cb & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cb & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += len;
+  }
+  return to;
+}
+
+/**
+ * Reads the file in 1 MB chunks into one work buffer, validates UTF-8 (a character split
+ * between chunks is validated once complete), strips a BOM, detects the delimiter if the
+ * tokenizer has none, and feeds the tokenizer. The unconsumed partial record at the end of a
+ * chunk is moved to the front of the work buffer and the next chunk is read behind it; when
+ * a record is longer than a chunk the read size grows with it, so very long records are
+ * still tokenized in linear time.
+ */
+async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promise<DriveResult> {
+  const file = tok.file;
+  const { signal, onProgress, afterChunk } = opts;
+  if (signal?.aborted) throw cancelled();
+  const fh = await openFile(path, file);
+  try {
+    const size = (await fh.stat()).size;
+    if (opts.expectedBytes !== undefined && size !== opts.expectedBytes) {
+      throw changed(file, `its size is now ${size} bytes instead of ${opts.expectedBytes}`);
+    }
+    let work = Buffer.allocUnsafe(CHUNK_BYTES + 65536);
+    let len = 0; // bytes in work
+    let checked = 0; // work[0, checked) is valid UTF-8 (a split character after it waits)
+    let filePos = 0;
+    let bom = false;
+
+    const process = (final: boolean): void => {
+      const cut = final ? len : utf8Cut(work, checked, len);
+      if (cut > checked && !isUtf8(work.subarray(checked, cut))) {
+        const bad = firstInvalidUtf8(work, checked, cut);
+        throw badFile(
+          `${file}, line ${advanceLines(work, bad, tok.line)}: not valid UTF-8 text; the file may use another encoding (such as GBK or Latin-1): save it as UTF-8 CSV and import it again`,
+        );
+      }
+      checked = cut;
+      if (tok.delim < 0) {
+        const d = detectDelimiter(work, cut, final);
+        if (d < 0) return;
+        tok.delim = d;
+      }
+      tok.begin(work, cut, final);
+      tok.sink.consume(tok);
+      const used = tok.pos;
+      if (used > 0) {
+        work.copyWithin(0, used, len);
+        len -= used;
+        checked -= used;
+      }
+      if (len > MAX_RECORD_BYTES) {
+        throw badFile(
+          `${file}, line ${tok.line}: a single row is longer than ${MAX_RECORD_BYTES / (1024 * 1024)} MB (is a quote never closed?)`,
+        );
+      }
+    };
+
+    for (;;) {
+      if (signal?.aborted) throw cancelled();
+      const want = Math.max(CHUNK_BYTES, len);
+      if (work.length < len + want) {
+        const bigger = Buffer.allocUnsafe(len + want);
+        work.copy(bigger, 0, 0, len);
+        work = bigger;
+      }
+      const { bytesRead } = await fh.read(work, len, want, filePos);
+      if (bytesRead === 0) break;
+      const from = len;
+      if (filePos < BINARY_PROBE_BYTES) {
+        if (filePos === 0 && bytesRead >= 2) {
+          const b0 = work[0];
+          const b1 = work[1];
+          if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+            throw badFile(`${file} is UTF-16 text; save it as UTF-8 CSV and import it again`);
+          }
+        }
+        const probeEnd = from + Math.min(bytesRead, BINARY_PROBE_BYTES - filePos);
+        if (work.subarray(from, probeEnd).indexOf(0) >= 0) {
+          throw badFile(`${file} does not look like a text file (binary content)`);
+        }
+      }
+      len += bytesRead;
+      if (filePos === 0 && len >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) {
+        bom = true;
+        work.copyWithin(0, 3, len);
+        len -= 3;
+      }
+      filePos += bytesRead;
+      process(false);
+      if (tok.stopped) break;
+      if (afterChunk !== undefined) await afterChunk(false);
+      if (signal?.aborted) throw cancelled();
+      if (onProgress !== undefined && size > 0) onProgress(Math.min(1, filePos / size));
+    }
+    if (!tok.stopped) {
+      process(true);
+      if (afterChunk !== undefined) await afterChunk(true);
+    }
+    return { bytes: filePos, bom };
+  } finally {
+    await fh.close();
+  }
+}
+
+function changed(file: string, detail: string): AppError {
+  return badFile(`${file}: file changed during import (${detail}); import it again`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: scan
+
+const NUMERIC = 0;
+const TEXT = 1;
+
+/** A level table with the missing tokens pre-entered as -1, so one lookup classifies a value. */
+function newLevelTable(): LevelTable {
+  const t = new LevelTable();
+  t.addMissingTokens();
+  return t;
+}
+
+/** Column names from the header: trimmed, empty → vN, duplicates → name_2, name_3, … */
+function headerNames(raw: string[], file: string, warnings: string[]): string[] {
+  const names: string[] = [];
+  const unnamed: number[] = [];
+  raw.forEach((r, i) => {
+    if (r === '') {
+      unnamed.push(i + 1);
+      names.push(`v${i + 1}`);
+    } else {
+      names.push(r);
+    }
+  });
+  if (unnamed.length > 0) {
+    const list = unnamed.map((i) => `${i} → "v${i}"`).join(', ');
+    warnings.push(
+      `${file}: ${unnamed.length === 1 ? 'column' : 'columns'} without a name ${unnamed.length === 1 ? 'was' : 'were'} named by position: ${list}`,
+    );
+  }
+  const used = new Set<string>();
+  const renamed: string[] = [];
+  // Keep first occurrences as they are; later duplicates get the next free suffix.
+  const firstSeen = new Set<string>();
+  const isDup = names.map((nm) => {
+    if (firstSeen.has(nm)) return true;
+    firstSeen.add(nm);
+    return false;
+  });
+  for (let i = 0; i < names.length; i++) if (!isDup[i]) used.add(names[i] ?? '');
+  for (let i = 0; i < names.length; i++) {
+    if (!isDup[i]) continue;
+    const base = names[i] ?? '';
+    let k = 2;
+    while (used.has(`${base}_${k}`)) k++;
+    const nm = `${base}_${k}`;
+    used.add(nm);
+    names[i] = nm;
+    renamed.push(`column ${i + 1} "${base}" → "${nm}"`);
+  }
+  if (renamed.length > 0) warnings.push(`${file}: duplicate column names were renamed: ${renamed.join(', ')}`);
+  return names;
+}
+
+class ScanSink implements RecordSink {
+  ncol = -1;
+  names: string[] = [];
+  /** NUMERIC until a value that is not a number is seen, then TEXT. */
+  kinds = new Uint8Array(0);
+  /** Cells holding a missing token, per column (both kinds). */
+  tokenMissing = new Float64Array(0);
+  /** Infinite cells per column while it is numeric. */
+  infinite = new Float64Array(0);
+  /** 1 if a non-missing value was seen while the column was still numeric. */
+  sawNumeric = new Uint8Array(0);
+  /** Data row index (-1: never) / line / value at which a column turned out to be text. */
+  flipRow = new Float64Array(0);
+  flipLine = new Float64Array(0);
+  flipValue: string[] = [];
+  /** Text columns: distinct values (→ 0) plus the missing tokens (→ -1). */
+  levels: (LevelTable | null)[] = [];
+  nrows = 0;
+
+  constructor(
+    readonly file: string,
+    readonly warnings: string[],
+  ) {}
+
+  private header(t: CsvTokenizer): void {
+    const raw: string[] = [];
+    for (let i = 0; i < t.nfields; i++) raw.push(fieldText(t.buf, t.starts[i]!, t.ends[i]!, t.flags[i]!));
+    const n = raw.length;
+    this.ncol = n;
+    this.names = headerNames(raw, this.file, this.warnings);
+    t.names = this.names;
+    this.kinds = new Uint8Array(n);
+    this.tokenMissing = new Float64Array(n);
+    this.infinite = new Float64Array(n);
+    this.sawNumeric = new Uint8Array(n);
+    this.flipRow = new Float64Array(n).fill(-1);
+    this.flipLine = new Float64Array(n);
+    this.flipValue = new Array<string>(n).fill('');
+    this.levels = new Array<LevelTable | null>(n).fill(null);
+  }
+
+  consume(t: CsvTokenizer): void {
+    while (!t.stopped && t.next()) this.record(t);
+  }
+
+  record(t: CsvTokenizer): void {
+    if (this.ncol < 0) {
+      this.header(t);
+      return;
+    }
+    const ncol = this.ncol;
+    if (t.nfields !== ncol) {
+      throw badFile(`${this.file}, line ${t.recordLine}: expected ${ncol} fields, found ${t.nfields}`);
+    }
+    const buf = t.buf;
+    const st = t.starts;
+    const en = t.ends;
+    const fl = t.flags;
+    const kinds = this.kinds;
+    for (let c = 0; c < ncol; c++) {
+      const s = st[c]!;
+      const e = en[c]!;
+      const f = fl[c]!;
+      if (kinds[c] === NUMERIC) {
+        if ((f & F_NUM) !== 0) {
+          this.sawNumeric[c] = 1;
+          continue;
+        }
+        const k = classifyNumeric(buf, s, e, f);
+        if (k === K_NUMBER) {
+          this.sawNumeric[c] = 1;
+        } else if (k === K_MISSING) {
+          this.tokenMissing[c]!++;
+        } else if (k === K_INF) {
+          this.infinite[c]!++;
+          this.sawNumeric[c] = 1;
+        } else {
+          // Not a number: the column is text from here on. Values of earlier rows are
+          // collected by a catch-up pass if there were any.
+          kinds[c] = TEXT;
+          this.flipRow[c] = this.nrows;
+          this.flipLine[c] = t.recordLine;
+          this.flipValue[c] = fieldText(buf, s, e, f);
+          const tbl = newLevelTable();
+          this.levels[c] = tbl;
+          this.textCell(tbl, c, buf, s, e, f);
+        }
+      } else {
+        this.textCell(this.levels[c]!, c, buf, s, e, f);
+      }
+    }
+    this.nrows++;
+  }
+
+  private textCell(tbl: LevelTable, c: number, buf: Buffer, s: number, e: number, f: number): void {
+    const k = tbl.find(buf, s, e, f);
+    if (k === -1) tbl.insertLast(0);
+    else if (k === -2 || tbl.value(k) < 0) this.tokenMissing[c]!++;
+  }
+}
+
+/** For columns that turned text after numeric values: collects the values of the rows before. */
+class CatchUpSink implements RecordSink {
+  private row = -1; // -1: header not read yet
+  private readonly cols: number[] = [];
+  private readonly stopRow: number;
+
+  constructor(private readonly scan: ScanSink) {
+    let stop = 0;
+    for (let c = 0; c < scan.ncol; c++) {
+      const fr = scan.flipRow[c]!;
+      if (fr > 0 && scan.sawNumeric[c] === 1) {
+        this.cols.push(c);
+        stop = Math.max(stop, fr);
+      }
+    }
+    this.stopRow = stop;
+  }
+
+  get needed(): boolean {
+    return this.cols.length > 0;
+  }
+
+  consume(t: CsvTokenizer): void {
+    while (!t.stopped && t.next()) this.record(t);
+  }
+
+  record(t: CsvTokenizer): void {
+    if (this.row < 0) {
+      this.row = 0;
+      return;
+    }
+    if (t.nfields !== this.scan.ncol) throw changed(t.file, `line ${t.recordLine}: field count differs`);
+    const row = this.row;
+    for (const c of this.cols) {
+      if (row >= this.scan.flipRow[c]!) continue;
+      const tbl = this.scan.levels[c]!;
+      if (tbl.find(t.buf, t.starts[c]!, t.ends[c]!, t.flags[c]!) === -1) tbl.insertLast(0);
+    }
+    this.row++;
+    if (this.row >= this.stopRow) t.stopped = true;
+  }
+}
+
+const DELIM_CHARS: Record<number, ',' | ';' | '\t'> = { 44: ',', 59: ';', 9: '\t' };
+
+function delimCode(d: ',' | ';' | '\t'): number {
+  return d.charCodeAt(0);
+}
+
+/** Pass 1: structure, types, text levels. Throws AppError('BAD_FILE', ...) naming file, line and column. */
+export async function scanCsv(path: string, opts?: CsvOptions): Promise<CsvScan> {
+  const file = basename(path);
+  const warnings: string[] = [];
+  const sink = new ScanSink(file, warnings);
+  const tok = new CsvTokenizer(file, sink);
+  if (opts?.delimiter !== undefined) tok.delim = delimCode(opts.delimiter);
+  const res = await drive(path, tok, { onProgress: opts?.onProgress, signal: opts?.signal });
+  if (sink.ncol < 0) throw badFile(`${file} is empty`);
+
+  const catchUp = new CatchUpSink(sink);
+  if (catchUp.needed) {
+    const tok2 = new CsvTokenizer(file, catchUp);
+    tok2.delim = tok.delim;
+    tok2.names = sink.names;
+    await drive(path, tok2, { signal: opts?.signal });
+  }
+
+  if (sink.nrows === 0) warnings.push(`${file} has a header row but no data rows`);
+  const columns: CsvColumn[] = [];
+  for (let c = 0; c < sink.ncol; c++) {
+    const name = sink.names[c]!;
+    const label = `column ${c + 1} ("${name}")`;
+    const tokenMissing = sink.tokenMissing[c]!;
+    if (sink.kinds[c] === NUMERIC) {
+      const inf = sink.infinite[c]!;
+      if (inf > 0) {
+        warnings.push(`${file}, ${label}: ${inf} infinite ${inf === 1 ? 'value was' : 'values were'} read as missing`);
+      }
+      columns.push({ name, kind: 'numeric', missing: tokenMissing + inf });
+    } else {
+      const tbl = sink.levels[c]!;
+      const levels: string[] = [];
+      for (let k = 0; k < tbl.count; k++) if (tbl.value(k) >= 0) levels.push(tbl.key(k));
+      levels.sort(); // UTF-16 code unit order
+      if (sink.sawNumeric[c] === 1) {
+        warnings.push(
+          `${file}, ${label}: read as text because of the non-numeric value "${sink.flipValue[c]!}" on line ${sink.flipLine[c]!}`,
+        );
+      }
+      columns.push({ name, kind: 'text', levels, missing: tokenMissing });
+    }
+  }
+  opts?.onProgress?.(1);
+  return {
+    path,
+    delimiter: DELIM_CHARS[tok.delim] ?? ',',
+    bom: res.bom,
+    columns,
+    nrows: sink.nrows,
+    bytes: res.bytes,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 2: read
+
+class ReadSink implements RecordSink {
+  private headerSeen = false;
+  private readonly ncol: number;
+  /** Column indices of numeric / text columns (separate loops keep array stores monomorphic). */
+  private readonly numIdx: number[] = [];
+  private readonly txtIdx: number[] = [];
+  /** Per text column (in txtIdx order): value bytes → level code (missing tokens → -1). */
+  private readonly tables: LevelTable[] = [];
+  private numCols: Float64Array[] = [];
+  private txtCols: Int32Array[] = [];
+  private fill = 0;
+  private offset = 0;
+  rows = 0;
+  readonly ready: CsvBlock[] = [];
+
+  constructor(
+    private readonly scan: CsvScan,
+    private readonly blockRows: number,
+  ) {
+    this.ncol = scan.columns.length;
+    scan.columns.forEach((col, c) => {
+      if (col.kind === 'numeric') {
+        this.numIdx.push(c);
+      } else {
+        this.txtIdx.push(c);
+        const tbl = newLevelTable();
+        (col.levels ?? []).forEach((lv, i) => tbl.addString(lv, i));
+        this.tables.push(tbl);
+      }
+    });
+    this.alloc();
+  }
+
+  private alloc(): void {
+    const n = this.blockRows;
+    this.numCols = this.numIdx.map(() => new Float64Array(n));
+    this.txtCols = this.txtIdx.map(() => new Int32Array(n));
+    this.fill = 0;
+  }
+
+  private block(length: number, exact: boolean): CsvBlock {
+    const columns = new Array<Float64Array | Int32Array>(this.ncol);
+    this.numIdx.forEach((c, j) => {
+      const a = this.numCols[j]!;
+      columns[c] = exact && a.length !== length ? a.slice(0, length) : a;
+    });
+    this.txtIdx.forEach((c, j) => {
+      const a = this.txtCols[j]!;
+      columns[c] = exact && a.length !== length ? a.slice(0, length) : a;
+    });
+    return { offset: this.offset, length, columns };
+  }
+
+  consume(t: CsvTokenizer): void {
+    while (!t.stopped && t.next()) this.record(t);
+  }
+
+  record(t: CsvTokenizer): void {
+    if (!this.headerSeen) {
+      if (t.nfields !== this.ncol) throw changed(t.file, 'the header has a different number of columns');
+      this.headerSeen = true;
+      return;
+    }
+    if (t.nfields !== this.ncol) {
+      throw changed(t.file, `line ${t.recordLine}: expected ${this.ncol} fields, found ${t.nfields}`);
+    }
+    if (this.rows >= this.scan.nrows) throw changed(t.file, `line ${t.recordLine}: more rows than scanned`);
+    const buf = t.buf;
+    const st = t.starts;
+    const en = t.ends;
+    const fl = t.flags;
+    const nums = t.nums;
+    const i = this.fill;
+    const numIdx = this.numIdx;
+    const numCols = this.numCols;
+    for (let j = 0; j < numIdx.length; j++) {
+      const c = numIdx[j]!;
+      const f = fl[c]!;
+      if ((f & F_NUM) !== 0) {
+        numCols[j]![i] = nums[c]!;
+        continue;
+      }
+      const k = classifyNumeric(buf, st[c]!, en[c]!, f);
+      if (k === K_NUMBER) numCols[j]![i] = parsed.value;
+      else if (k === K_MISSING || k === K_INF) numCols[j]![i] = NaN;
+      else throw changed(t.file, `line ${t.recordLine}, ${t.columnLabel(c)}: value is no longer numeric`);
+    }
+    const txtIdx = this.txtIdx;
+    const txtCols = this.txtCols;
+    for (let j = 0; j < txtIdx.length; j++) {
+      const c = txtIdx[j]!;
+      const tbl = this.tables[j]!;
+      const k = tbl.find(buf, st[c]!, en[c]!, fl[c]!);
+      if (k === -1) {
+        throw changed(t.file, `line ${t.recordLine}, ${t.columnLabel(c)}: value not seen in the first pass`);
+      }
+      txtCols[j]![i] = k === -2 ? -1 : tbl.value(k);
+    }
+    this.rows++;
+    this.fill = i + 1;
+    if (this.fill === this.blockRows) {
+      this.ready.push(this.block(this.fill, false));
+      this.offset += this.fill;
+      this.alloc();
+    }
+  }
+
+  /** Queues the last, partial block (arrays copied to their exact length). */
+  flush(): void {
+    if (this.fill === 0) return;
+    const len = this.fill;
+    this.ready.push(this.block(len, true));
+    this.offset += len;
+    this.fill = 0;
+  }
+}
+
+/** Pass 2: values in blocks of `blockRows` rows (default 65536): Float64Array (NaN = missing) for numeric columns, Int32Array codes into `levels` (-1 = missing) for text. */
+export async function readCsv(
+  scan: CsvScan,
+  onBlock: (block: CsvBlock) => void | Promise<void>,
+  opts?: CsvOptions & { blockRows?: number },
+): Promise<void> {
+  const file = basename(scan.path);
+  const blockRows = opts?.blockRows ?? DEFAULT_BLOCK_ROWS;
+  if (!Number.isInteger(blockRows) || blockRows < 1) {
+    throw new AppError('INVALID_ARGUMENT', `blockRows must be a positive integer (got ${blockRows})`);
+  }
+  const signal = opts?.signal;
+  const sink = new ReadSink(scan, blockRows);
+  const tok = new CsvTokenizer(file, sink);
+  tok.delim = delimCode(scan.delimiter);
+  tok.names = scan.columns.map((c) => c.name);
+  const deliver = async (final: boolean): Promise<void> => {
+    if (final) {
+      if (sink.rows !== scan.nrows) throw changed(file, `${sink.rows} data rows instead of ${scan.nrows}`);
+      sink.flush();
+    }
+    while (sink.ready.length > 0) {
+      if (signal?.aborted) throw cancelled();
+      const block = sink.ready.shift();
+      if (block !== undefined) await onBlock(block);
+    }
+  };
+  await drive(scan.path, tok, { onProgress: opts?.onProgress, signal, expectedBytes: scan.bytes, afterChunk: deliver });
+  opts?.onProgress?.(1);
+}
