@@ -1,16 +1,34 @@
 // The engine's single entry point: spec + columns in, result out, with progress by stage.
-// Stages: prepare (listwise deletion, cluster ids) → estimate → covariance → result.
+// Stages: prepare (listwise deletion, factors, singletons, cluster ids) → estimate (demean + solve)
+// → covariance → result. OLS, one-way FE and HDFE share this path: FE models demean y and X with
+// the kernel in fe/demean.ts and solve the demeaned system without an intercept.
 import { AppError } from '../shared/errors.js';
-import type { EstimationResult } from '../shared/result.js';
+import type { EstimationResult, FixedEffectInfo } from '../shared/result.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
+import { nowMs } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
 import { type Column, type ColumnSource, completeCases, compress, factorize } from './data.js';
+import { demean } from './fe/demean.js';
+import { absorbedDof } from './fe/dof.js';
+import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
+import { findSingletons } from './fe/singletons.js';
 import { fitOls } from './models/ols.js';
 import { buildLinearResult } from './result.js';
-import { nowMs } from './clock.js';
+
+/** reghdfe's collinear_tol: ‖x̃‖²/‖x‖² at or below this means x is absorbed by the FE. */
+const COLLINEAR_WITH_FE = 1e-9;
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
+
+/** The absorb terms of a spec: `fe` absorbs the panel id, `hdfe` its absorb list, OLS none. */
+export function absorbTerms(spec: ModelSpec): string[] {
+  if (spec.estimator === 'fe') {
+    if (!spec.panel) throw new AppError('INVALID_ARGUMENT', 'the fixed-effects (within) estimator needs the panel id variable');
+    return [spec.panel.id];
+  }
+  return spec.estimator === 'hdfe' ? spec.absorb : [];
+}
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {
   const timing: Record<string, number> = {};
@@ -26,32 +44,111 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
     if (c.kind !== 'numeric') throw new AppError('BAD_DATA', `${role} "${name}" is text (categorical); a numeric variable is needed`);
     return c.values;
   };
+  const absorb = absorbTerms(spec);
   const yAll = numeric(spec.y, 'dependent variable');
   const xAll = spec.x.map((x) => numeric(x, 'regressor'));
-  const clusterCols = spec.vcov === 'cluster' ? spec.cluster.map((c) => ({ name: c, column: source.get(c) })) : [];
+  const clusterNames = spec.vcov === 'cluster' ? spec.cluster : [];
+  const absorbVars = [...new Set(absorb.flatMap((a) => a.split('#')))];
   const used: { name: string; column: Column }[] = [
     { name: spec.y, column: { kind: 'numeric', values: yAll } },
     ...spec.x.map((name, j) => ({ name, column: { kind: 'numeric', values: xAll[j] } as Column })),
-    ...clusterCols,
+    ...[...new Set([...clusterNames, ...absorbVars])].map((name) => ({ name, column: source.get(name) })),
   ];
-  const { mask, count: n, missingBy } = completeCases(source.nrows, used);
-  if (n === 0) {
+  const { mask, count, missingBy } = completeCases(source.nrows, used);
+  if (count === 0) {
     const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
     throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
   }
-  const y = compress(yAll, mask, n);
-  const X = xAll.map((c) => compress(c, mask, n));
-  const clusters: ClusterIds[] = clusterCols.map(({ name, column }) => ({ variable: name, ...factorize(column, mask, n) }));
+  let n = count;
+  let y = compress(yAll, mask, n);
+  let X = xAll.map((c) => compress(c, mask, n));
+  let factors: Factor[] = buildFactors(absorb, source, mask, n);
+  let clusters: ClusterIds[] = clusterNames.map((name) => ({ variable: name, ...factorize(source.get(name), mask, n) }));
+
+  let droppedSingletons = 0;
+  if (factors.length > 0 && spec.options.singletons !== false) {
+    const { keep, dropped } = findSingletons(factors, n);
+    if (dropped > 0) {
+      droppedSingletons = dropped;
+      const m = n - dropped;
+      const sub = (v: Float64Array) => {
+        const out = new Float64Array(m);
+        for (let i = 0, j = 0; i < n; i++) if (keep[i]) out[j++] = v[i];
+        return out;
+      };
+      y = sub(y);
+      X = X.map(sub);
+      factors = factors.map((f) => subsetFactor(f, keep, m));
+      clusters = clusters.map((c) => {
+        const f = subsetFactor({ name: c.variable, ids: c.ids, groups: c.groups }, keep, m);
+        return { variable: c.variable, ids: f.ids, groups: f.groups };
+      });
+      n = m;
+    }
+    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
+  }
   const groups: Record<string, number> = {};
+  for (const f of factors) groups[f.name] = f.groups;
   for (const c of clusters) groups[c.variable] = c.groups;
   lap('prepare');
 
   progress('estimate', 0.3);
-  const intercept = spec.options.intercept !== false;
-  const { fit, omitted } = fitOls({ y, X, names: spec.x, intercept });
+  const warnings: string[] = [];
+  let fixedEffects: FixedEffectInfo[] = [];
+  let result;
+  if (factors.length === 0) {
+    result = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false });
+  } else {
+    const tol = typeof spec.options.tolerance === 'number' ? spec.options.tolerance : undefined;
+    const { out, report } = demean([y, ...X], factors, tol !== undefined ? { tol } : {});
+    lap('demean');
+    if (!report.converged) {
+      throw new AppError('ESTIMATION', `the fixed-effect demeaning did not converge within ${Math.max(...report.iterations)} iterations; results would not be reliable (try fewer or nested fixed effects)`);
+    }
+    const [yd, ...Xd] = out;
+    // A regressor the fixed effects absorb (e.g. time-invariant under firm FE) demeans to rounding
+    // noise: drop it before the solve, with a note naming it (reghdfe: ‖x̃‖²/‖x‖² ≤ 1e-9).
+    const absorbed: string[] = [];
+    const keepX: number[] = [];
+    Xd.forEach((xd, j) => {
+      if (sumSq(xd) <= COLLINEAR_WITH_FE * sumSq(X[j])) absorbed.push(spec.x[j]);
+      else keepX.push(j);
+    });
+    // reghdfe reports _cons = ȳ − x̄b: solve on the demeaned data with the means added back and an
+    // intercept; slopes, residuals and their covariance are those of the demeaned regression.
+    const intercept = spec.options.intercept !== false;
+    const addMean = (d: Float64Array, orig: Float64Array) => {
+      if (!intercept) return d;
+      let m = 0;
+      for (let i = 0; i < n; i++) m += orig[i];
+      m /= n;
+      const out2 = new Float64Array(n);
+      for (let i = 0; i < n; i++) out2[i] = d[i] + m;
+      return out2;
+    };
+    const solved = fitOls({ y: addMean(yd, y), X: keepX.map((j) => addMean(Xd[j], X[j])), names: keepX.map((j) => spec.x[j]), intercept });
+    for (const a of absorbed) warnings.push(`${a} omitted because it is collinear with the fixed effects`);
+    const dof = absorbedDof(factors, clusters);
+    fixedEffects = dof.map((d) => ({ name: d.name, levels: d.levels, redundant: d.redundant, nested: d.nested, df: d.df }));
+    const dfA = dof.reduce((s2, d) => s2 + d.df, 0);
+    const dfNested = dof.reduce((s2, d) => s2 + (d.nested ? d.levels : 0), 0);
+    const anyNested = dof.some((d) => d.nested);
+    const fit = solved.fit;
+    const dfM = fit.k - (fit.hasIntercept ? 1 : 0);
+    // reghdfe counts the constant inside df_a (the first FE keeps all its levels) unless a FE is
+    // nested in the cluster variable, where it adds it back (nested_adj); we estimate it in X.
+    fit.kAbsorbed = dfA + (anyNested ? 1 : 0) - (fit.hasIntercept ? 1 : 0);
+    fit.dfStats = n - dfA - dfM - dfNested;
+    fit.tssWithin = sumSq(yd);
+    fit.tss = centeredSumSq(y);
+    fit.absorbsConstant = true;
+    fit.demeanIterations = Math.max(...report.iterations);
+    result = { fit, omitted: [...absorbed, ...solved.omitted] };
+  }
+  const { fit, omitted } = result;
   if (fit.k === 0) throw new AppError('ESTIMATION', 'every regressor was dropped as collinear (or constant); nothing to estimate');
   if (fit.n <= fit.k + fit.kAbsorbed) {
-    throw new AppError('ESTIMATION', `not enough observations: ${fit.n} observations for ${fit.k + fit.kAbsorbed} parameters (need more observations than parameters)`);
+    throw new AppError('ESTIMATION', `not enough observations: ${fit.n} observations for ${fit.k + fit.kAbsorbed} parameters (including absorbed fixed effects); need more observations than parameters`);
   }
   if (!Number.isFinite(fit.rss)) throw new AppError('ESTIMATION', 'the estimation produced non-finite values; check the data for extreme magnitudes');
   lap('estimate');
@@ -61,18 +158,33 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   lap('covariance');
 
   progress('result', 0.9);
-  const warnings: string[] = [];
-  const dropped = source.nrows - n;
-  const result = buildLinearResult({
+  const out = buildLinearResult({
     spec,
     fit,
     vcov,
     omitted,
-    sample: { n_input: source.nrows, dropped_missing: dropped, dropped_singletons: 0, groups },
+    sample: { n_input: source.nrows, dropped_missing: source.nrows - count, dropped_singletons: droppedSingletons, groups },
     warnings,
     timing,
+    fixedEffects,
   });
   lap('result');
   progress('result', 1);
-  return result;
+  return out;
 }
+
+function sumSq(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return s;
+}
+
+function centeredSumSq(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m += v[i];
+  m /= v.length;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += (v[i] - m) ** 2;
+  return s;
+}
+

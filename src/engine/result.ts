@@ -1,6 +1,6 @@
 // Builds the plain-JSON result (DESIGN.md) from a fit and a covariance estimate. No reference to
 // data or model survives: the result can be stored, cached and rendered on its own.
-import type { CoefficientRow, EstimationResult, FitStats, NotApplicable, SampleInfo } from '../shared/result.js';
+import type { CoefficientRow, EstimationResult, FitStats, FixedEffectInfo, NotApplicable, SampleInfo } from '../shared/result.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { VcovEstimate } from './covariance/index.js';
 import { invertSpd, quadForm, subMatrix } from './linalg/small.js';
@@ -16,9 +16,10 @@ export interface BuildInput {
   sample: SampleInfo;
   warnings: string[];
   timing: Record<string, number>;
+  fixedEffects?: FixedEffectInfo[];
 }
 
-export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, timing }: BuildInput): EstimationResult {
+export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, timing, fixedEffects = [] }: BuildInput): EstimationResult {
   const k = fit.k;
   const level = spec.options.level ?? 0.95;
   const crit = tQuantile(1 - (1 - level) / 2, vcov.dof);
@@ -40,17 +41,31 @@ export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, 
   for (let i = 0; i < k; i++) vcovMatrix.push(Array.from(vcov.V.subarray(i * k, (i + 1) * k)));
 
   const dfResid = fit.n - fit.k - fit.kAbsorbed;
+  // reghdfe's used_df_r: RMSE and adjusted R² (equal to n − K for OLS)
+  const dfStats = fit.dfStats ?? dfResid;
+  const dfModel = fit.k - (fit.hasIntercept ? 1 : 0);
+  const centered = fit.hasIntercept || fit.absorbsConstant === true;
   const r2 = 1 - fit.rss / fit.tss;
-  const adjR2 = 1 - (1 - r2) * ((fit.n - (fit.hasIntercept ? 1 : 0)) / dfResid);
+  const adjR2 = 1 - fit.rss / dfStats / (fit.tss / (fit.n - (centered ? 1 : 0)));
+  const within =
+    fit.tssWithin !== undefined
+      ? {
+          r2_within: 1 - fit.rss / fit.tssWithin,
+          adj_r2_within: 1 - fit.rss / dfStats / (fit.tssWithin / (dfStats + dfModel)),
+          demean_iterations: fit.demeanIterations ?? 0,
+        }
+      : {};
   const fit_: FitStats = {
     r2,
     adj_r2: adjR2,
-    r2_kind: fit.hasIntercept ? 'centered' : 'uncentered',
-    rmse: Math.sqrt(fit.rss / dfResid),
+    ...within,
+    r2_kind: centered ? 'centered' : 'uncentered',
+    rmse: Math.sqrt(fit.rss / dfStats),
     rss: fit.rss,
     loglik: -0.5 * fit.n * (1 + Math.log(2 * Math.PI) + Math.log(fit.rss / fit.n)),
-    df_model: fit.k - (fit.hasIntercept ? 1 : 0),
-    df_resid: dfResid,
+    df_model: dfModel,
+    df_absorbed: fit.kAbsorbed,
+    df_resid: vcov.type === 'cluster' ? vcov.dof : dfResid,
     ...modelF(fit, vcov),
   };
   const allWarnings = [...warnings, ...omitted.map((t) => `${t} omitted because of collinearity`), ...vcov.warnings];
@@ -66,7 +81,7 @@ export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, 
     fit: fit_,
     diagnostics: [],
     sample,
-    fixed_effects: [],
+    fixed_effects: fixedEffects,
     warnings: allWarnings,
     timing_ms: timing,
   };

@@ -65,7 +65,12 @@ export interface SampleInfo {
 export interface FixedEffectInfo {
   name: string;
   levels: number;
+  /** Levels collinear with earlier fixed effects (connected components / pairwise bound). */
   redundant: number;
+  /** Nested in a cluster variable: its levels use no degrees of freedom. */
+  nested: boolean;
+  /** Degrees of freedom this fixed effect uses: levels − redundant, or 0 when nested. */
+  df: number;
 }
 
 export interface EstimationResult {

@@ -3,7 +3,7 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
@@ -28,7 +28,15 @@ export interface ModelSpec {
   vcov: VcovType;
   panel?: PanelSpec;
   sample?: SampleSpec;
-  options: { intercept?: boolean; level?: number; [key: string]: unknown };
+  options: {
+    intercept?: boolean;
+    level?: number;
+    /** FE models: drop singleton observations iteratively (reghdfe default: true). */
+    singletons?: boolean;
+    /** FE models: demeaning tolerance (default 1e-8). */
+    tolerance?: number;
+    [key: string]: unknown;
+  };
 }
 
 export const INTERCEPT_TERM = '(Intercept)';

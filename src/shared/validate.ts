@@ -21,7 +21,7 @@ const specShape = obj({
   vcov: opt(literal('iid', 'robust', 'cluster')),
   panel: opt(obj({ id: name, time: name })),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), seed: opt(num()), extra: opt(json()) })),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), seed: opt(num()), extra: opt(json()) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -63,6 +63,24 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
     problems.push({ field: 'x', message: 'with no intercept, choose at least one regressor' });
   }
   for (const c of spec.cluster) known('cluster', c, false);
+  if (decl.fields.includes('absorb')) {
+    if (spec.absorb.length === 0) problems.push({ field: 'absorb', message: 'choose at least one fixed effect to absorb (e.g. firm, or industry#year)' });
+    const terms = new Set<string>();
+    for (const term of spec.absorb) {
+      const parts = term.split('#');
+      if (parts.some((p) => p === '')) problems.push({ field: 'absorb', message: `"${term}" is not a valid fixed effect; write a variable or an interaction like industry#year` });
+      else for (const p of parts) known('absorb', p, false);
+      if (terms.has(term)) problems.push({ field: 'absorb', message: `fixed effect "${term}" is listed twice` });
+      terms.add(term);
+    }
+  }
+  if (decl.fields.includes('panel')) {
+    if (!spec.panel) problems.push({ field: 'panel', message: 'choose the panel id (and time) variables' });
+    else {
+      known('panel', spec.panel.id, false);
+      known('panel', spec.panel.time, false);
+    }
+  }
   for (const f of ['absorb', 'endog', 'instruments'] as const) {
     if (spec[f].length > 0 && !decl.fields.includes(f)) problems.push({ field: f, message: `${decl.id} does not take ${f}` });
   }

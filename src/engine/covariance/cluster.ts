@@ -35,9 +35,9 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   return {
     type: 'cluster',
     V: sandwich(fit.Rinv, M, k, factor),
-    dof: G - 1,
+    dof: Math.min(G - 1, n - k - fit.kAbsorbed),
     factor,
-    convention: 'CR1: G/(G−1)·(N−1)/(N−K) · (X\'X)⁻¹ Σ_g X_g\'e_g e_g\'X_g (X\'X)⁻¹, t on G−1 df, as Stata vce(cluster)',
+    convention: 'CR1: G/(G−1)·(N−1)/(N−K) · (X\'X)⁻¹ Σ_g X_g\'e_g e_g\'X_g (X\'X)⁻¹, t on G−1 df; K counts absorbed FE except those nested in the cluster variable (reghdfe, Stata vce(cluster))',
     clusters: [{ variable, groups: G }],
     warnings,
   };

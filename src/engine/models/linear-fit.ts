@@ -25,4 +25,14 @@ export interface LinearFit {
   tss: number;
   hasIntercept: boolean;
   interceptIndex: number;
+  /**
+   * Residual df for RMSE and adjusted R² when it differs from n − k − kAbsorbed (reghdfe counts the
+   * levels of FE nested in the cluster variable here, so these statistics do not depend on the SE).
+   */
+  dfStats?: number;
+  /** FE models: sum of squares of the demeaned y (for the within R²). */
+  tssWithin?: number;
+  /** FE models: the absorbed fixed effects contain the constant. */
+  absorbsConstant?: boolean;
+  demeanIterations?: number;
 }

@@ -1,8 +1,10 @@
 import type { EstimatorId } from '../spec.js';
+import { fe } from './fe.js';
+import { hdfe } from './hdfe.js';
 import { ols } from './ols.js';
 import type { EstimatorDeclaration } from './types.js';
 
 export type { EstimatorDeclaration, FieldId } from './types.js';
 
-export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols };
+export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe };
 export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];
