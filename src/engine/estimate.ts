@@ -14,6 +14,8 @@ import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
 import { fitOls } from './models/ols.js';
+import { xtregFeStats } from './models/xtreg-stats.js';
+import type { Diagnostic } from '../shared/result.js';
 import { buildLinearResult } from './result.js';
 
 /** reghdfe's collinear_tol: ‖x̃‖²/‖x‖² at or below this means x is absorbed by the FE. */
@@ -66,7 +68,8 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   let clusters: ClusterIds[] = clusterNames.map((name) => ({ variable: name, ...factorize(source.get(name), mask, n) }));
 
   let droppedSingletons = 0;
-  if (factors.length > 0 && spec.options.singletons !== false) {
+  // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
+  if (factors.length > 0 && (spec.options.singletons ?? spec.estimator === 'hdfe')) {
     const { keep, dropped } = findSingletons(factors, n);
     if (dropped > 0) {
       droppedSingletons = dropped;
@@ -95,6 +98,8 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   progress('estimate', 0.3);
   const warnings: string[] = [];
   let fixedEffects: FixedEffectInfo[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let extraFit: Record<string, number> = {};
   let result;
   if (factors.length === 0) {
     result = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false });
@@ -144,6 +149,12 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
     fit.absorbsConstant = true;
     fit.demeanIterations = Math.max(...report.iterations);
     result = { fit, omitted: [...absorbed, ...solved.omitted] };
+    if (spec.estimator === 'fe') {
+      const slopes = fit.hasIntercept ? fit.beta.subarray(1) : fit.beta;
+      const xt = xtregFeStats(y, keepX.filter((j) => !solved.omitted.includes(spec.x[j])).map((j) => X[j]), slopes, factors[0], fit.rss, fit.dfStats);
+      extraFit = xt.stats;
+      diagnostics.push(xt.diagnostic);
+    }
   }
   const { fit, omitted } = result;
   if (fit.k === 0) throw new AppError('ESTIMATION', 'every regressor was dropped as collinear (or constant); nothing to estimate');
@@ -167,6 +178,8 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
     warnings,
     timing,
     fixedEffects,
+    diagnostics,
+    extraFit,
   });
   lap('result');
   progress('result', 1);

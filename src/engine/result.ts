@@ -1,6 +1,6 @@
 // Builds the plain-JSON result (DESIGN.md) from a fit and a covariance estimate. No reference to
 // data or model survives: the result can be stored, cached and rendered on its own.
-import type { CoefficientRow, EstimationResult, FitStats, FixedEffectInfo, NotApplicable, SampleInfo } from '../shared/result.js';
+import type { CoefficientRow, Diagnostic, EstimationResult, FitStats, FixedEffectInfo, NotApplicable, SampleInfo } from '../shared/result.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { VcovEstimate } from './covariance/index.js';
 import { invertSpd, quadForm, subMatrix } from './linalg/small.js';
@@ -17,9 +17,12 @@ export interface BuildInput {
   warnings: string[];
   timing: Record<string, number>;
   fixedEffects?: FixedEffectInfo[];
+  diagnostics?: Diagnostic[];
+  /** Estimator-specific fit statistics (e.g. xtreg's r2_between, sigma_u). */
+  extraFit?: Record<string, number>;
 }
 
-export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, timing, fixedEffects = [] }: BuildInput): EstimationResult {
+export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, timing, fixedEffects = [], diagnostics = [], extraFit = {} }: BuildInput): EstimationResult {
   const k = fit.k;
   const level = spec.options.level ?? 0.95;
   const crit = tQuantile(1 - (1 - level) / 2, vcov.dof);
@@ -67,6 +70,7 @@ export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, 
     df_absorbed: fit.kAbsorbed,
     df_resid: vcov.type === 'cluster' ? vcov.dof : dfResid,
     ...modelF(fit, vcov),
+    ...extraFit,
   };
   const allWarnings = [...warnings, ...omitted.map((t) => `${t} omitted because of collinearity`), ...vcov.warnings];
   return {
@@ -79,7 +83,7 @@ export function buildLinearResult({ spec, fit, vcov, omitted, sample, warnings, 
     vcov: { type: vcov.type, clusters: vcov.clusters, convention: vcov.convention, dof: vcov.dof, small_sample_factor: vcov.factor },
     vcov_matrix: vcovMatrix,
     fit: fit_,
-    diagnostics: [],
+    diagnostics,
     sample,
     fixed_effects: fixedEffects,
     warnings: allWarnings,

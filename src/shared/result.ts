@@ -51,6 +51,8 @@ export interface Diagnostic {
   name: string;
   statistic: number | NotApplicable;
   df?: number;
+  /** Denominator df for F statistics. */
+  df2?: number;
   p_value?: number;
   note?: string;
 }

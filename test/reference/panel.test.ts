@@ -74,6 +74,26 @@ describe('HDFE (reghdfe conventions) against R', () => {
     });
   }
 
+  for (const c of CASES) {
+    it(`${c}: xtreg, fe (estimator fe) — slopes, SEs, R² within/between/overall, σ_u, σ_e, ρ, F test u_i = 0`, async () => {
+      const { expected, run } = await load(c);
+      for (const name of ['fe_oneway_iid', 'fe_oneway_cluster']) {
+        const m = expected.models.find((x) => x.name === name) as RefModel;
+        const r = run({ estimator: 'fe', y: m.y, x: m.x, panel: expected.panel, vcov: m.vcov, cluster: m.cluster ?? [] });
+        compareSlopes(r, m);
+        for (const key of ['r2_within', 'r2_between', 'r2_overall', 'sigma_u', 'sigma_e', 'rho', 'rmse', 'f_stat']) {
+          if (m.fit[key] !== undefined) expect(rel(r.fit[key] as number, m.fit[key]), `${c} ${name} ${key}`).toBeLessThan(1e-8);
+        }
+        if (m.fit.f_all_u_zero !== undefined) {
+          const d = r.diagnostics.find((x) => x.name === 'F test that all u_i = 0');
+          expect(rel(d?.statistic as number, m.fit.f_all_u_zero)).toBeLessThan(1e-8);
+          expect([d?.df, d?.df2]).toEqual([m.fit.f_all_u_zero_df1, m.fit.f_all_u_zero_df2]);
+          expect(rel(d?.p_value as number, m.fit.f_all_u_zero_p_value)).toBeLessThan(1e-6);
+        }
+      }
+    });
+  }
+
   it('Fatalities three-way FE (state + year + region×year): coefficients exact; SEs differ from the exact-rank reference only by reghdfe’s pairwise dof bound', async () => {
     const { run, model } = await load('panel_fatalities');
     const iid = model('fe_threeway_iid');

@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import { sandwich } from './sandwich.js';
 import type { VcovEstimator } from './types.js';
 
-export const FEW_CLUSTERS = 30;
+export const FEW_CLUSTERS = 50;
 
 export const cluster: VcovEstimator = (fit, ctx) => {
   if (ctx.clusters.length !== 1) throw new AppError('ESTIMATION', 'clustered standard errors need exactly one cluster variable here');
@@ -30,7 +30,7 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   const factor = (G / (G - 1)) * ((n - 1) / (n - k - fit.kAbsorbed));
   const warnings: string[] = [];
   if (G < FEW_CLUSTERS) {
-    warnings.push(`only ${G} clusters of "${variable}": cluster-robust standard errors are unreliable with fewer than about ${FEW_CLUSTERS}–50 clusters`);
+    warnings.push(`only ${G} clusters of "${variable}": cluster-robust standard errors can be unreliable with fewer than ${FEW_CLUSTERS} clusters (consider a wild cluster bootstrap)`);
   }
   return {
     type: 'cluster',
