@@ -4,7 +4,7 @@
 // the kernel in fe/demean.ts and solve the demeaned system without an intercept.
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult, FixedEffectInfo } from '../shared/result.js';
-import type { ModelSpec } from '../shared/spec.js';
+import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { nowMs } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
@@ -13,6 +13,7 @@ import { demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
+import type { LinearFit } from './models/linear-fit.js';
 import { fitOls } from './models/ols.js';
 import { xtregFeStats } from './models/xtreg-stats.js';
 import type { Diagnostic } from '../shared/result.js';
@@ -32,7 +33,47 @@ export function absorbTerms(spec: ModelSpec): string[] {
   return spec.estimator === 'hdfe' ? spec.absorb : [];
 }
 
-export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {
+/** What a fit leaves for later covariance requests: everything except the SE type. */
+export interface PreparedFit {
+  key: string;
+  mask: Uint8Array;
+  count: number;
+  /** Rows kept after singleton removal (relative to the masked sample), or null if none dropped. */
+  keep: Uint8Array | null;
+  droppedSingletons: number;
+  fit: LinearFit;
+  omitted: string[];
+  warnings: string[];
+  factors: Factor[];
+  diagnostics: Diagnostic[];
+  extraFit: Record<string, number>;
+}
+
+/**
+ * Keeps the last fit so that changing only the standard errors (iid ↔ robust ↔ cluster, or another
+ * cluster variable that leaves the sample unchanged) recomputes the covariance from the stored fit
+ * without re-demeaning (STYLE.md: "changing only the SE type recomputes without refitting").
+ */
+export class FitCache {
+  private last: PreparedFit | null = null;
+  get(key: string, mask: Uint8Array): PreparedFit | null {
+    const e = this.last;
+    if (!e || e.key !== key || e.mask.length !== mask.length) return null;
+    for (let i = 0; i < mask.length; i++) if (e.mask[i] !== mask[i]) return null;
+    return e;
+  }
+  set(entry: PreparedFit): void {
+    this.last = entry;
+  }
+}
+
+/** The parts of a spec that determine the fit (not the covariance). */
+function fitKey(spec: ModelSpec, scope: string): string {
+  const { level: _level, ...options } = spec.options;
+  return canonicalJson({ scope, estimator: spec.estimator, y: spec.y, x: spec.x, absorb: spec.absorb, panel: spec.panel ?? null, options });
+}
+
+export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
   const timing: Record<string, number> = {};
   let t0 = nowMs();
   const lap = (name: string) => {
@@ -61,48 +102,115 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
     const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
     throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
   }
-  let n = count;
-  let y = compress(yAll, mask, n);
-  let X = xAll.map((c) => compress(c, mask, n));
-  let factors: Factor[] = buildFactors(absorb, source, mask, n);
-  let clusters: ClusterIds[] = clusterNames.map((name) => ({ variable: name, ...factorize(source.get(name), mask, n) }));
-
-  let droppedSingletons = 0;
-  // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
-  if (factors.length > 0 && (spec.options.singletons ?? spec.estimator === 'hdfe')) {
-    const { keep, dropped } = findSingletons(factors, n);
-    if (dropped > 0) {
-      droppedSingletons = dropped;
-      const m = n - dropped;
-      const sub = (v: Float64Array) => {
-        const out = new Float64Array(m);
-        for (let i = 0, j = 0; i < n; i++) if (keep[i]) out[j++] = v[i];
-        return out;
-      };
-      y = sub(y);
-      X = X.map(sub);
-      factors = factors.map((f) => subsetFactor(f, keep, m));
-      clusters = clusters.map((c) => {
-        const f = subsetFactor({ name: c.variable, ids: c.ids, groups: c.groups }, keep, m);
-        return { variable: c.variable, ids: f.ids, groups: f.groups };
-      });
-      n = m;
-    }
-    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
+  const key = fitKey(spec, cache?.scope ?? '');
+  let prepared = cache?.store.get(key, mask) ?? null;
+  const reused = prepared !== null;
+  if (!prepared) {
+    prepared = prepareFit(spec, source, absorb, xAll, yAll, mask, count, key, lap, progress);
+    cache?.store.set(prepared);
+  }
+  const { fit: baseFit, factors, keep, droppedSingletons } = prepared;
+  const n = baseFit.n;
+  let clusters: ClusterIds[] = clusterNames.map((name) => ({ variable: name, ...factorize(source.get(name), mask, count) }));
+  if (keep) {
+    clusters = clusters.map((c) => {
+      const f = subsetFactor({ name: c.variable, ids: c.ids, groups: c.groups }, keep, n);
+      return { variable: c.variable, ids: f.ids, groups: f.groups };
+    });
+  }
+  // Absorbed degrees of freedom depend on the cluster variables (FE nested in them count none).
+  let fit = baseFit;
+  let fixedEffects: FixedEffectInfo[] = [];
+  if (factors.length > 0) {
+    const dof = absorbedDof(factors, clusters);
+    fixedEffects = dof.map((d) => ({ name: d.name, levels: d.levels, redundant: d.redundant, nested: d.nested, df: d.df }));
+    const dfA = dof.reduce((s, d) => s + d.df, 0);
+    const dfNested = dof.reduce((s, d) => s + (d.nested ? d.levels : 0), 0);
+    const anyNested = dof.some((d) => d.nested);
+    const dfM = fit.k - (fit.hasIntercept ? 1 : 0);
+    // reghdfe counts the constant inside df_a (the first FE keeps all its levels) unless a FE is
+    // nested in the cluster variable, where it adds it back (nested_adj); we estimate it in X.
+    fit = { ...baseFit, kAbsorbed: dfA + (anyNested ? 1 : 0) - (fit.hasIntercept ? 1 : 0), dfStats: n - dfA - dfM - dfNested };
+  }
+  if (fit.n <= fit.k + fit.kAbsorbed) {
+    throw new AppError('ESTIMATION', `not enough observations: ${fit.n} observations for ${fit.k + fit.kAbsorbed} parameters (including absorbed fixed effects); need more observations than parameters`);
   }
   const groups: Record<string, number> = {};
   for (const f of factors) groups[f.name] = f.groups;
   for (const c of clusters) groups[c.variable] = c.groups;
-  lap('prepare');
+  if (reused) timing.reused_fit = 1;
+  lap(reused ? 'prepare' : 'clusters');
 
+  progress('covariance', 0.7);
+  const vcov = VCOV_REGISTRY[spec.vcov](fit, { clusters });
+  lap('covariance');
+
+  progress('result', 0.9);
+  const out = buildLinearResult({
+    spec,
+    fit,
+    vcov,
+    omitted: prepared.omitted,
+    sample: { n_input: source.nrows, dropped_missing: source.nrows - count, dropped_singletons: droppedSingletons, groups },
+    warnings: [...prepared.warnings],
+    timing,
+    fixedEffects,
+    diagnostics: prepared.diagnostics,
+    extraFit: prepared.extraFit,
+  });
+  lap('result');
+  progress('result', 1);
+  return out;
+}
+
+/** Sample, singletons, demeaning and the solve: the expensive part, independent of the SE type. */
+function prepareFit(
+  spec: ModelSpec,
+  source: ColumnSource,
+  absorb: string[],
+  xAll: Float64Array[],
+  yAll: Float64Array,
+  mask: Uint8Array,
+  count: number,
+  key: string,
+  lap: (name: string) => void,
+  progress: ProgressFn,
+): PreparedFit {
+  let n = count;
+  let y = compress(yAll, mask, n);
+  let X = xAll.map((c) => compress(c, mask, n));
+  let factors: Factor[] = buildFactors(absorb, source, mask, n);
+  let keep: Uint8Array | null = null;
+  let droppedSingletons = 0;
+  // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
+  if (factors.length > 0 && (spec.options.singletons ?? spec.estimator === 'hdfe')) {
+    const s = findSingletons(factors, n);
+    if (s.dropped > 0) {
+      keep = s.keep;
+      droppedSingletons = s.dropped;
+      const m = n - s.dropped;
+      const sub = (v: Float64Array) => {
+        const out = new Float64Array(m);
+        for (let i = 0, j = 0; i < n; i++) if (s.keep[i]) out[j++] = v[i];
+        return out;
+      };
+      y = sub(y);
+      X = X.map(sub);
+      factors = factors.map((f) => subsetFactor(f, s.keep, m));
+      n = m;
+    }
+    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
+  }
+  lap('prepare');
   progress('estimate', 0.3);
+
   const warnings: string[] = [];
-  let fixedEffects: FixedEffectInfo[] = [];
   const diagnostics: Diagnostic[] = [];
   let extraFit: Record<string, number> = {};
-  let result;
+  let fit: LinearFit;
+  let omitted: string[];
   if (factors.length === 0) {
-    result = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false });
+    ({ fit, omitted } = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false }));
   } else {
     const tol = typeof spec.options.tolerance === 'number' ? spec.options.tolerance : undefined;
     const { out, report } = demean([y, ...X], factors, tol !== undefined ? { tol } : {});
@@ -127,63 +235,35 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
       let m = 0;
       for (let i = 0; i < n; i++) m += orig[i];
       m /= n;
-      const out2 = new Float64Array(n);
-      for (let i = 0; i < n; i++) out2[i] = d[i] + m;
-      return out2;
+      const o = new Float64Array(n);
+      for (let i = 0; i < n; i++) o[i] = d[i] + m;
+      return o;
     };
     const solved = fitOls({ y: addMean(yd, y), X: keepX.map((j) => addMean(Xd[j], X[j])), names: keepX.map((j) => spec.x[j]), intercept });
     for (const a of absorbed) warnings.push(`${a} omitted because it is collinear with the fixed effects`);
-    const dof = absorbedDof(factors, clusters);
-    fixedEffects = dof.map((d) => ({ name: d.name, levels: d.levels, redundant: d.redundant, nested: d.nested, df: d.df }));
-    const dfA = dof.reduce((s2, d) => s2 + d.df, 0);
-    const dfNested = dof.reduce((s2, d) => s2 + (d.nested ? d.levels : 0), 0);
-    const anyNested = dof.some((d) => d.nested);
-    const fit = solved.fit;
-    const dfM = fit.k - (fit.hasIntercept ? 1 : 0);
-    // reghdfe counts the constant inside df_a (the first FE keeps all its levels) unless a FE is
-    // nested in the cluster variable, where it adds it back (nested_adj); we estimate it in X.
-    fit.kAbsorbed = dfA + (anyNested ? 1 : 0) - (fit.hasIntercept ? 1 : 0);
-    fit.dfStats = n - dfA - dfM - dfNested;
+    // degrees of freedom without clusters (xtreg's σ_e uses these whatever the SE type)
+    const dof = absorbedDof(factors, []);
+    const dfA = dof.reduce((s, d) => s + d.df, 0);
+    fit = solved.fit;
+    fit.kAbsorbed = dfA - (fit.hasIntercept ? 1 : 0);
+    fit.dfStats = n - dfA - (fit.k - (fit.hasIntercept ? 1 : 0));
     fit.tssWithin = sumSq(yd);
     fit.tss = centeredSumSq(y);
     fit.absorbsConstant = true;
     fit.demeanIterations = Math.max(...report.iterations);
-    result = { fit, omitted: [...absorbed, ...solved.omitted] };
+    omitted = [...absorbed, ...solved.omitted];
     if (spec.estimator === 'fe') {
       const slopes = fit.hasIntercept ? fit.beta.subarray(1) : fit.beta;
-      const xt = xtregFeStats(y, keepX.filter((j) => !solved.omitted.includes(spec.x[j])).map((j) => X[j]), slopes, factors[0], fit.rss, fit.dfStats);
+      const kept = keepX.filter((j) => !solved.omitted.includes(spec.x[j])).map((j) => X[j]);
+      const xt = xtregFeStats(y, kept, slopes, factors[0], fit.rss, fit.dfStats);
       extraFit = xt.stats;
       diagnostics.push(xt.diagnostic);
     }
   }
-  const { fit, omitted } = result;
   if (fit.k === 0) throw new AppError('ESTIMATION', 'every regressor was dropped as collinear (or constant); nothing to estimate');
-  if (fit.n <= fit.k + fit.kAbsorbed) {
-    throw new AppError('ESTIMATION', `not enough observations: ${fit.n} observations for ${fit.k + fit.kAbsorbed} parameters (including absorbed fixed effects); need more observations than parameters`);
-  }
   if (!Number.isFinite(fit.rss)) throw new AppError('ESTIMATION', 'the estimation produced non-finite values; check the data for extreme magnitudes');
   lap('estimate');
-
-  progress('covariance', 0.7);
-  const vcov = VCOV_REGISTRY[spec.vcov](fit, { clusters });
-  lap('covariance');
-
-  progress('result', 0.9);
-  const out = buildLinearResult({
-    spec,
-    fit,
-    vcov,
-    omitted,
-    sample: { n_input: source.nrows, dropped_missing: source.nrows - count, dropped_singletons: droppedSingletons, groups },
-    warnings,
-    timing,
-    fixedEffects,
-    diagnostics,
-    extraFit,
-  });
-  lap('result');
-  progress('result', 1);
-  return out;
+  return { key, mask, count, keep, droppedSingletons, fit, omitted, warnings, factors, diagnostics, extraFit };
 }
 
 function sumSq(v: Float64Array): number {

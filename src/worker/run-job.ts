@@ -1,11 +1,14 @@
 // One estimation job: open the project read-only, load only the columns the spec needs, run the
 // engine. Pure Node (no Electron): the same code runs under utilityProcess, child_process and tests.
-import { estimate } from '../engine/estimate.js';
+import { FitCache, estimate } from '../engine/estimate.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { specVariables } from '../shared/spec.js';
 import type { FromWorker, RunJob } from '../shared/worker-messages.js';
 import { toErrorInfo } from '../shared/errors.js';
 import { ProjectStore } from '../store/project.js';
+
+/** The last fit of this worker: a change of only the SE type reuses it without re-demeaning. */
+const fitCache = new FitCache();
 
 export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
   const { jobId } = job;
@@ -32,7 +35,8 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
         return c;
       },
     };
-    const result = estimate(job.spec, source, (stage, fraction) => post({ type: 'progress', jobId, stage, fraction: 0.2 + 0.8 * fraction }));
+    const scope = `${job.projectPath}\u0000${job.datasetId}\u0000${ds.version}`;
+    const result = estimate(job.spec, source, (stage, fraction) => post({ type: 'progress', jobId, stage, fraction: 0.2 + 0.8 * fraction }), { store: fitCache, scope });
     result.timing_ms = { load: loadMs, ...result.timing_ms };
     post({ type: 'done', jobId, result });
   } catch (err) {

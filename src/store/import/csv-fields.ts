@@ -3,6 +3,8 @@
 // in pass 1 and decoded the same way in pass 2. They work on byte ranges of the UTF-8 input
 // (already validated), so numeric cells never become strings.
 
+import { Buffer } from 'node:buffer';
+
 /** Field flags set by the tokenizer. */
 export const F_QUOTED = 1;
 /** The quoted field contains doubled quotes (`""`) that must be unescaped. */

@@ -3,15 +3,16 @@
 // Pass 1 (scanCsv) reads the file once to find the structure: delimiter, header, row count,
 // column types and the sorted levels of text columns. Pass 2 (readCsv) reads it again and
 // hands out the values in fixed-size blocks of typed arrays. Neither pass holds the file or
-// its rows in memory: the file is read in 1 MB chunks, decoded incrementally (multi-byte
-// UTF-8 characters may be split between chunks) and tokenized in place; only the current
+// its rows in memory: the file is read in 1 MB chunks and tokenized as UTF-8 bytes in place
+// (UTF-8 is validated incrementally; a character split between chunks is checked once its
+// last byte has arrived, and only text values are ever decoded to strings). Only the current
 // chunk, one partial row and the distinct values of text columns are kept.
 //
 // Both passes share one tokenizer (CsvTokenizer) and the field helpers in csv-fields.ts.
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { AppError } from '../../shared/errors.js';
 import {
   F_ESCAPED,
@@ -175,193 +176,193 @@ export class CsvTokenizer {
     let pos = this.pos;
     let line = this.line;
     let c = 0;
-    // Completely empty lines are skipped.
-    for (;;) {
-      if (pos >= n) {
-        this.pos = pos;
-        this.line = line;
-        return false;
-      }
-      c = buf[pos]!;
-      if (c === C_LF) {
-        pos++;
-        line++;
-      } else if (c === C_CR) {
-        if (pos + 1 < n) {
-          pos += buf[pos + 1] === C_LF ? 2 : 1;
-        } else if (final) {
+    let ok = false;
+    // Every way out goes through the common exit below (one set of property stores, which
+    // keeps the optimized code from deoptimizing on a rarely taken path).
+    record: {
+      // Completely empty lines are skipped.
+      for (;;) {
+        if (pos >= n) break record;
+        c = buf[pos]!;
+        if (c === C_LF) {
           pos++;
-        } else {
-          this.pos = pos;
-          this.line = line;
-          return false;
-        }
-        line++;
-      } else {
-        break;
-      }
-    }
-    const recStart = pos;
-    const recLine = line;
-    let nf = 0;
-    for (;;) {
-      if (nf === starts.length) {
-        this.grow();
-        starts = this.starts;
-        ends = this.ends;
-        flags = this.flags;
-        nums = this.nums;
-      }
-      if (pos < n && buf[pos] === C_QUOTE) {
-        // Quoted field: runs to the next quote that is not doubled.
-        const fieldLine = line;
-        let p = pos + 1;
-        let fl = F_QUOTED;
-        for (;;) {
-          if (p >= n) {
-            if (!final) {
-              this.pos = recStart;
-              this.line = recLine;
-              return false;
-            }
-            throw badFile(
-              `${this.file}, line ${fieldLine}, ${this.columnLabel(nf)}: quoted field is never closed (unterminated quote)`,
-            );
+          line++;
+        } else if (c === C_CR) {
+          if (pos + 1 < n) {
+            pos += buf[pos + 1] === C_LF ? 2 : 1;
+          } else if (final) {
+            pos++;
+          } else {
+            break record;
           }
-          c = buf[p]!;
-          if (c === C_QUOTE) {
-            if (p + 1 < n) {
-              if (buf[p + 1] === C_QUOTE) {
-                fl = F_QUOTED | F_ESCAPED;
-                p += 2;
-                continue;
+          line++;
+        } else {
+          break;
+        }
+      }
+      const recStart = pos;
+      const recLine = line;
+      let nf = 0;
+      for (;;) {
+        if (nf === starts.length) {
+          this.grow();
+          starts = this.starts;
+          ends = this.ends;
+          flags = this.flags;
+          nums = this.nums;
+        }
+        if (pos < n && buf[pos] === C_QUOTE) {
+          // Quoted field: runs to the next quote that is not doubled.
+          const fieldLine = line;
+          let p = pos + 1;
+          let fl = F_QUOTED;
+          for (;;) {
+            if (p >= n) {
+              if (!final) {
+                pos = recStart;
+                line = recLine;
+                break record;
               }
-            } else if (!final) {
-              this.pos = recStart;
-              this.line = recLine;
-              return false;
+              throw badFile(
+                `${this.file}, line ${fieldLine}, ${this.columnLabel(nf)}: quoted field is never closed (unterminated quote)`,
+              );
+            }
+            c = buf[p]!;
+            if (c === C_QUOTE) {
+              if (p + 1 < n) {
+                if (buf[p + 1] === C_QUOTE) {
+                  fl = F_QUOTED | F_ESCAPED;
+                  p += 2;
+                  continue;
+                }
+              } else if (!final) {
+                pos = recStart;
+                line = recLine;
+                break record;
+              }
+              break;
+            }
+            if (c === C_LF) {
+              line++;
+            } else if (c === C_CR) {
+              // CRLF counts once (at the LF); a lone CR is a line break of its own.
+              if (p + 1 >= n || buf[p + 1] !== C_LF) line++;
+            }
+            p++;
+          }
+          starts[nf] = pos + 1;
+          ends[nf] = p;
+          flags[nf] = fl;
+          pos = p + 1;
+          if (pos >= n) {
+            if (!final) {
+              pos = recStart;
+              line = recLine;
+              break record;
+            }
+            c = -1;
+          } else {
+            c = buf[pos]!;
+            if (c === d) {
+              pos++;
+              nf++;
+              continue;
+            }
+            if (c !== C_LF && c !== C_CR) {
+              throw badFile(
+                `${this.file}, line ${line}, ${this.columnLabel(nf)}: unexpected character after closing quote`,
+              );
+            }
+          }
+        } else {
+          // Unquoted field: runs to the delimiter or line break; quotes inside are literal.
+          // Plain decimals ([-]digits[.digits], at most 15 digits) are converted on the way,
+          // exactly as Number(token) (an exact integer divided by an exact power of ten), so
+          // most numeric cells need no second look; anything else is left to classifyNumeric.
+          let p = pos;
+          let neg = false;
+          if (p < n && buf[p] === 45) {
+            neg = true;
+            p++;
+          }
+          const d0 = p;
+          let m = 0;
+          let dot = -1;
+          let plain = true;
+          c = -1;
+          while (p < n) {
+            c = buf[p]!;
+            const dg = c - 48;
+            if (dg >= 0 && dg <= 9) {
+              m = m * 10 + dg;
+              p++;
+              continue;
+            }
+            // Bytes above every stop byte take one compare.
+            if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+            if (c === 46 && dot < 0) {
+              dot = p;
+              p++;
+              continue;
+            }
+            plain = false;
+            p++;
+            while (p < n) {
+              c = buf[p]!;
+              if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+              p++;
             }
             break;
           }
-          if (c === C_LF) {
-            line++;
-          } else if (c === C_CR) {
-            // CRLF counts once (at the LF); a lone CR is a line break of its own.
-            if (p + 1 >= n || buf[p + 1] !== C_LF) line++;
+          starts[nf] = pos;
+          ends[nf] = p;
+          const nd = dot < 0 ? p - d0 : p - d0 - 1;
+          if (plain && nd > 0 && nd <= 15) {
+            const v = dot < 0 ? m : m / POW10[p - dot - 1]!;
+            nums[nf] = neg ? -v : v;
+            flags[nf] = F_NUM;
+          } else {
+            flags[nf] = 0;
           }
-          p++;
-        }
-        starts[nf] = pos + 1;
-        ends[nf] = p;
-        flags[nf] = fl;
-        pos = p + 1;
-        if (pos >= n) {
-          if (!final) {
-            this.pos = recStart;
-            this.line = recLine;
-            return false;
-          }
-          c = -1;
-        } else {
-          c = buf[pos]!;
-          if (c === d) {
+          pos = p;
+          if (p >= n) {
+            if (!final) {
+              pos = recStart;
+              line = recLine;
+              break record;
+            }
+            c = -1;
+          } else if (c === d) {
             pos++;
             nf++;
             continue;
           }
-          if (c !== C_LF && c !== C_CR) {
-            throw badFile(
-              `${this.file}, line ${line}, ${this.columnLabel(nf)}: unexpected character after closing quote`,
-            );
-          }
         }
-      } else {
-        // Unquoted field: runs to the delimiter or line break; quotes inside are literal.
-        // Plain decimals ([-]digits[.digits], at most 15 digits) are converted on the way,
-        // exactly as Number(token) (an exact integer divided by an exact power of ten), so
-        // most numeric cells need no second look; anything else is left to classifyNumeric.
-        let p = pos;
-        let neg = false;
-        if (p < n && buf[p] === 45) {
-          neg = true;
-          p++;
-        }
-        const d0 = p;
-        let m = 0;
-        let dot = -1;
-        let plain = true;
-        c = -1;
-        while (p < n) {
-          c = buf[p]!;
-          const dg = c - 48;
-          if (dg >= 0 && dg <= 9) {
-            m = m * 10 + dg;
-            p++;
-            continue;
+        // End of record: `c` is LF, CR or -1 (end of input) at `pos`.
+        if (c === C_CR) {
+          if (pos + 1 < n) {
+            pos += buf[pos + 1] === C_LF ? 2 : 1;
+          } else if (final) {
+            pos++;
+          } else {
+            pos = recStart;
+            line = recLine;
+            break record;
           }
-          // Bytes above every stop byte take one compare.
-          if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
-          if (c === 46 && dot < 0) {
-            dot = p;
-            p++;
-            continue;
-          }
-          plain = false;
-          p++;
-          while (p < n) {
-            c = buf[p]!;
-            if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
-            p++;
-          }
-          break;
-        }
-        starts[nf] = pos;
-        ends[nf] = p;
-        const nd = dot < 0 ? p - d0 : p - d0 - 1;
-        if (plain && nd > 0 && nd <= 15) {
-          const v = dot < 0 ? m : m / POW10[p - dot - 1]!;
-          nums[nf] = neg ? -v : v;
-          flags[nf] = F_NUM;
-        } else {
-          flags[nf] = 0;
-        }
-        pos = p;
-        if (p >= n) {
-          if (!final) {
-            this.pos = recStart;
-            this.line = recLine;
-            return false;
-          }
-          c = -1;
-        } else if (c === d) {
+          line++;
+        } else if (c === C_LF) {
           pos++;
-          nf++;
-          continue;
+          line++;
         }
+        break;
       }
-      // End of record: `c` is LF, CR or -1 (end of input) at `pos`.
-      if (c === C_CR) {
-        if (pos + 1 < n) {
-          pos += buf[pos + 1] === C_LF ? 2 : 1;
-        } else if (final) {
-          pos++;
-        } else {
-          this.pos = recStart;
-          this.line = recLine;
-          return false;
-        }
-        line++;
-      } else if (c === C_LF) {
-        pos++;
-        line++;
-      }
-      break;
+      this.nfields = nf + 1;
+      this.recordLine = recLine;
+      ok = true;
     }
     this.pos = pos;
     this.line = line;
-    this.nfields = nf + 1;
-    this.recordLine = recLine;
-    return true;
+    return ok;
   }
 }
 
@@ -512,7 +513,7 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
     let filePos = 0;
     let bom = false;
 
-    const process = (final: boolean): void => {
+    const feed = (final: boolean): void => {
       const cut = final ? len : utf8Cut(work, checked, len);
       if (cut > checked && !isUtf8(work.subarray(checked, cut))) {
         const bad = firstInvalidUtf8(work, checked, cut);
@@ -572,14 +573,14 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
         len -= 3;
       }
       filePos += bytesRead;
-      process(false);
+      feed(false);
       if (tok.stopped) break;
       if (afterChunk !== undefined) await afterChunk(false);
       if (signal?.aborted) throw cancelled();
       if (onProgress !== undefined && size > 0) onProgress(Math.min(1, filePos / size));
     }
     if (!tok.stopped) {
-      process(true);
+      feed(true);
       if (afterChunk !== undefined) await afterChunk(true);
     }
     return { bytes: filePos, bom };
@@ -656,7 +657,7 @@ class ScanSink implements RecordSink {
   tokenMissing = new Float64Array(0);
   /** Infinite cells per column while it is numeric. */
   infinite = new Float64Array(0);
-  /** 1 if a non-missing value was seen while the column was still numeric. */
+  /** Text columns: 1 if non-missing values were seen while the column was still numeric. */
   sawNumeric = new Uint8Array(0);
   /** Data row index (-1: never) / line / value at which a column turned out to be text. */
   flipRow = new Float64Array(0);
@@ -707,26 +708,21 @@ class ScanSink implements RecordSink {
     const fl = t.flags;
     const kinds = this.kinds;
     for (let c = 0; c < ncol; c++) {
-      const s = st[c]!;
-      const e = en[c]!;
       const f = fl[c]!;
       if (kinds[c] === NUMERIC) {
-        if ((f & F_NUM) !== 0) {
-          this.sawNumeric[c] = 1;
-          continue;
-        }
+        if ((f & F_NUM) !== 0) continue; // plain decimal, already checked by the tokenizer
+        const s = st[c]!;
+        const e = en[c]!;
         const k = classifyNumeric(buf, s, e, f);
-        if (k === K_NUMBER) {
-          this.sawNumeric[c] = 1;
-        } else if (k === K_MISSING) {
+        if (k === K_MISSING) {
           this.tokenMissing[c]!++;
         } else if (k === K_INF) {
           this.infinite[c]!++;
-          this.sawNumeric[c] = 1;
-        } else {
+        } else if (k !== K_NUMBER) {
           // Not a number: the column is text from here on. Values of earlier rows are
-          // collected by a catch-up pass if there were any.
+          // collected by a catch-up pass if there were any (rows that were not missing).
           kinds[c] = TEXT;
+          this.sawNumeric[c] = this.nrows > this.tokenMissing[c]! ? 1 : 0;
           this.flipRow[c] = this.nrows;
           this.flipLine[c] = t.recordLine;
           this.flipValue[c] = fieldText(buf, s, e, f);
@@ -735,7 +731,7 @@ class ScanSink implements RecordSink {
           this.textCell(tbl, c, buf, s, e, f);
         }
       } else {
-        this.textCell(this.levels[c]!, c, buf, s, e, f);
+        this.textCell(this.levels[c]!, c, buf, st[c]!, en[c]!, f);
       }
     }
     this.nrows++;

@@ -114,3 +114,26 @@ describe('hdfe invariants', () => {
     expect(() => estimate(spec({ estimator: 'hdfe', absorb: ['firm'], vcov: 'cluster', cluster: ['c'] }), s2)).toThrow(/only 1 cluster/);
   });
 });
+
+describe('changing only the SE type', () => {
+  it('reuses the stored fit (no re-demeaning) and gives the same numbers as a fresh fit', async () => {
+    const { FitCache } = await import('../../../src/engine/estimate.js');
+    const { src } = panel(60, 5, 21, true);
+    const cache = { store: new FitCache(), scope: 'test' };
+    const base = spec({ estimator: 'hdfe', absorb: ['firm', 'year'] });
+    const first = estimate(base, src, undefined, cache);
+    expect(first.timing_ms.reused_fit).toBeUndefined();
+    for (const change of [{ vcov: 'robust' as const }, { vcov: 'cluster' as const, cluster: ['firm'] }, { vcov: 'cluster' as const, cluster: ['ind'] }]) {
+      const s2 = { ...base, ...change };
+      const again = estimate(s2, src, undefined, cache);
+      expect(again.timing_ms.reused_fit).toBe(1);
+      expect(again.timing_ms.demean).toBeUndefined();
+      const fresh = estimate(s2, src);
+      expect(again.coefficients).toEqual(fresh.coefficients);
+      expect(again.fixed_effects).toEqual(fresh.fixed_effects);
+      expect(again.fit.rmse).toBe(fresh.fit.rmse);
+    }
+    const other = estimate({ ...base, x: ['x1'] }, src, undefined, cache);
+    expect(other.timing_ms.reused_fit).toBeUndefined();
+  });
+});

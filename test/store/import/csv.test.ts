@@ -232,6 +232,55 @@ describe('UTF-8 across read chunks', () => {
     expect(t.col['人口']![12345]).toBe(Number((12345 * 1.25).toFixed(2)));
   });
 
+  it('keeps line numbers exact across chunks with CRLF, lone CR and multi-line quoted fields', async () => {
+    for (const eol of ['\r\n', '\r', '\n']) {
+      const lines = ['id,note,v'];
+      let physical = 1;
+      for (let i = 0; i < 90000; i++) {
+        if (i % 3 === 0) {
+          lines.push(`${i},"say ""hi""${eol}again ${i % 5}",${i / 4}`);
+          physical += 2;
+        } else {
+          lines.push(`${i},plain ${i % 5},${i / 4}`);
+          physical += 1;
+        }
+      }
+      const okText = lines.join(eol) + eol;
+      expect(Buffer.byteLength(okText)).toBeGreaterThan(2 * 1048576);
+      const t = await load(file('eol.csv', okText), { blockRows: 4096 });
+      expect(t.scan.nrows).toBe(90000);
+      expect(t.scan.columns[1]!.levels).toHaveLength(10);
+      expect(t.text.note![0]).toBe(`say "hi"${eol}again 0`);
+      expect(t.text.note![89999]).toBe(`plain ${89999 % 5}`);
+      expect(t.col.v![89999]).toBe(89999 / 4);
+      // A bad last row: its line number counts every physical line before it.
+      const e = await scanError(file('eol.csv', okText + `1,2${eol}`));
+      expect(e.message).toBe(`eol.csv, line ${physical + 1}: expected 3 fields, found 2`);
+    }
+  });
+
+  it('handles CRLF, a lone CR and a doubled quote split exactly at the 1 MB read boundary', async () => {
+    const B = 1048576;
+    // CRLF: the CR is the last byte of the first read, the LF the first byte of the next.
+    const crlf = `a,b\r\n${'y'.repeat(B - 1 - 7)},1\r\nz,2\r\n3\r\n`;
+    expect(crlf.charCodeAt(B - 1)).toBe(13);
+    expect(crlf.charCodeAt(B)).toBe(10);
+    expect((await scanError(file('split.csv', crlf))).message).toBe('split.csv, line 4: expected 2 fields, found 1');
+    const crlfOk = await load(file('split.csv', crlf.slice(0, -3)));
+    expect(crlfOk.scan.nrows).toBe(2);
+    expect(crlfOk.col.b).toEqual([1, 2]);
+    // Lone CR at the boundary.
+    const cr = `a,b\r${'y'.repeat(B - 1 - 6)},1\rz,2\r3\r`;
+    expect(cr.charCodeAt(B - 1)).toBe(13);
+    expect((await scanError(file('split.csv', cr))).message).toBe('split.csv, line 4: expected 2 fields, found 1');
+    // A doubled quote whose first half ends the first read.
+    const q = `a,b\n1,"${'q'.repeat(B - 1 - 7)}""x"\n2,"y"\n`;
+    expect(q.slice(B - 1, B + 1)).toBe('""');
+    const tq = await load(file('split.csv', q));
+    expect(tq.text.b!.map((v) => v!.slice(-3))).toEqual(['qq"x'.slice(-3), 'y']);
+    expect(tq.text.b![0]!.length).toBe(B - 1 - 7 + 2);
+  });
+
   it('rejects text that is not UTF-8, naming the line', async () => {
     const latin1 = Buffer.concat([Buffer.from('a,b\n1,x\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
     const e = await scanError(file('latin1.csv', latin1));
@@ -266,6 +315,39 @@ describe('missing values and type inference', () => {
     const expected = values.map((v) => Number(v));
     expect(t.col.x).toEqual(expected);
     expect(Object.is(t.col.x![1], -0)).toBe(true);
+  });
+
+  it('matches Number() on many random decimal literals', async () => {
+    let seed = 42;
+    const rnd = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const digits = (k: number): string => Array.from({ length: k }, () => Math.floor(rnd() * 10)).join('');
+    const values: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const sign = rnd() < 0.3 ? '-' : rnd() < 0.1 ? '+' : '';
+      const int = digits(Math.floor(rnd() * 12));
+      const frac = rnd() < 0.7 ? '.' + digits(Math.floor(rnd() * 20)) : '';
+      const exp = rnd() < 0.3 ? `e${rnd() < 0.5 ? '-' : ''}${Math.floor(rnd() * 40)}` : '';
+      const lit = sign + int + frac + exp;
+      if (/\d/.test(int + frac)) values.push(lit);
+    }
+    const t = await load(file('rand.csv', 'x\n' + values.join('\n') + '\n'));
+    expect(t.scan.columns[0]!.kind).toBe('numeric');
+    const got = t.col.x!;
+    const mismatches = values.filter((v, i) => !Object.is(got[i], Number(v)));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('handles more than 64 columns', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `c${i}`);
+    const row = Array.from({ length: 150 }, (_, i) => String(i * 2));
+    const t = await load(file('wide.csv', `${names.join(',')}\n${row.join(',')}\n${row.join(',')}\n`));
+    expect(t.scan.columns).toHaveLength(150);
+    expect(t.col.c149).toEqual([298, 298]);
+    const e = await scanError(file('wide.csv', `${names.join(',')}\n${row.join(',')},1\n`));
+    expect(e.message).toBe('wide.csv, line 2: expected 150 fields, found 151');
   });
 
   it('makes a column text if any value is not a number (12abc, 1e, 0x10)', async () => {
@@ -391,6 +473,17 @@ describe('errors', () => {
     const e = await scanError(file('x.csv', bin));
     expect(e.code).toBe('BAD_FILE');
     expect(e.message).toBe('x.csv does not look like a text file (binary content)');
+  });
+
+  it('rejects UTF-16 text with a hint', async () => {
+    const e = await scanError(file('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')])));
+    expect(e.code).toBe('BAD_FILE');
+    expect(e.message).toBe('u16.csv is UTF-16 text; save it as UTF-8 CSV and import it again');
+  });
+
+  it('rejects an invalid blockRows', async () => {
+    const scan = await scanCsv(file('b.csv', 'a\n1\n'));
+    await expect(readCsv(scan, () => {}, { blockRows: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('reports a missing file as NOT_FOUND', async () => {
