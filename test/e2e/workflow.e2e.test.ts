@@ -1,6 +1,8 @@
 // End-to-end: the real UI in Chromium against the browser-mode server (out/node/web/serve.js,
 // serving out/web). New project → import a CSV → grid → OLS from the form → result table equal to
-// an independent normal-equations fit → reload restores project, model and result → Chinese UI.
+// an independent normal-equations fit → reload restores project, model and result → Chinese UI →
+// clustered SEs → reghdfe with firm FE built in the absorb builder, and xtreg fe on the panel id,
+// both equal to a within regression → a narrow window stacks the form above the result.
 // Screenshots of every step go to test-artifacts/e2e/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -128,6 +130,40 @@ function ols(rows: number[][], y: number[]): OlsReference {
   return { beta, se: xtxInv.map((row, i) => Math.sqrt(sigma2 * row[i]!)), clusterSe };
 }
 
+interface WithinReference {
+  /** Slopes of the within regression, in regressor order. */
+  beta: number[];
+  /** reghdfe's _cons: ȳ − x̄'b over the estimation sample. */
+  constant: number;
+  /** 1 − RSS / Σ(y − ȳ_g)²: the share of within-group variation explained. */
+  r2Within: number;
+}
+
+/**
+ * One absorbed fixed effect: subtract group means from y and every regressor, then solve the
+ * normal equations on the demeaned data (Frisch–Waugh–Lovell: exact for a single fixed effect).
+ */
+function withinRegression(groups: number[], cols: number[][], y: number[]): WithinReference {
+  const demean = (v: number[]) => {
+    const sum = new Map<number, number>();
+    const n = new Map<number, number>();
+    v.forEach((value, i) => {
+      sum.set(groups[i]!, (sum.get(groups[i]!) ?? 0) + value);
+      n.set(groups[i]!, (n.get(groups[i]!) ?? 0) + 1);
+    });
+    return v.map((value, i) => value - sum.get(groups[i]!)! / n.get(groups[i]!)!);
+  };
+  const yd = demean(y);
+  const xd = cols.map(demean);
+  const rows = yd.map((_, i) => xd.map((c) => c[i]!));
+  const { beta } = ols(rows, yd);
+  const rss = rows.reduce((s, r, i) => s + (yd[i]! - r.reduce((a, v, j) => a + v * beta[j]!, 0)) ** 2, 0);
+  const tss = yd.reduce((s, v) => s + v * v, 0);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const constant = mean(y) - cols.reduce((a, c, j) => a + mean(c) * beta[j]!, 0);
+  return { beta, constant, r2Within: 1 - rss / tss };
+}
+
 // ---- server and browser ------------------------------------------------------------------------
 
 function startServer(home: string): Promise<{ child: ChildProcess; url: string }> {
@@ -177,6 +213,20 @@ async function coefficientCells(page: Page, term: string): Promise<{ estimate: s
     estimate: (await row.locator('[data-testid="coef-estimate"] .value').innerText()).trim(),
     se: (await row.locator('[data-testid="coef-se"]').innerText()).trim(),
   };
+}
+
+/** The result's coefficient table is wholly visible: nothing scrolled or cut off in its card. */
+async function expectTableNotClipped(page: Page, what: string): Promise<void> {
+  const geometry = await page.evaluate(() => {
+    const card = document.querySelector('[data-testid="result-card"]')!.getBoundingClientRect();
+    const table = document.querySelector('[data-testid="result-table"]')!;
+    const box = table.parentElement!;
+    const cells = [...document.querySelectorAll('[data-testid="coef-ci-high"]')].map((c) => c.getBoundingClientRect().right);
+    return { cardRight: card.right, viewport: window.innerWidth, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, cellRight: Math.max(...cells) };
+  });
+  expect(geometry.scrollWidth, `${what}: the coefficient table needs no horizontal scrolling`).toBeLessThanOrEqual(geometry.clientWidth);
+  expect(geometry.cellRight, `${what}: the CI upper bound lies inside the result card`).toBeLessThanOrEqual(geometry.cardRight);
+  expect(geometry.cardRight, `${what}: the result card lies inside the window`).toBeLessThanOrEqual(geometry.viewport);
 }
 
 /** Displayed with 4 decimals: equal to the reference within half a unit in the last place. */
@@ -286,6 +336,7 @@ describe('browser-mode workflow', () => {
       await shot(page, '05-model-form');
       await run.click();
       await page.getByTestId('result-table').waitFor({ timeout: 60_000 });
+      await expectTableNotClipped(page, 'OLS result at 1400×900');
       await shot(page, '06-result');
 
       const terms = ['(Intercept)', 'x1', 'x2'];
@@ -332,6 +383,114 @@ describe('browser-mode workflow', () => {
       expect(await page.getByTestId('stat-vcov').innerText()).toContain('聚类稳健标准误');
       await check('clustered', ref.clusterSe(used.map((i) => i % 20)));
       await shot(page, '10-cluster-result');
+
+      // 8. reghdfe: switch estimator (y, x and the cluster variable carry over), build the absorb
+      //    list (an interaction chip first, removed again, then firm), run, compare with the
+      //    within regression computed here.
+      await page.getByTestId('lang-switch').selectOption('en');
+      await page.getByTestId('estimator-select').selectOption('hdfe');
+      await page.getByTestId('absorb-field').waitFor();
+      expect(await page.getByTestId('y-select').inputValue()).toBe('y');
+      expect(await page.getByTestId('x-option-x1').isChecked()).toBe(true);
+      expect(await page.getByTestId('x-option-x2').isChecked()).toBe(true);
+      expect(await page.getByTestId('vcov-select').inputValue()).toBe('cluster');
+      expect(await page.getByTestId('cluster-select').inputValue()).toBe('firm');
+      expect(await page.getByTestId('option-singletons').isChecked(), 'reghdfe drops singletons by default').toBe(true);
+      expect(await page.getByTestId('option-intercept').count(), 'OLS options do not carry over').toBe(0);
+      expect(await page.getByTestId('absorb-field').innerText()).toContain('e.g. firm, industry × year, city × year');
+      expect(await run.isDisabled(), 'Run waits for a fixed effect').toBe(true);
+      expect(await page.getByTestId('problems-absorb').innerText()).toContain('fixed effect');
+
+      const addOne = page.getByTestId('absorb-add');
+      const addInteraction = page.getByTestId('absorb-add-interaction');
+      await page.getByTestId('absorb-var-firm').check();
+      await page.getByTestId('absorb-var-year').check();
+      expect(await addOne.isDisabled(), 'two ticked variables make an interaction, not two FEs').toBe(true);
+      await addInteraction.click();
+      const interactionChip = page.getByTestId('absorb-chip-firm#year');
+      expect(await interactionChip.innerText()).toContain('firm × year');
+      expect(await page.getByTestId('absorb-var-firm').isChecked(), 'the builder clears its ticks after adding').toBe(false);
+      await interactionChip.click();
+      expect(await interactionChip.count()).toBe(0);
+      await page.getByTestId('absorb-var-firm').check();
+      expect(await addInteraction.isDisabled()).toBe(true);
+      await addOne.click();
+      await page.getByTestId('absorb-chip-firm').waitFor();
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await shot(page, '11-hdfe-form');
+      await run.click();
+
+      const hdfeDone = page.getByTestId('absorbed-fe-table');
+      const runError = page.getByTestId('run-error');
+      await hdfeDone.or(runError).first().waitFor({ timeout: 60_000 });
+      if (await runError.isVisible()) throw new Error(`hdfe run failed in the engine: ${await runError.innerText()}`);
+      expect(await page.getByTestId('model-item').count()).toBe(3);
+
+      const within = withinRegression(
+        used.map((i) => i % 20),
+        [used.map((i) => fixture.x1[i]!), used.map((i) => fixture.x2[i]!)],
+        used.map((i) => fixture.y[i]!),
+      );
+      for (const [j, term] of ['x1', 'x2'].entries()) {
+        expectShown((await coefficientCells(page, term)).estimate, within.beta[j]!, `hdfe ${term} estimate`);
+      }
+      if ((await page.getByTestId('coef-row-(Intercept)').count()) > 0) {
+        expectShown((await coefficientCells(page, '(Intercept)')).estimate, within.constant, 'hdfe constant (reghdfe: ȳ − x̄b)');
+      }
+      expect((await page.getByTestId('stat-nobs').innerText()).replace(/\D/g, ''), 'no singletons: every firm has 9–10 rows').toBe(String(used.length));
+      const stats = await page.getByTestId('result-stats').innerText();
+      expect(stats).toContain('Within R²');
+      expect(stats).toContain('Adj. within R²');
+      expectShown(await page.getByTestId('stat-r2-within').innerText(), within.r2Within, 'within R²');
+      expect(await page.getByTestId('result-absorbing').innerText()).toBe('Absorbing: firm');
+      const feHeader = await hdfeDone.locator('thead').innerText();
+      for (const column of ['Absorbed FE', 'Categories', 'Redundant', 'Num. coefs']) expect(feHeader).toContain(column);
+      const firmRow = page.getByTestId('fe-row-firm');
+      expect((await firmRow.getByTestId('fe-levels').innerText()).trim()).toBe('20');
+      // firm is the cluster variable, so reghdfe counts it as nested: no coefficients, marked "*"
+      expect((await firmRow.getByTestId('fe-coefs').innerText()).trim()).toBe('0*');
+      expect(await page.getByTestId('fe-nested-note').innerText()).toContain('nested within cluster');
+      await expectTableNotClipped(page, 'hdfe result at 1400×900');
+      await shot(page, '11-hdfe-result');
+
+      await page.getByTestId('lang-switch').selectOption('zh');
+      await page.getByTestId('result-stats').filter({ hasText: '组内 R²' }).waitFor();
+      expect(await page.getByTestId('result-stats').innerText()).toContain('调整组内 R²');
+      expect(await page.getByTestId('estimator-select').locator('option:checked').innerText()).toBe('高维固定效应（reghdfe）');
+      expect(await page.getByTestId('absorb-field').innerText()).toContain('例如 企业、行业×年份、城市×年份');
+      await shot(page, '12-hdfe-zh');
+
+      // 9. xtreg, fe on the panel id: the same within slopes; the panel field takes two selects
+      await page.getByTestId('estimator-select').selectOption('fe');
+      await page.getByTestId('panel-id-select').waitFor();
+      expect(await page.getByTestId('absorb-field').count(), 'fe has no absorb field').toBe(0);
+      expect(await run.isDisabled(), 'Run waits for the panel variables').toBe(true);
+      await page.getByTestId('panel-id-select').selectOption('firm');
+      await page.getByTestId('panel-time-select').selectOption('year');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await run.click();
+      await page.getByTestId('model-item').nth(3).waitFor({ timeout: 60_000 });
+      // the previous (hdfe) result stays on screen until the new one has loaded
+      await page.locator('#result-title').filter({ hasText: '固定效应（组内估计，xtreg fe）' }).waitFor({ timeout: 30_000 });
+      expect(await runError.count(), 'fe ran without an error').toBe(0);
+      expect(await page.getByTestId('result-stats').innerText()).toContain('组内 R²');
+      expect(await page.getByTestId('result-absorbing').innerText()).toBe('吸收的固定效应：firm');
+      for (const [j, term] of ['x1', 'x2'].entries()) {
+        expectShown((await coefficientCells(page, term)).estimate, within.beta[j]!, `fe ${term} estimate`);
+      }
+      expectShown(await page.getByTestId('stat-r2-within').innerText(), within.r2Within, 'fe within R²');
+      await shot(page, '13-fe-result');
+
+      // 10. a narrow window stacks the form above the result; still nothing is clipped
+      await page.setViewportSize({ width: 1024, height: 800 });
+      await page.waitForFunction(() => {
+        const form = document.querySelector('[data-testid="form-card"]')!.getBoundingClientRect();
+        const result = document.querySelector('[data-testid="result-card"]')!.getBoundingClientRect();
+        return result.top >= form.bottom;
+      });
+      await page.getByTestId('result-card').scrollIntoViewIfNeeded();
+      await expectTableNotClipped(page, 'hdfe result at 1024×800');
+      await shot(page, '14-narrow');
 
       expect(pageErrors, 'no uncaught errors in the page').toEqual([]);
       await context.close();

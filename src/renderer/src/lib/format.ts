@@ -35,3 +35,8 @@ export function isNotApplicable(value: unknown): value is NotApplicable {
 export function count(value: number, locale: string): string {
   return value.toLocaleString(locale);
 }
+
+/** An absorbed fixed-effect term as people read it: `industry#year` → "industry × year". */
+export function feTerm(term: string): string {
+  return term.split('#').join(' × ');
+}

@@ -1,7 +1,7 @@
 // The model form's state, generated from an estimator declaration: which fields it has, which
 // SE types and options. The spec and its problems are derived, so validation is always live.
 import { ESTIMATORS, type EstimatorDeclaration, type FieldId } from '../../../shared/estimators/index.js';
-import { type EstimatorId, type ModelSpec, SPEC_VERSION, type VcovType } from '../../../shared/spec.js';
+import { type EstimatorId, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType } from '../../../shared/spec.js';
 import type { VariableInfo } from '../../../shared/types.js';
 import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
 
@@ -12,12 +12,34 @@ function defaults(decl: EstimatorDeclaration): Record<string, OptionValue> {
   return Object.fromEntries(decl.options.map((o) => [o.key, o.default]));
 }
 
+/** The separator of an interaction in an absorb term, as in reghdfe: `industry#year`. */
+export const INTERACTION = '#';
+
+/** The variables of an absorb term: `industry#year` → ["industry", "year"]. */
+export function termParts(term: string): string[] {
+  return term.split(INTERACTION);
+}
+
+/** Two absorb terms name the same fixed effect when they interact the same variables in any order. */
+function sameTerm(a: string, b: string): boolean {
+  const pa = termParts(a).sort();
+  const pb = termParts(b).sort();
+  return pa.length === pb.length && pa.every((p, i) => p === pb[i]);
+}
+
+/** Most variables an interaction term may combine (reghdfe allows more; three covers city×industry×year). */
+export const MAX_INTERACTION = 3;
+
 export class ModelForm {
   #estimator = $state<EstimatorId>('ols');
   #y = $state('');
   #x = $state.raw<string[]>([]);
   #vcov = $state<VcovType>(ESTIMATORS.ols.defaultVcov);
   #cluster = $state('');
+  /** Absorbed fixed effects in the order they were added; interactions as `a#b`. */
+  #absorb = $state.raw<string[]>([]);
+  #panelId = $state('');
+  #panelTime = $state('');
   #options = $state.raw<Record<string, OptionValue>>(defaults(ESTIMATORS.ols));
   readonly #variables: () => VariableInfo[] | null;
 
@@ -26,17 +48,22 @@ export class ModelForm {
   #spec = $derived.by((): ModelSpec => {
     const decl = this.#decl;
     const cluster = decl.fields.includes('cluster') && this.#vcov === 'cluster' && this.#cluster ? [this.#cluster] : [];
+    // The panel is part of the spec only when both halves are chosen; until then checkSpec asks for it.
+    const panel: PanelSpec | undefined = decl.fields.includes('panel') && this.#panelId && this.#panelTime ? { id: this.#panelId, time: this.#panelTime } : undefined;
+    // Only the declared options reach the spec, so an option of another estimator never leaks in.
+    const options = Object.fromEntries(decl.options.filter((o) => o.key in this.#options).map((o) => [o.key, this.#options[o.key]]));
     return {
       specVersion: SPEC_VERSION,
       estimator: decl.id,
       y: this.#y,
       x: decl.fields.includes('x') ? [...this.#x] : [],
-      absorb: [],
+      absorb: decl.fields.includes('absorb') ? [...this.#absorb] : [],
       endog: [],
       instruments: [],
       cluster,
       vcov: this.#vcov,
-      options: { ...this.#options },
+      ...(panel ? { panel } : {}),
+      options,
     };
   });
 
@@ -65,6 +92,27 @@ export class ModelForm {
 
   has(field: FieldId): boolean {
     return this.#decl.fields.includes(field);
+  }
+
+  get estimator(): EstimatorId {
+    return this.#estimator;
+  }
+  /**
+   * Switches estimator and keeps what carries over: y, x and the cluster variable stay; the SE type
+   * stays if the new estimator supports it (else its default); options keep their values where the
+   * new estimator declares the same key and kind, and take its defaults otherwise.
+   */
+  set estimator(id: EstimatorId) {
+    const decl = ESTIMATORS[id];
+    if (!decl || id === this.#estimator) return;
+    this.#estimator = id;
+    if (!decl.vcovTypes.includes(this.#vcov)) this.#vcov = decl.defaultVcov;
+    const options = defaults(decl);
+    for (const o of decl.options) {
+      const v = this.#options[o.key];
+      if (typeof v === o.kind) options[o.key] = v as OptionValue;
+    }
+    this.#options = options;
   }
 
   get y(): string {
@@ -98,6 +146,37 @@ export class ModelForm {
     this.#cluster = name;
   }
 
+  /** Absorbed fixed-effect terms in the order they were added. */
+  get absorb(): readonly string[] {
+    return this.#absorb;
+  }
+  /** Would adding the term built from these variables add a new fixed effect? */
+  canAbsorb(parts: readonly string[]): boolean {
+    if (parts.length === 0 || parts.length > MAX_INTERACTION || new Set(parts).size !== parts.length) return false;
+    const term = parts.join(INTERACTION);
+    return !this.#absorb.some((a) => sameTerm(a, term));
+  }
+  /** Adds `a` or the interaction `a#b(#c)`, in the order the variables were picked. */
+  addAbsorb(parts: readonly string[]): void {
+    if (this.canAbsorb(parts)) this.#absorb = [...this.#absorb, parts.join(INTERACTION)];
+  }
+  removeAbsorb(term: string): void {
+    this.#absorb = this.#absorb.filter((a) => a !== term);
+  }
+
+  get panelId(): string {
+    return this.#panelId;
+  }
+  set panelId(name: string) {
+    this.#panelId = name;
+  }
+  get panelTime(): string {
+    return this.#panelTime;
+  }
+  set panelTime(name: string) {
+    this.#panelTime = name;
+  }
+
   option(key: string): OptionValue | undefined {
     return this.#options[key];
   }
@@ -113,6 +192,9 @@ export class ModelForm {
     this.#x = [...spec.x];
     this.#vcov = decl.vcovTypes.includes(spec.vcov) ? spec.vcov : decl.defaultVcov;
     this.#cluster = spec.cluster[0] ?? '';
+    this.#absorb = [...spec.absorb];
+    this.#panelId = spec.panel?.id ?? '';
+    this.#panelTime = spec.panel?.time ?? '';
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = spec.options[o.key];
@@ -127,14 +209,23 @@ export class ModelForm {
     this.#x = [];
     this.#vcov = decl.defaultVcov;
     this.#cluster = '';
+    this.#absorb = [];
+    this.#panelId = '';
+    this.#panelTime = '';
     this.#options = defaults(decl);
   }
 
-  /** A readable default name with Stata-style suffixes, e.g. "y ~ x1 + x2, vce(cluster firm)". */
+  /**
+   * A readable default name with Stata-style suffixes, e.g. "y ~ x1 + x2, vce(cluster firm)" or
+   * "y ~ x1, absorb(firm industry#year) vce(cluster firm)".
+   */
   defaultName(): string {
     const spec = this.#spec;
     const rhs = spec.x.length > 0 ? spec.x.join(' + ') : '1';
     const suffixes: string[] = [];
+    if (spec.estimator === 'fe' && spec.panel) suffixes.push(`fe i(${spec.panel.id})`);
+    if (spec.absorb.length > 0) suffixes.push(`absorb(${spec.absorb.join(' ')})`);
+    if (spec.options.singletons === false) suffixes.push('keepsingletons');
     if (spec.options.intercept === false) suffixes.push('noconstant');
     if (spec.vcov === 'robust') suffixes.push('vce(robust)');
     if (spec.vcov === 'cluster') suffixes.push(`vce(cluster ${spec.cluster.join(' ')})`);
