@@ -36,12 +36,11 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
   const n = columns[0].length;
   const Q = factors.length;
 
-  const x = new Float64Array(n * P);
+  const r = new Float64Array(n * P);
   for (let p = 0; p < P; p++) {
     const c = columns[p];
-    for (let i = 0, o = p; i < n; i++, o += P) x[o] = c[i];
+    for (let i = 0, o = p; i < n; i++, o += P) r[o] = c[i];
   }
-  const r = x.slice();
   const inv = factors.map((f) => {
     const c = new Float64Array(f.groups);
     const ids = f.ids;
@@ -144,23 +143,33 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
         num[p] += d1 * d2;
         den[p] += d2 * d2;
       }
+      const c = new Float64Array(P);
+      for (let p = 0; p < P; p++) c[p] = den[p] > 0 ? num[p] / den[p] : 0;
+      // The last factor's update from sweep B is not yet subtracted from r (pending).
+      const pendingStep = delta[Q - 1].slice();
+      // α ← GGX − c (GGX − GX); keep Δ = GGX − GX in `delta` for the residual update.
       let off = 0;
-      for (const a of alpha) {
+      for (let f = 0; f < Q; f++) {
+        const a = alpha[f];
+        const d = delta[f];
         for (let k = 0; k < a.length; k++) {
-          const p = k % P;
-          const c = den[p] > 0 ? num[p] / den[p] : 0;
-          a[k] = GGX[off + k] - c * (GGX[off + k] - GX[off + k]);
+          const diff = GGX[off + k] - GX[off + k];
+          a[k] = GGX[off + k] - c[k % P] * diff;
+          d[k] = diff;
         }
         off += a.length;
       }
-      // r = x − Σ_f α_f[ids_f]
-      r.set(x);
-      for (let f = 0; f < Q; f++) {
-        const af = alpha[f];
-        const ids = factors[f].ids;
-        for (let i = 0, o = 0; i < n; i++, o += P) {
-          const g = ids[i] * P;
-          for (let p = 0; p < P; p++) r[o + p] -= af[g + p];
+      // r is affine in α: r(α_new) = r(GGX) + c·Σ_f Δ_f[ids_f], and r(GGX) = r − pendingStep[ids_last].
+      const g = new Int32Array(Q);
+      const idsQ = factors.map((f) => f.ids);
+      const lastIds = idsQ[Q - 1];
+      for (let i = 0, o = 0; i < n; i++, o += P) {
+        for (let f = 0; f < Q; f++) g[f] = idsQ[f][i] * P;
+        const gl = lastIds[i] * P;
+        for (let p = 0; p < P; p++) {
+          let sum = 0;
+          for (let f = 0; f < Q; f++) sum += delta[f][g[f] + p];
+          r[o + p] += c[p] * sum - pendingStep[gl + p];
         }
       }
       pending = -1;
