@@ -196,7 +196,7 @@ export class AppController {
     }
   }
 
-  private startEstimate({ datasetId, spec: rawSpec, name, modelId: existing }: ArgsOf<'estimate:run'>): { jobId: string } {
+  private startEstimate({ datasetId, spec: rawSpec, name, modelId: existing }: ArgsOf<'estimate:run'>): ResultOf<'estimate:run'> {
     const store = this.requireProject();
     const dataset = store.getDataset(datasetId);
     const spec = validateSpec(rawSpec, dataset.variables);
@@ -211,7 +211,7 @@ export class AppController {
     if (cached) {
       store.addResult(modelId, specHash, dataset.version, cached);
       queueMicrotask(() => finish(true, undefined, true));
-      return { jobId };
+      return { jobId, modelId };
     }
     this.opts.emit('job:progress', { jobId, kind: 'estimate', stage: 'queued', fraction: 0 });
     this.opts.jobs
@@ -230,6 +230,6 @@ export class AppController {
           finish(false, info);
         },
       );
-    return { jobId };
+    return { jobId, modelId };
   }
 }

@@ -41,7 +41,7 @@ export const channels = {
   'dataset:delete': { args: obj({ datasetId: id }), result: null as unknown as null },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),
-    result: null as unknown as { jobId: string },
+    result: null as unknown as { jobId: string; modelId: number },
   },
   'job:cancel': { args: obj({ jobId: str({ min: 1, max: 100 }) }), result: null as unknown as { cancelled: boolean } },
   'model:list': { args: none(), result: null as unknown as ModelSummary[] },
