@@ -9,18 +9,18 @@ import type { JobStage } from '../shared/types.js';
 import { nowMs } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
 import { type Column, type ColumnSource, completeCases, compress, factorize } from './data.js';
-import { demean } from './fe/demean.js';
+import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
 import type { LinearFit } from './models/linear-fit.js';
 import { fitOls } from './models/ols.js';
 import { xtregFeStats } from './models/xtreg-stats.js';
+import { estimateRe } from './models/re.js';
+import { hausman } from './models/hausman.js';
 import type { Diagnostic } from '../shared/result.js';
 import { buildLinearResult } from './result.js';
 
-/** reghdfe's collinear_tol: ‖x̃‖²/‖x‖² at or below this means x is absorbed by the FE. */
-const COLLINEAR_WITH_FE = 1e-9;
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
 
@@ -74,6 +74,7 @@ function fitKey(spec: ModelSpec, scope: string): string {
 }
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
+  if (spec.estimator === 're') return estimateReWithHausman(spec, source, progress);
   const timing: Record<string, number> = {};
   let t0 = nowMs();
   const lap = (name: string) => {
@@ -161,6 +162,20 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   lap('result');
   progress('result', 1);
   return out;
+}
+
+/**
+ * xtreg, re; with options.hausman (default on) also the within estimator on the same sample and
+ * the Hausman test FE vs RE (Stata `hausman fe re[, sigmamore]`) plus the cluster-robust Mundlak
+ * version, attached to the RE result's diagnostics.
+ */
+function estimateReWithHausman(spec: ModelSpec, source: ColumnSource, progress: ProgressFn): EstimationResult {
+  const re = estimateRe(spec, source, progress);
+  if (spec.options.hausman === false) return re;
+  const fe = estimate({ ...spec, estimator: 'fe', vcov: 'iid', cluster: [] }, source);
+  const tests = hausman(fe, re, { sigmamore: spec.options.sigmamore === true });
+  re.diagnostics = [...re.diagnostics.filter((d) => !tests.some((t) => t.name === d.name)), ...tests];
+  return re;
 }
 
 /** Sample, singletons, demeaning and the solve: the expensive part, independent of the SE type. */

@@ -29,15 +29,17 @@ export interface VcovInfo {
   /** Degrees of freedom of the t and F reference distributions. */
   dof: number;
   small_sample_factor: number;
+  /** Reference distribution of the coefficient tests: Student t (dof) or the normal (z). */
+  distribution: 't' | 'normal';
 }
 
 export interface FitStats {
-  r2: number;
-  adj_r2: number;
+  r2: number | NotApplicable;
+  adj_r2: number | NotApplicable;
   r2_kind: 'centered' | 'uncentered';
   rmse: number;
   rss: number;
-  loglik: number;
+  loglik: number | NotApplicable;
   df_model: number;
   df_resid: number;
   f_stat: number | NotApplicable;

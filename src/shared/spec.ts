@@ -3,7 +3,7 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols' | 'fe' | 'hdfe';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
@@ -35,6 +35,9 @@ export interface ModelSpec {
     singletons?: boolean;
     /** FE models: demeaning tolerance (default 1e-8). */
     tolerance?: number;
+    /** re: also run fe and report the Hausman test (default true); sigmamore as Stata. */
+    hausman?: boolean;
+    sigmamore?: boolean;
     [key: string]: unknown;
   };
 }

@@ -21,7 +21,7 @@ const specShape = obj({
   vcov: opt(literal('iid', 'robust', 'cluster')),
   panel: opt(obj({ id: name, time: name })),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), seed: opt(num()), extra: opt(json()) })),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), seed: opt(num()), extra: opt(json()) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -87,7 +87,10 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   if (!decl.vcovTypes.includes(spec.vcov)) problems.push({ field: 'vcov', message: `${decl.id} does not support ${spec.vcov} standard errors` });
   if (spec.vcov === 'cluster' && spec.cluster.length === 0) problems.push({ field: 'cluster', message: 'choose a cluster variable for clustered standard errors' });
   if (spec.vcov !== 'cluster' && spec.cluster.length > 0) problems.push({ field: 'cluster', message: 'cluster variables are only used with clustered standard errors' });
-  if (spec.cluster.length > 1) problems.push({ field: 'cluster', message: 'multi-way clustering is not available for this estimator yet; choose one cluster variable' });
+  if (spec.cluster.length > 1 && !['ols', 'fe', 'hdfe'].includes(spec.estimator)) {
+    problems.push({ field: 'cluster', message: 'multi-way clustering is not available for this estimator yet; choose one cluster variable' });
+  }
+  if (new Set(spec.cluster).size !== spec.cluster.length) problems.push({ field: 'cluster', message: 'the same cluster variable is listed twice' });
   const level = spec.options.level;
   if (level !== undefined && !(level > 0 && level < 1)) problems.push({ field: 'options', message: 'confidence level must be between 0 and 1 (e.g. 0.95)' });
   return problems;

@@ -80,7 +80,7 @@ describe('OLS reference values', () => {
       expect(rel(c.std_error, ref.std_error), term).toBeLessThan(1e-9);
     }
     expect(rel(r.fit.rmse, cert.residual_sd)).toBeLessThan(1e-9);
-    expect(rel(r.fit.r2, cert.r2)).toBeLessThan(1e-12);
+    expect(rel(r.fit.r2 as number, cert.r2)).toBeLessThan(1e-12);
     for (const mm of expected.models) compare(run(mm), mm, { coef: 1e-8, se: 1e-7 });
     // exact rational-arithmetic least squares (R gmp): HC1 SEs and the robust Wald F too
     const exact = (expected as unknown as { exact: { coefficients: Record<string, { estimate: number; std_error_iid: number; std_error_robust_hc1: number }>; f_stat_robust_hc1: number } }).exact;

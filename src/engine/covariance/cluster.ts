@@ -1,37 +1,35 @@
-// One-way cluster-robust covariance (Liang–Zeger) with Stata's small-sample factor
-// G/(G−1) · (N−1)/(N−K); t and F tests on G−1 degrees of freedom (Stata regress, vce(cluster)).
+// Cluster-robust covariance with Stata's small-sample factor G/(G−1) · (N−1)/(N−K); t and F tests
+// on G−1 degrees of freedom (Stata regress, vce(cluster); reghdfe).
+// - One variable: Liang–Zeger CR1.
+// - Several variables: Cameron, Gelbach & Miller (2011) inclusion–exclusion over the intersections
+//   of the cluster variables, as reghdfe 6 (see multiway.ts): one factor with G = the smallest
+//   cluster count, t on G−1 df, negative eigenvalues set to zero when the sum is not PSD.
 import { AppError } from '../../shared/errors.js';
+import type { LinearFit } from '../models/linear-fit.js';
+import { MAX_CLUSTER_WAYS, clusterMeat, clusterMeatByColumn, clusterSubsets, fixPsd, joinIds } from './multiway.js';
 import { sandwich } from './sandwich.js';
-import type { VcovEstimator } from './types.js';
+import type { ClusterIds, VcovEstimate, VcovEstimator } from './types.js';
 
 export const FEW_CLUSTERS = 50;
 
+function fewClustersWarning(variable: string, G: number): string {
+  return `only ${G} clusters of "${variable}": cluster-robust standard errors can be unreliable with fewer than ${FEW_CLUSTERS} clusters (consider a wild cluster bootstrap)`;
+}
+
+function checkGroups(c: ClusterIds): void {
+  if (c.groups < 2) throw new AppError('ESTIMATION', `cluster variable "${c.variable}" has only ${c.groups} cluster in the estimation sample; clustered standard errors need at least 2`);
+}
+
 export const cluster: VcovEstimator = (fit, ctx) => {
-  if (ctx.clusters.length !== 1) throw new AppError('ESTIMATION', 'clustered standard errors need exactly one cluster variable here');
+  if (ctx.clusters.length === 0) throw new AppError('ESTIMATION', 'clustered standard errors need a cluster variable');
+  if (ctx.clusters.length > 1) return multiwayCluster(fit, ctx.clusters);
+  checkGroups(ctx.clusters[0]);
   const { variable, ids, groups: G } = ctx.clusters[0];
-  if (G < 2) throw new AppError('ESTIMATION', `cluster variable "${variable}" has only ${G} cluster in the estimation sample; clustered standard errors need at least 2`);
   const { n, k, Q: X, resid } = fit;
-  // Scores summed within cluster: S is G×k.
-  const S = new Float64Array(G * k);
-  for (let a = 0; a < k; a++) {
-    const xa = X[a];
-    for (let i = 0; i < n; i++) S[ids[i] * k + a] += xa[i] * resid[i];
-  }
-  const M = new Float64Array(k * k);
-  for (let g = 0; g < G; g++) {
-    const off = g * k;
-    for (let a = 0; a < k; a++) {
-      const sa = S[off + a];
-      if (sa === 0) continue;
-      for (let b = a; b < k; b++) M[a * k + b] += sa * S[off + b];
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a];
+  const M = clusterMeat(X, resid, ids, G, n, k);
   const factor = (G / (G - 1)) * ((n - 1) / (n - k - fit.kAbsorbed));
   const warnings: string[] = [];
-  if (G < FEW_CLUSTERS) {
-    warnings.push(`only ${G} clusters of "${variable}": cluster-robust standard errors can be unreliable with fewer than ${FEW_CLUSTERS} clusters (consider a wild cluster bootstrap)`);
-  }
+  if (G < FEW_CLUSTERS) warnings.push(fewClustersWarning(variable, G));
   return {
     type: 'cluster',
     V: sandwich(fit.Rinv, M, k, factor),
@@ -42,3 +40,73 @@ export const cluster: VcovEstimator = (fit, ctx) => {
     warnings,
   };
 };
+
+function multiwayCluster(fit: LinearFit, clusters: ClusterIds[]): VcovEstimate {
+  const Qw = clusters.length;
+  if (Qw > MAX_CLUSTER_WAYS) throw new AppError('ESTIMATION', `multi-way clustering supports at most ${MAX_CLUSTER_WAYS} cluster variables (got ${Qw})`);
+  for (const c of clusters) checkGroups(c);
+  const { n, k, Q: X, resid } = fit;
+
+  // Meat: Σ_S (−1)^(|S|+1) M_{∩S}. Intersections are built incrementally (S minus its last member
+  // was built before S, since subsets come by size) and kept only for the next size up.
+  let prev = new Map<string, { ids: Int32Array; groups: number }>();
+  const M = new Float64Array(k * k);
+  let size = 0;
+  let cur = new Map<string, { ids: Int32Array; groups: number }>();
+  for (const { members, sign } of clusterSubsets(Qw)) {
+    if (members.length !== size) {
+      prev = cur;
+      cur = new Map();
+      size = members.length;
+    }
+    let joint: { ids: Int32Array; groups: number };
+    if (members.length === 1) {
+      joint = clusters[members[0]];
+    } else {
+      const head = prev.get(members.slice(0, -1).join(','));
+      const last = clusters[members[members.length - 1]];
+      if (!head) throw new AppError('INTERNAL', 'multi-way clustering: missing intersection');
+      joint = joinIds(head.ids, head.groups, last.ids, last.groups);
+    }
+    if (members.length < Qw) cur.set(members.join(','), joint);
+    const Ms = clusterMeatByColumn(X, resid, joint.ids, joint.groups, n, k);
+    for (let i = 0; i < k * k; i++) M[i] += sign * Ms[i];
+  }
+
+  // One small-sample factor for the whole sum, with the smallest cluster count (reghdfe).
+  let G = Infinity;
+  let gVar = '';
+  for (const c of clusters)
+    if (c.groups < G) {
+      G = c.groups;
+      gVar = c.variable;
+    }
+  const dfResid = n - k - fit.kAbsorbed;
+  const factor = (G / (G - 1)) * ((n - 1) / dfResid);
+  const raw = sandwich(fit.Rinv, M, k, factor);
+  const psd = fixPsd(raw, k, fit.hasIntercept ? fit.interceptIndex : -1);
+
+  const warnings: string[] = [];
+  for (const c of clusters) if (c.groups < FEW_CLUSTERS) warnings.push(fewClustersWarning(c.variable, c.groups));
+  if (psd.fixed) {
+    warnings.push(
+      `the ${Qw}-way cluster-robust covariance was not positive semi-definite (smallest eigenvalue ${psd.minEigenvalue.toPrecision(3)}); ` +
+        'its negative eigenvalues were set to zero (Cameron, Gelbach & Miller 2011 fix, as reghdfe)' +
+        (fit.hasIntercept && k > 1 ? (psd.slopesFixed ? '; the slopes\' block, not positive semi-definite on its own either, was fixed the same way on its own' : '; the slopes\' block, which is positive semi-definite on its own, is kept unchanged') : ''),
+    );
+  }
+  const names = clusters.map((c) => c.variable).join(', ');
+  return {
+    type: 'cluster',
+    V: psd.V,
+    dof: Math.min(G - 1, dfResid),
+    factor,
+    convention:
+      `multi-way CR1 (${Qw}-way: ${names}; Cameron, Gelbach & Miller 2011): q · (X'X)⁻¹ [Σ over the ${2 ** Qw - 1} non-empty subsets S of the cluster variables of ` +
+      `(−1)^(|S|+1) Σ_{g ∈ ∩S} X_g'e_g e_g'X_g] (X'X)⁻¹, ∩S = the joint levels of S; one factor q = G/(G−1)·(N−1)/(N−K) with ` +
+      `G = ${G} = the smallest cluster count ("${gVar}"), t on G−1 df; K counts absorbed FE except those nested in a cluster variable; ` +
+      'negative eigenvalues set to zero if the sum is not positive semi-definite (reghdfe, Stata vce(cluster a b ...))',
+    clusters: clusters.map((c) => ({ variable: c.variable, groups: c.groups })),
+    warnings,
+  };
+}

@@ -25,6 +25,8 @@ export interface DemeanReport {
 }
 
 export const DEFAULT_TOL = 1e-8;
+/** reghdfe's collinear_tol: ‖x̃‖²/‖x‖² at or below this means x is absorbed by the fixed effects. */
+export const COLLINEAR_WITH_FE = 1e-9;
 export const DEFAULT_MAX_ITER = 10_000;
 
 /** Demean every column; returns new arrays (inputs untouched) and a convergence report. */

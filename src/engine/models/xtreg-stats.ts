@@ -11,7 +11,8 @@ export interface XtregStats {
   diagnostic: Diagnostic;
 }
 
-function corr2(a: Float64Array, b: Float64Array): number {
+/** Squared Pearson correlation (Stata's R² within / between / overall). */
+export function corr2(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;

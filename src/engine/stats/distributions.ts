@@ -143,3 +143,16 @@ export function tQuantile(p: number, df: number): number {
   const t = 0.5 * (lo + hi);
   return upper ? -t : t;
 }
+
+/** Standard normal quantile: bisection on normalCdf (accurate to the last digit; K-sized use only). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return Number.NaN;
+  let lo = -40;
+  let hi = 40;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}

@@ -2,9 +2,10 @@ import type { EstimatorId } from '../spec.js';
 import { fe } from './fe.js';
 import { hdfe } from './hdfe.js';
 import { ols } from './ols.js';
+import { re } from './re.js';
 import type { EstimatorDeclaration } from './types.js';
 
 export type { EstimatorDeclaration, FieldId } from './types.js';
 
-export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe };
+export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re };
 export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];

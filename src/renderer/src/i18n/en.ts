@@ -108,9 +108,12 @@ export const en = {
   'estimator.ols': 'Linear regression (OLS)',
   'estimator.fe': 'Fixed effects (within, xtreg fe)',
   'estimator.hdfe': 'High-dimensional FE (reghdfe)',
+  'estimator.re': 'Random effects (GLS, xtreg re)',
   'option.intercept': 'Include constant',
   'option.level': 'Confidence level',
   'option.singletons': 'Drop singleton observations (reghdfe)',
+  'option.hausman': 'Hausman test against fixed effects',
+  'option.sigmamore': 'Hausman with sigmamore (Stata)',
 
   'vcov.iid': 'Conventional',
   'vcov.robust': 'Robust (HC1)',

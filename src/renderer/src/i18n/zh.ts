@@ -110,9 +110,12 @@ export const zh: Record<MessageKey, string> = {
   'estimator.ols': '线性回归（OLS）',
   'estimator.fe': '固定效应（组内估计，xtreg fe）',
   'estimator.hdfe': '高维固定效应（reghdfe）',
+  'estimator.re': '随机效应（GLS，xtreg re）',
   'option.intercept': '包含常数项',
   'option.level': '置信水平',
   'option.singletons': '剔除单例观测值（reghdfe）',
+  'option.hausman': '与固定效应比较的 Hausman 检验',
+  'option.sigmamore': 'Hausman 检验使用 sigmamore（Stata）',
 
   'vcov.iid': '普通标准误',
   'vcov.robust': '异方差稳健（HC1）',

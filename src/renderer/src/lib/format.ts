@@ -3,8 +3,9 @@ import type { NotApplicable } from '../../../shared/result.js';
 
 export const MISSING = '.';
 
-/** Fixed decimals for result tables; non-finite values are missing. */
-export function fixed(value: number | undefined, decimals = 4): string {
+/** Fixed decimals for result tables; non-finite values are missing, inapplicable ones "n/a". */
+export function fixed(value: number | NotApplicable | undefined, decimals = 4): string {
+  if (isNotApplicable(value)) return 'n/a';
   if (value === undefined || !Number.isFinite(value)) return MISSING;
   const text = value.toFixed(decimals);
   // "-0.0000" reads as a sign error; print it unsigned.
