@@ -38,10 +38,11 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
   const n = columns[0].length;
   const Q = factors.length;
 
-  const r = new Float64Array(n * P);
+  // x: the input, interleaved (x[i·P + p]); α_f: coefficients of factor f, interleaved by level.
+  const x = new Float64Array(n * P);
   for (let p = 0; p < P; p++) {
     const c = columns[p];
-    for (let i = 0, o = p; i < n; i++, o += P) r[o] = c[i];
+    for (let i = 0, o = p; i < n; i++, o += P) x[o] = c[i];
   }
   const inv = factors.map((f) => {
     const c = new Float64Array(f.groups);
@@ -50,140 +51,133 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
     for (let g = 0; g < f.groups; g++) c[g] = c[g] > 0 ? 1 / c[g] : 0;
     return c;
   });
-  const alpha = factors.map((f) => new Float64Array(f.groups * P));
-  const delta = factors.map((f) => new Float64Array(f.groups * P));
+  const ids = factors.map((f) => f.ids);
+  const offsets: number[] = [];
+  let total = 0;
+  for (const f of factors) {
+    offsets.push(total);
+    total += f.groups * P;
+  }
+  // All coefficients live in one vector (views per factor), so Irons–Tuck works on it directly.
+  const state = new Float64Array(total);
+  const alpha = factors.map((f, q) => state.subarray(offsets[q], offsets[q] + f.groups * P));
+  const sums = factors.map((f) => new Float64Array(f.groups * P));
 
-  /** One pass: r −= delta[a][ids_a] (if a ≥ 0), then delta[b] = group sums of r by ids_b. */
-  const pass = (a: number, b: number) => {
-    const db = delta[b];
-    db.fill(0);
-    const idb = factors[b].ids;
-    if (a < 0) {
-      for (let i = 0, o = 0; i < n; i++, o += P) {
-        const gb = idb[i] * P;
-        for (let p = 0; p < P; p++) db[gb + p] += r[o + p];
-      }
-    } else {
-      const da = delta[a];
-      const ida = factors[a].ids;
-      for (let i = 0, o = 0; i < n; i++, o += P) {
-        const ga = ida[i] * P;
-        const gb = idb[i] * P;
-        for (let p = 0; p < P; p++) {
-          const v = r[o + p] - da[ga + p];
-          r[o + p] = v;
-          db[gb + p] += v;
-        }
-      }
-    }
-    // sums → mean update; accumulate into α
-    const ib = inv[b];
-    const ab = alpha[b];
-    for (let g = 0, k = 0; g < ib.length; g++) {
-      const w = ib[g];
-      for (let p = 0; p < P; p++, k++) {
-        db[k] *= w;
-        ab[k] += db[k];
-      }
-    }
-  };
-  const flush = (a: number) => {
-    const da = delta[a];
-    const ida = factors[a].ids;
-    for (let i = 0, o = 0; i < n; i++, o += P) {
-      const ga = ida[i] * P;
-      for (let p = 0; p < P; p++) r[o + p] -= da[ga + p];
+  /** Gauss–Seidel sweep: α_f ← group means of (x − Σ_{g≠f} α_g[ids_g]) for f = 1..Q in turn. */
+  const sweep = () => {
+    for (let f = 0; f < Q; f++) {
+      const s = sums[f];
+      s.fill(0);
+      partialSums(x, n, P, ids, alpha, f, s);
+      const a = alpha[f];
+      const w = inv[f];
+      for (let g = 0, k = 0; g < w.length; g++) for (let p = 0; p < P; p++, k++) a[k] = s[k] * w[g];
     }
   };
 
   let sweeps = 0;
   let converged = false;
   if (Q === 1) {
-    pass(-1, 0);
-    flush(0);
+    sweep();
     sweeps = 1;
     converged = true;
   } else {
-    // pending = the factor whose update is not yet subtracted from r (-1 when r is current)
-    let pending = -1;
-    const sweep = () => {
-      for (let f = 0; f < Q; f++) {
-        pass(f === 0 ? pending : f - 1, f);
-      }
-      pending = Q - 1;
-      sweeps++;
-    };
-    const total = alpha.reduce((s, a) => s + a.length, 0);
     const X = new Float64Array(total);
     const GX = new Float64Array(total);
-    const GGX = new Float64Array(total);
-    const save = (into: Float64Array) => {
-      let off = 0;
-      for (const a of alpha) {
-        into.set(a, off);
-        off += a.length;
-      }
-    };
+    const num = new Float64Array(P);
+    const den = new Float64Array(P);
     while (sweeps < maxIter) {
-      save(X);
+      X.set(state);
       sweep();
-      save(GX);
+      GX.set(state);
       sweep();
-      save(GGX);
-      if (!stillMoving(GX, GGX, tol)) {
+      sweeps += 2;
+      // state now holds GGX
+      if (!stillMoving(GX, state, tol)) {
         converged = true;
         break;
       }
       // Irons–Tuck per column p: X ← GGX − c_p (GGX − GX), c_p = ⟨Δ, Δ²⟩ / ⟨Δ², Δ²⟩,
       // Δ = GGX − GX, Δ² = GGX − 2GX + X. Entries of column p sit at k ≡ p (mod P).
-      const num = new Float64Array(P);
-      const den = new Float64Array(P);
+      num.fill(0);
+      den.fill(0);
       for (let k = 0; k < total; k++) {
         const p = k % P;
-        const d1 = GGX[k] - GX[k];
+        const d1 = state[k] - GX[k];
         const d2 = d1 - (GX[k] - X[k]);
         num[p] += d1 * d2;
         den[p] += d2 * d2;
       }
-      const c = new Float64Array(P);
-      for (let p = 0; p < P; p++) c[p] = den[p] > 0 ? num[p] / den[p] : 0;
-      // The last factor's update from sweep B is not yet subtracted from r (pending).
-      const pendingStep = delta[Q - 1].slice();
-      // α ← GGX − c (GGX − GX); keep Δ = GGX − GX in `delta` for the residual update.
-      let off = 0;
-      for (let f = 0; f < Q; f++) {
-        const a = alpha[f];
-        const d = delta[f];
-        for (let k = 0; k < a.length; k++) {
-          const diff = GGX[off + k] - GX[off + k];
-          a[k] = GGX[off + k] - c[k % P] * diff;
-          d[k] = diff;
-        }
-        off += a.length;
+      for (let k = 0; k < total; k++) {
+        const p = k % P;
+        const c = den[p] > 0 ? num[p] / den[p] : 0;
+        state[k] -= c * (state[k] - GX[k]);
       }
-      // r is affine in α: r(α_new) = r(GGX) + c·Σ_f Δ_f[ids_f], and r(GGX) = r − pendingStep[ids_last].
-      const g = new Int32Array(Q);
-      const idsQ = factors.map((f) => f.ids);
-      const lastIds = idsQ[Q - 1];
-      for (let i = 0, o = 0; i < n; i++, o += P) {
-        for (let f = 0; f < Q; f++) g[f] = idsQ[f][i] * P;
-        const gl = lastIds[i] * P;
-        for (let p = 0; p < P; p++) {
-          let sum = 0;
-          for (let f = 0; f < Q; f++) sum += delta[f][g[f] + p];
-          r[o + p] += c[p] * sum - pendingStep[gl + p];
-        }
-      }
-      pending = -1;
     }
-    if (pending >= 0) flush(pending);
   }
+  // r = x − Σ_f α_f[ids_f], de-interleaved
   const out = columns.map(() => new Float64Array(n));
+  residuals(x, n, P, ids, alpha, out);
+  return { out, report: { iterations: columns.map(() => sweeps), converged } };
+}
+
+// ---- kernels: small top-level functions so V8 optimises each as one monomorphic loop ----
+
+/** s[ids_f] += x − Σ_{g≠f} α_g[ids_g] (the group sums for factor f), specialised for Q ≤ 3. */
+function partialSums(x: Float64Array, n: number, P: number, ids: Int32Array[], alpha: Float64Array[], f: number, s: Float64Array): void {
+  const Q = ids.length;
+  const idf = ids[f];
+  if (Q === 1) {
+    for (let i = 0, o = 0; i < n; i++, o += P) {
+      const gf = idf[i] * P;
+      for (let p = 0; p < P; p++) s[gf + p] += x[o + p];
+    }
+  } else if (Q === 2) {
+    const ia = ids[1 - f];
+    const a = alpha[1 - f];
+    for (let i = 0, o = 0; i < n; i++, o += P) {
+      const gf = idf[i] * P;
+      const ga = ia[i] * P;
+      for (let p = 0; p < P; p++) s[gf + p] += x[o + p] - a[ga + p];
+    }
+  } else if (Q === 3) {
+    const ia = ids[f === 0 ? 1 : 0];
+    const ib = ids[f === 2 ? 1 : 2];
+    const a = alpha[f === 0 ? 1 : 0];
+    const b = alpha[f === 2 ? 1 : 2];
+    for (let i = 0, o = 0; i < n; i++, o += P) {
+      const gf = idf[i] * P;
+      const ga = ia[i] * P;
+      const gb = ib[i] * P;
+      for (let p = 0; p < P; p++) s[gf + p] += x[o + p] - a[ga + p] - b[gb + p];
+    }
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += P) {
+      const gf = idf[i] * P;
+      for (let p = 0; p < P; p++) {
+        let v = x[o + p];
+        for (let g = 0; g < Q; g++) if (g !== f) v -= alpha[g][ids[g][i] * P + p];
+        s[gf + p] += v;
+      }
+    }
+  }
+}
+
+/** out[p][i] = x[i·P + p] − Σ_f α_f[ids_f[i]·P + p]. */
+function residuals(x: Float64Array, n: number, P: number, ids: Int32Array[], alpha: Float64Array[], out: Float64Array[]): void {
+  const r = x.slice();
+  for (let f = 0; f < ids.length; f++) {
+    const idf = ids[f];
+    const a = alpha[f];
+    for (let i = 0, o = 0; i < n; i++, o += P) {
+      const g = idf[i] * P;
+      for (let p = 0; p < P; p++) r[o + p] -= a[g + p];
+    }
+  }
   for (let p = 0; p < P; p++) {
     const c = out[p];
     for (let i = 0, o = p; i < n; i++, o += P) c[i] = r[o];
   }
-  return { out, report: { iterations: columns.map(() => sweeps), converged } };
 }
 
 function stillMoving(a: Float64Array, b: Float64Array, tol: number): boolean {
