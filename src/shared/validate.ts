@@ -87,7 +87,7 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   if (!decl.vcovTypes.includes(spec.vcov)) problems.push({ field: 'vcov', message: `${decl.id} does not support ${spec.vcov} standard errors` });
   if (spec.vcov === 'cluster' && spec.cluster.length === 0) problems.push({ field: 'cluster', message: 'choose a cluster variable for clustered standard errors' });
   if (spec.vcov !== 'cluster' && spec.cluster.length > 0) problems.push({ field: 'cluster', message: 'cluster variables are only used with clustered standard errors' });
-  if (spec.cluster.length > 1 && !['ols', 'fe', 'hdfe'].includes(spec.estimator)) {
+  if (spec.cluster.length > 1 && !decl.multiwayCluster) {
     problems.push({ field: 'cluster', message: 'multi-way clustering is not available for this estimator yet; choose one cluster variable' });
   }
   if (new Set(spec.cluster).size !== spec.cluster.length) problems.push({ field: 'cluster', message: 'the same cluster variable is listed twice' });

@@ -481,6 +481,33 @@ describe('browser-mode workflow', () => {
       expectShown(await page.getByTestId('stat-r2-within').innerText(), within.r2Within, 'fe within R²');
       await shot(page, '13-fe-result');
 
+      // 9b. two-way clustering (firm and year) on the same fe model: both dimensions are reported
+      await page.getByTestId('vcov-select').selectOption('cluster');
+      await page.getByTestId('cluster-select').selectOption('firm');
+      await page.getByTestId('cluster2-select').selectOption('year');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await run.click();
+      await page.getByTestId('model-item').nth(4).waitFor({ timeout: 60_000 });
+      await page.getByTestId('stat-vcov').filter({ hasText: 'year' }).waitFor({ timeout: 30_000 });
+      const vcovText = await page.getByTestId('stat-vcov').innerText();
+      expect(vcovText).toContain('firm 共 20 个聚类');
+      expect(vcovText).toMatch(/year 共 \d+ 个聚类/);
+      for (const [j, term] of ['x1', 'x2'].entries()) {
+        expectShown((await coefficientCells(page, term)).estimate, within.beta[j]!, `two-way clustered ${term} estimate`);
+      }
+      await shot(page, '13b-fe-twoway-cluster');
+
+      // 9c. random effects with the Hausman test against fe (on by default)
+      await page.getByTestId('estimator-select').selectOption('re');
+      await page.getByTestId('vcov-select').selectOption('iid');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await run.click();
+      await page.getByTestId('model-item').nth(5).waitFor({ timeout: 60_000 });
+      await page.locator('#result-title').filter({ hasText: '随机效应' }).waitFor({ timeout: 30_000 });
+      expect(await runError.count(), 're ran without an error').toBe(0);
+      expect(await page.getByTestId('result-card').innerText()).toContain('Hausman test (FE vs RE)');
+      await shot(page, '13c-re-hausman');
+
       // 10. a narrow window stacks the form above the result; still nothing is clipped
       await page.setViewportSize({ width: 1024, height: 800 });
       await page.waitForFunction(() => {

@@ -6,6 +6,7 @@ export const fe: EstimatorDeclaration = {
   labelKey: 'estimator.fe',
   fields: ['y', 'x', 'panel', 'cluster'],
   vcovTypes: ['iid', 'robust', 'cluster'],
+  multiwayCluster: true,
   defaultVcov: 'iid',
   options: [{ key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' }],
 };

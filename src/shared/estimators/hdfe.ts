@@ -6,6 +6,7 @@ export const hdfe: EstimatorDeclaration = {
   labelKey: 'estimator.hdfe',
   fields: ['y', 'x', 'absorb', 'cluster'],
   vcovTypes: ['iid', 'robust', 'cluster'],
+  multiwayCluster: true,
   defaultVcov: 'cluster',
   options: [
     { key: 'singletons', kind: 'boolean', default: true, labelKey: 'option.singletons' },

@@ -5,6 +5,7 @@ export const ols: EstimatorDeclaration = {
   labelKey: 'estimator.ols',
   fields: ['y', 'x', 'cluster'],
   vcovTypes: ['iid', 'robust', 'cluster'],
+  multiwayCluster: true,
   defaultVcov: 'iid',
   options: [
     { key: 'intercept', kind: 'boolean', default: true, labelKey: 'option.intercept' },

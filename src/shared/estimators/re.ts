@@ -6,6 +6,7 @@ export const re: EstimatorDeclaration = {
   labelKey: 'estimator.re',
   fields: ['y', 'x', 'panel', 'cluster'],
   vcovTypes: ['iid', 'robust', 'cluster'],
+  multiwayCluster: false,
   defaultVcov: 'iid',
   options: [
     { key: 'hausman', kind: 'boolean', default: true, labelKey: 'option.hausman' },

@@ -10,6 +10,8 @@ export interface EstimatorDeclaration {
   /** Spec fields the form shows, in order; others must stay empty. */
   fields: FieldId[];
   vcovTypes: VcovType[];
+  /** Accepts several cluster variables (multi-way clustering). */
+  multiwayCluster: boolean;
   defaultVcov: VcovType;
   options: { key: string; kind: 'boolean' | 'number'; default: boolean | number; labelKey: string }[];
 }

@@ -36,6 +36,8 @@ export class ModelForm {
   #x = $state.raw<string[]>([]);
   #vcov = $state<VcovType>(ESTIMATORS.ols.defaultVcov);
   #cluster = $state('');
+  /** Second cluster variable (two-way clustering), where the estimator allows it. */
+  #cluster2 = $state('');
   /** Absorbed fixed effects in the order they were added; interactions as `a#b`. */
   #absorb = $state.raw<string[]>([]);
   #panelId = $state('');
@@ -47,7 +49,10 @@ export class ModelForm {
 
   #spec = $derived.by((): ModelSpec => {
     const decl = this.#decl;
-    const cluster = decl.fields.includes('cluster') && this.#vcov === 'cluster' && this.#cluster ? [this.#cluster] : [];
+    const cluster =
+      decl.fields.includes('cluster') && this.#vcov === 'cluster' && this.#cluster
+        ? [this.#cluster, ...(decl.multiwayCluster && this.#cluster2 && this.#cluster2 !== this.#cluster ? [this.#cluster2] : [])]
+        : [];
     // The panel is part of the spec only when both halves are chosen; until then checkSpec asks for it.
     const panel: PanelSpec | undefined = decl.fields.includes('panel') && this.#panelId && this.#panelTime ? { id: this.#panelId, time: this.#panelTime } : undefined;
     // Only the declared options reach the spec, so an option of another estimator never leaks in.
@@ -142,6 +147,12 @@ export class ModelForm {
   get cluster(): string {
     return this.#cluster;
   }
+  get cluster2(): string {
+    return this.#cluster2;
+  }
+  set cluster2(name: string) {
+    this.#cluster2 = name;
+  }
   set cluster(name: string) {
     this.#cluster = name;
   }
@@ -192,6 +203,7 @@ export class ModelForm {
     this.#x = [...spec.x];
     this.#vcov = decl.vcovTypes.includes(spec.vcov) ? spec.vcov : decl.defaultVcov;
     this.#cluster = spec.cluster[0] ?? '';
+    this.#cluster2 = spec.cluster[1] ?? '';
     this.#absorb = [...spec.absorb];
     this.#panelId = spec.panel?.id ?? '';
     this.#panelTime = spec.panel?.time ?? '';
@@ -209,6 +221,7 @@ export class ModelForm {
     this.#x = [];
     this.#vcov = decl.defaultVcov;
     this.#cluster = '';
+    this.#cluster2 = '';
     this.#absorb = [];
     this.#panelId = '';
     this.#panelTime = '';
