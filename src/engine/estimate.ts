@@ -6,7 +6,7 @@ import { AppError } from '../shared/errors.js';
 import type { EstimationResult, FixedEffectInfo } from '../shared/result.js';
 import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
-import { nowMs } from './clock.js';
+import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
 import { type Column, type ColumnSource, completeCases, compress, factorize } from './data.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
@@ -75,13 +75,7 @@ function fitKey(spec: ModelSpec, scope: string): string {
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
   if (spec.estimator === 're') return estimateReWithHausman(spec, source, progress);
-  const timing: Record<string, number> = {};
-  let t0 = nowMs();
-  const lap = (name: string) => {
-    const t = nowMs();
-    timing[name] = t - t0;
-    t0 = t;
-  };
+  const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string): Float64Array => {
     const c = source.get(name);

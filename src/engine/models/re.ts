@@ -21,7 +21,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { CoefficientRow, Diagnostic, EstimationResult, NotApplicable } from '../../shared/result.js';
 import { INTERCEPT_TERM, type ModelSpec } from '../../shared/spec.js';
-import { nowMs } from '../clock.js';
+import { stopwatch } from '../clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from '../covariance/index.js';
 import { type Column, type ColumnSource, completeCases, compress, factorize } from '../data.js';
 import type { ProgressFn } from '../estimate.js';
@@ -38,13 +38,7 @@ import { corr2 } from './xtreg-stats.js';
 /** As estimate.ts (reghdfe's collinear_tol): ‖x̃‖²/‖x‖² at or below this means x is time-invariant. */
 
 export function estimateRe(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {
-  const timing: Record<string, number> = {};
-  let t0 = nowMs();
-  const lap = (name: string) => {
-    const t = nowMs();
-    timing[name] = t - t0;
-    t0 = t;
-  };
+  const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const id = spec.panel?.id;
   if (!id) throw new AppError('INVALID_ARGUMENT', 'the random-effects estimator needs the panel id variable (panel.id)');
