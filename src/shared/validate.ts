@@ -34,65 +34,97 @@ export const specSchema: Schema<ModelSpec> = {
   },
 };
 
+/**
+ * Why a spec cannot run, one code per kind of problem. The English text is the default message (CLI,
+ * main-process errors); the renderer translates by code (src/renderer/src/i18n/problems.ts).
+ */
+export const PROBLEM_TEXT = {
+  'y.required': 'choose a dependent variable',
+  'var.unknown': 'variable "{name}" is not in the dataset',
+  'var.text': 'variable "{name}" is text (categorical); a numeric variable is needed here',
+  'x.isY': '"{name}" is the dependent variable; it cannot also be a regressor',
+  'x.twice': '"{name}" is listed twice',
+  'x.noneWithoutIntercept': 'with no intercept, choose at least one regressor',
+  'absorb.required': 'choose at least one fixed effect to absorb (e.g. firm, or industry#year)',
+  'absorb.invalid': '"{term}" is not a valid fixed effect; write a variable or an interaction like industry#year',
+  'absorb.twice': 'fixed effect "{term}" is listed twice',
+  'panel.required': 'choose the panel id (and time) variables',
+  'field.notTaken': '{estimator} does not take {field}',
+  'vcov.unsupported': '{estimator} does not support {vcov} standard errors',
+  'cluster.required': 'choose a cluster variable for clustered standard errors',
+  'cluster.unused': 'cluster variables are only used with clustered standard errors',
+  'cluster.multiway': 'multi-way clustering is not available for this estimator yet; choose one cluster variable',
+  'cluster.twice': 'the same cluster variable is listed twice',
+  'level.range': 'confidence level must be between 0 and 1 (e.g. 0.95)',
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_TEXT;
+export type ProblemParams = Record<string, string>;
+
 export interface SpecProblem {
   field: FieldId | 'vcov' | 'options' | 'estimator';
+  code: ProblemCode;
+  params: ProblemParams;
+  /** The English text (PROBLEM_TEXT with the params filled in). */
   message: string;
+}
+
+export function fillTemplate(text: string, params: ProblemParams): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /** Problems that make a spec unrunnable on these variables; empty when it can run. */
 export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): SpecProblem[] {
   const problems: SpecProblem[] = [];
+  const add = (field: SpecProblem['field'], code: ProblemCode, params: ProblemParams = {}) =>
+    problems.push({ field, code, params, message: fillTemplate(PROBLEM_TEXT[code], params) });
   const decl = ESTIMATORS[spec.estimator];
   const byName = new Map((variables ?? []).map((v) => [v.name, v]));
-  const known = (field: SpecProblem['field'], n: string, numeric: boolean) => {
+  const known = (field: SpecProblem['field'], name: string, numeric: boolean) => {
     if (!variables) return;
-    const v = byName.get(n);
-    if (!v) problems.push({ field, message: `variable "${n}" is not in the dataset` });
-    else if (numeric && v.type !== 'numeric') problems.push({ field, message: `variable "${n}" is text (categorical); a numeric variable is needed here` });
+    const v = byName.get(name);
+    if (!v) add(field, 'var.unknown', { name });
+    else if (numeric && v.type !== 'numeric') add(field, 'var.text', { name });
   };
-  if (!spec.y) problems.push({ field: 'y', message: 'choose a dependent variable' });
+  if (!spec.y) add('y', 'y.required');
   else known('y', spec.y, true);
   const seen = new Set<string>();
   for (const x of spec.x) {
     known('x', x, true);
-    if (x === spec.y) problems.push({ field: 'x', message: `"${x}" is the dependent variable; it cannot also be a regressor` });
-    if (seen.has(x)) problems.push({ field: 'x', message: `"${x}" is listed twice` });
+    if (x === spec.y) add('x', 'x.isY', { name: x });
+    if (seen.has(x)) add('x', 'x.twice', { name: x });
     seen.add(x);
   }
-  if (spec.x.length === 0 && spec.options.intercept === false) {
-    problems.push({ field: 'x', message: 'with no intercept, choose at least one regressor' });
-  }
+  if (spec.x.length === 0 && spec.options.intercept === false) add('x', 'x.noneWithoutIntercept');
   for (const c of spec.cluster) known('cluster', c, false);
   if (decl.fields.includes('absorb')) {
-    if (spec.absorb.length === 0) problems.push({ field: 'absorb', message: 'choose at least one fixed effect to absorb (e.g. firm, or industry#year)' });
+    if (spec.absorb.length === 0) add('absorb', 'absorb.required');
     const terms = new Set<string>();
     for (const term of spec.absorb) {
       const parts = term.split('#');
-      if (parts.some((p) => p === '')) problems.push({ field: 'absorb', message: `"${term}" is not a valid fixed effect; write a variable or an interaction like industry#year` });
+      if (parts.some((p) => p === '')) add('absorb', 'absorb.invalid', { term });
       else for (const p of parts) known('absorb', p, false);
-      if (terms.has(term)) problems.push({ field: 'absorb', message: `fixed effect "${term}" is listed twice` });
+      if (terms.has(term)) add('absorb', 'absorb.twice', { term });
       terms.add(term);
     }
   }
   if (decl.fields.includes('panel')) {
-    if (!spec.panel) problems.push({ field: 'panel', message: 'choose the panel id (and time) variables' });
+    if (!spec.panel) add('panel', 'panel.required');
     else {
       known('panel', spec.panel.id, false);
       known('panel', spec.panel.time, false);
     }
   }
   for (const f of ['absorb', 'endog', 'instruments'] as const) {
-    if (spec[f].length > 0 && !decl.fields.includes(f)) problems.push({ field: f, message: `${decl.id} does not take ${f}` });
+    if (spec[f].length > 0 && !decl.fields.includes(f)) add(f, 'field.notTaken', { estimator: decl.id, field: f });
   }
-  if (!decl.vcovTypes.includes(spec.vcov)) problems.push({ field: 'vcov', message: `${decl.id} does not support ${spec.vcov} standard errors` });
-  if (spec.vcov === 'cluster' && spec.cluster.length === 0) problems.push({ field: 'cluster', message: 'choose a cluster variable for clustered standard errors' });
-  if (spec.vcov !== 'cluster' && spec.cluster.length > 0) problems.push({ field: 'cluster', message: 'cluster variables are only used with clustered standard errors' });
-  if (spec.cluster.length > 1 && !decl.multiwayCluster) {
-    problems.push({ field: 'cluster', message: 'multi-way clustering is not available for this estimator yet; choose one cluster variable' });
-  }
-  if (new Set(spec.cluster).size !== spec.cluster.length) problems.push({ field: 'cluster', message: 'the same cluster variable is listed twice' });
+  if (!decl.vcovTypes.includes(spec.vcov)) add('vcov', 'vcov.unsupported', { estimator: decl.id, vcov: spec.vcov });
+  if (spec.vcov === 'cluster' && spec.cluster.length === 0) add('cluster', 'cluster.required');
+  if (spec.vcov !== 'cluster' && spec.cluster.length > 0) add('cluster', 'cluster.unused');
+  if (spec.cluster.length > 1 && !decl.multiwayCluster) add('cluster', 'cluster.multiway');
+  if (new Set(spec.cluster).size !== spec.cluster.length) add('cluster', 'cluster.twice');
   const level = spec.options.level;
-  if (level !== undefined && !(level > 0 && level < 1)) problems.push({ field: 'options', message: 'confidence level must be between 0 and 1 (e.g. 0.95)' });
+  if (level !== undefined && !(level > 0 && level < 1)) add('options', 'level.range');
   return problems;
 }
 

@@ -373,7 +373,7 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('vcov-select').selectOption('cluster');
       await page.getByTestId('cluster-select').waitFor();
       expect(await run.isDisabled(), 'Run waits for a cluster variable').toBe(true);
-      expect(await page.getByTestId('problems-cluster').innerText()).toContain('cluster');
+      expect(await page.getByTestId('problems-cluster').innerText(), 'validation messages follow the UI language').toBe('聚类稳健标准误需要选择聚类变量');
       await shot(page, '09-cluster-invalid');
       await page.getByTestId('cluster-select').selectOption('firm');
       await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);

@@ -4,6 +4,8 @@ import { ESTIMATORS, type EstimatorDeclaration, type FieldId } from '../../../sh
 import { type EstimatorId, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType } from '../../../shared/spec.js';
 import type { VariableInfo } from '../../../shared/types.js';
 import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
+import { i18n } from '../i18n.svelte.js';
+import { problemText } from '../i18n/problems.js';
 
 export type OptionValue = boolean | number;
 export type ProblemField = SpecProblem['field'];
@@ -92,7 +94,7 @@ export class ModelForm {
   }
 
   problemsFor(field: ProblemField): string[] {
-    return this.#problems.filter((p) => p.field === field).map((p) => p.message);
+    return this.#problems.filter((p) => p.field === field).map((p) => problemText(p, i18n.lang));
   }
 
   has(field: FieldId): boolean {

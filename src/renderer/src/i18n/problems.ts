@@ -1,0 +1,30 @@
+// Model-spec problems in the UI language. The codes and the English texts are declared once in
+// src/shared/validate.ts; this file only adds the Chinese texts (the type checks that every code has one).
+import { PROBLEM_TEXT, type ProblemCode, type SpecProblem, fillTemplate } from '../../../shared/validate.js';
+import type { Lang } from '../i18n.svelte.js';
+
+const zh: Record<ProblemCode, string> = {
+  'y.required': '请选择被解释变量',
+  'var.unknown': '数据集中没有变量"{name}"',
+  'var.text': '变量"{name}"是文本（分类）变量，这里需要数值变量',
+  'x.isY': '"{name}"是被解释变量，不能同时作为解释变量',
+  'x.twice': '"{name}"重复列出',
+  'x.noneWithoutIntercept': '不含常数项时，请至少选择一个解释变量',
+  'absorb.required': '请至少选择一个要吸收的固定效应（例如 企业，或 行业#年份）',
+  'absorb.invalid': '"{term}"不是有效的固定效应；请写变量名或 industry#year 这样的交互项',
+  'absorb.twice': '固定效应"{term}"重复列出',
+  'panel.required': '请选择个体标识变量（及时间变量）',
+  'field.notTaken': '{estimator} 不使用 {field}',
+  'vcov.unsupported': '{estimator} 不支持 {vcov} 标准误',
+  'cluster.required': '聚类稳健标准误需要选择聚类变量',
+  'cluster.unused': '只有聚类稳健标准误才使用聚类变量',
+  'cluster.multiway': '该估计方法暂不支持多维聚类，请只选择一个聚类变量',
+  'cluster.twice': '同一个聚类变量重复列出',
+  'level.range': '置信水平必须介于 0 和 1 之间（例如 0.95）',
+};
+
+const TEXT: Record<Lang, Record<ProblemCode, string>> = { en: PROBLEM_TEXT, zh };
+
+export function problemText(p: SpecProblem, lang: Lang): string {
+  return fillTemplate(TEXT[lang][p.code], p.params);
+}
