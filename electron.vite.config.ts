@@ -2,9 +2,11 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
+import { wat } from './config/wat-plugin.mjs';
 
 export default defineConfig({
   main: {
+    plugins: [wat()],
     build: {
       rollupOptions: {
         input: { index: resolve('src/main/index.ts'), worker: resolve('src/worker/index.ts') },

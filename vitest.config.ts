@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { wat } from './config/wat-plugin.mjs';
 
 export default defineConfig({
+  plugins: [wat()],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,10 +1,12 @@
 // Builds the Node-side entry points (CLI, engine worker, browser-mode server, benchmarks) into
 // out/node as ES modules. Runs on `npm ci` (prepare) so the `panel-studio` bin works right away.
 import { build } from 'vite';
+import { wat } from '../config/wat-plugin.mjs';
 
 await build({
   configFile: false,
   logLevel: 'warn',
+  plugins: [wat()],
   build: {
     ssr: true,
     target: 'node20',

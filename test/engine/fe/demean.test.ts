@@ -40,16 +40,26 @@ describe('demean', () => {
     const { out, report } = demean([Float64Array.from(x)], f);
     const ref = dummyResiduals(x, f);
     out[0].forEach((v, i) => expect(v).toBeCloseTo(ref[i], 10));
-    expect(report).toEqual({ iterations: [1], converged: true });
+    expect(report).toMatchObject({ iterations: [1], converged: true });
   });
 
-  it('two and three factors converge to the dummy-variable residuals', () => {
-    for (const f of [[factor('a', a), factor('b', b)], [factor('a', a), factor('b', b), factor('c', c)]]) {
-      const { out, report } = demean([Float64Array.from(x)], f, { tol: 1e-13 });
+  it('two, three and four factors converge to the dummy-variable residuals, with either kernel set', () => {
+    const d = Array.from({ length: n }, () => Math.floor(u() * 3));
+    const sets = [[factor('a', a), factor('b', b)], [factor('a', a), factor('b', b), factor('c', c)], [factor('a', a), factor('b', b), factor('c', c), factor('d', d)]];
+    for (const f of sets) {
       const ref = dummyResiduals(x, f);
-      expect(report.converged).toBe(true);
-      out[0].forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-9));
+      for (const kernel of ['js', 'wasm'] as const) {
+        const { out, report } = demean([Float64Array.from(x)], f, { tol: 1e-13, kernel });
+        expect(report.converged).toBe(true);
+        out[0].forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-9));
+      }
     }
+  });
+
+  it('uses the WebAssembly SIMD kernels on Node by default', () => {
+    const { report } = demean([Float64Array.from(x)], [factor('a', a), factor('b', b)]);
+    expect(report.kernel).toBe('wasm-simd');
+    expect(report.note).toBeUndefined();
   });
 
   it('reports non-convergence instead of pretending', () => {

@@ -1,0 +1,260 @@
+// The WebAssembly SIMD kernel set: lays one demeaning problem out in the module's linear memory
+// and drives kernels.wat. Only the factor ids (in iteration order) and the coefficient tables live
+// there for the whole iteration; x passes through in chunks of CHUNK rows twice (group sums, then
+// residuals), so memory use is ~4·Q bytes per row plus the tables, whatever P is.
+//
+// The engine is pure ES: WebAssembly is reached through globalThis and typed here with just what
+// is used. The module is compiled once, synchronously; one instance (and its memory) is reused,
+// except that memory grown past KEEP_BYTES is dropped after the call so it can be collected.
+import type { DemeanProblem, Kernels } from '../problem.js';
+import { iterationIds, rowOrder } from '../problem.js';
+import wasmBytes from './kernels.wat';
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports?: object) => { exports: object };
+}
+type F = (...args: number[]) => void;
+interface Exports {
+  memory: WasmMemory;
+  run_s8_q3: F;
+  run_s8_q2: F;
+  run_gen: F;
+  scatter_s8_q3: F;
+  scatter_s8_q2: F;
+  scatter_gen: F;
+  scale: F;
+  it_stats: (...args: number[]) => number;
+  it_update: F;
+  interleave: F;
+  deinterleave: F;
+  sums_s8: F;
+  sums_gen: F;
+  sub_s8: F;
+  sub_gen: F;
+  moved: (bytes: number, a: number, b: number, tol: number) => number;
+  count: F;
+  invert: (G: number, cnt: number) => number;
+  runs: (n: number, id: number) => number;
+}
+
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB at most (V8's limit too). */
+const MAX_BYTES = 65536 * PAGE;
+const KEEP_BYTES = 64 * 1024 * 1024;
+const CHUNK = 4096;
+const BLOCK = 1 << 15;
+/** Coefficient rows per call of the Irons–Tuck kernels. */
+const VBLOCK = 1 << 14;
+
+let compiled: object | { reason: string } | undefined;
+let cached: Exports | undefined;
+
+function compile(): object | { reason: string } {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return { reason: 'this runtime has no WebAssembly' };
+  try {
+    return new api.Module(wasmBytes);
+  } catch (e) {
+    return { reason: `the WebAssembly SIMD module did not compile (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+function instance(): Exports | { reason: string } {
+  if (cached !== undefined) return cached;
+  compiled ??= compile();
+  if ('reason' in compiled) return compiled;
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  cached = new api.Instance(compiled).exports as Exports;
+  return cached;
+}
+
+/** The WebAssembly kernel set for pb, or why it cannot be used. */
+export function createWasmKernels(pb: DemeanProblem): Kernels | { reason: string } {
+  const { n, P, Q, groups, grouped } = pb;
+  const S = P + (P & 1);
+  const S8 = S * 8;
+
+  // ---- layout (byte offsets, 16-aligned); acc … inv must start at 0, the rest is written first
+  let top = 16;
+  const take = (bytes: number) => {
+    const at = top;
+    top += Math.ceil(bytes / 16) * 16;
+    return at;
+  };
+  const desc = take(Q * 8);
+  const rp = take(Q * 4);
+  const acc = take(S8);
+  const nd = take(2 * S8);
+  const cvec = take(S8);
+  // The grouped factor L comes first in each sweep and its old coefficients are never read, so
+  // the three accelerated vectors (Irons–Tuck's X, GX, GGX) hold the other factors only and α_L
+  // has one table (fixest leaves one factor out the same way). All zeroed: levels without rows
+  // are never written by the grouped pass and keep α = 0. alpha[b][q] = factor q's table in b.
+  const L = grouped;
+  let total = 0;
+  for (let q = 0; q < Q; q++) if (q !== L) total += groups[q] * S8;
+  const vec = [take(total), take(total), take(total)];
+  const aL = take(groups[L] * S8);
+  const alpha = vec.map((v) => {
+    const at: number[] = [];
+    for (let q = 0, o = v; q < Q; q++) {
+      at.push(q === L ? aL : o);
+      if (q !== L) o += groups[q] * S8;
+    }
+    return at;
+  });
+  const sx = groups.map((G) => take(G * S8));
+  const inv = groups.map((G) => take(G * 8));
+  const zeroEnd = top;
+  const work = groups.map((G, q) => (q === L ? 0 : take(G * S8)));
+  const ids = groups.map(() => take(n * 4));
+  // a chunk of x: column-major with S columns (a zero padding column for odd P) and a column
+  // stride off a power of two (8 streams 32 KiB apart would share L1 sets); one spare row
+  const CH = Math.min(CHUNK, n + (n & 1));
+  const CS = CH + 8;
+  const xc = take(S * CS * 8);
+  const xi = take((CH + 1) * S8);
+  const idc = take(CH * 4);
+  if (top > MAX_BYTES) return { reason: `the problem needs ${(top / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (wasm32 addresses 4 GiB)` };
+
+  const inst = instance();
+  if ('reason' in inst) return inst;
+  const mem = inst.memory;
+  if (mem.buffer.byteLength < top) {
+    try {
+      mem.grow(Math.ceil((top - mem.buffer.byteLength) / PAGE));
+    } catch (e) {
+      cached = undefined;
+      return { reason: `could not grow WebAssembly memory to ${(top / 2 ** 20).toFixed(0)} MiB (${e instanceof Error ? e.message : String(e)})` };
+    }
+  }
+  const f64 = new Float64Array(mem.buffer);
+  const i32 = new Int32Array(mem.buffer);
+  const x = inst;
+
+  // ---- ids (input order first), 1/counts, then the iteration order
+  f64.fill(0, acc / 8, zeroEnd / 8);
+  if (P < S) f64.fill(0, xc / 8 + P * CS, xc / 8 + S * CS);
+  const levels: number[] = [];
+  for (let q = 0; q < Q; q++) {
+    i32.set(pb.ids[q], ids[q] / 4);
+    for (let r0 = 0; r0 < n; r0 += BLOCK) x.count(Math.min(BLOCK, n - r0), ids[q] + 4 * r0, inv[q]);
+    levels.push(x.invert(groups[q], inv[q]));
+  }
+  const perm = rowOrder(pb, x.runs(n, ids[L]), levels[L]);
+  if (perm !== null) for (let q = 0; q < Q; q++) iterationIds(pb, perm, q, i32.subarray(ids[q] / 4, ids[q] / 4 + n));
+  // Passes over the rows are cut into calls of about BLOCK rows at level boundaries of L (a run
+  // must not straddle two calls): V8 first runs wasm in its baseline compiler and swaps in the
+  // optimised code between calls, so one long first call would run unoptimised to the end.
+  const splits = [0];
+  for (let b = BLOCK; b < n; b += BLOCK) {
+    let j = Math.max(b, splits[splits.length - 1] + 1);
+    while (j < n && i32[ids[L] / 4 + j] === i32[ids[L] / 4 + j - 1]) j++;
+    if (j < n) splits.push(j);
+  }
+  splits.push(n);
+
+  /** Visit x chunk by chunk in input order, interleaved into xi; idsOf(q) = the chunk's ids of q. */
+  const chunks = (body: (m: number, idsOf: (q: number) => number) => void, after?: (m: number, i0: number) => void) => {
+    for (let i0 = 0; i0 < n; i0 += CH) {
+      const m = Math.min(CH, n - i0);
+      for (let p = 0; p < P; p++) f64.set(pb.columns[p].subarray(i0, i0 + m), xc / 8 + p * CS);
+      x.interleave(m, S8, xc, CS * 8, xi);
+      body(m, (q) => {
+        if (perm === null) return ids[q] + i0 * 4;
+        i32.set(pb.ids[q].subarray(i0, i0 + m), idc / 4);
+        return idc;
+      });
+      after?.(m, i0);
+    }
+  };
+  // constant group sums of x
+  chunks((m, idsOf) => {
+    for (let q = 0; q < Q; q++) {
+      if (S === 8) x.sums_s8(m, idsOf(q), xi, sx[q]);
+      else x.sums_gen(m, S8, idsOf(q), xi, sx[q]);
+    }
+  });
+
+  const other = (f: number, k: number) => (k < f ? k : k + 1);
+  return {
+    name: 'wasm-simd',
+    sweep(from, to) {
+      if (Q === 1) {
+        x.scale(groups[0], S8, sx[0], inv[0], aL);
+        return;
+      }
+      for (let k = 0; k < Q; k++) {
+        // L first, then the others in order; Gauss–Seidel: those already updated are read from `to`
+        const f = k === 0 ? L : k - 1 < L ? k - 1 : k;
+        const at = (h: number) => alpha[f !== L && h < f ? to : from][h];
+        const out = alpha[to][f];
+        const a = other(f, 0);
+        const b = other(f, 1);
+        const generic = S !== 8 || Q > 3;
+        const s = work[f];
+        if (f !== L) f64.copyWithin(s / 8, sx[f] / 8, sx[f] / 8 + groups[f] * S);
+        for (let c = 0; c + 1 < splits.length; c++) {
+          const r0 = splits[c];
+          const m = splits[c + 1] - r0;
+          const o = 4 * r0;
+          if (generic) {
+            for (let j = 0; j < Q - 1; j++) {
+              i32[desc / 4 + 2 * j] = ids[other(f, j)] + o;
+              i32[desc / 4 + 2 * j + 1] = at(other(f, j));
+            }
+          }
+          if (f === L) {
+            if (generic) x.run_gen(m, S8, ids[f] + o, Q - 1, desc, rp, acc, sx[f], inv[f], out);
+            else if (Q === 3) x.run_s8_q3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), sx[f], inv[f], out);
+            else x.run_s8_q2(m, ids[f] + o, ids[a] + o, at(a), sx[f], inv[f], out);
+          } else {
+            if (generic) x.scatter_gen(m, S8, ids[f] + o, Q - 1, desc, rp, s);
+            else if (Q === 3) x.scatter_s8_q3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), s);
+            else x.scatter_s8_q2(m, ids[f] + o, ids[a] + o, at(a), s);
+          }
+        }
+        if (f !== L) x.scale(groups[f], S8, s, inv[f], out);
+      }
+    },
+    moving(a, b, tol) {
+      for (let k = 0; k < total; k += VBLOCK * S8) if (x.moved(Math.min(VBLOCK * S8, total - k), vec[a] + k, vec[b] + k, tol)) return true;
+      return false;
+    },
+    accelerate(tol) {
+      f64.fill(0, nd / 8, nd / 8 + 2 * S);
+      let moving = 0;
+      for (let k = 0; k < total; k += VBLOCK * S8) moving |= x.it_stats(Math.min(VBLOCK * S8, total - k), S8, vec[0] + k, vec[1] + k, vec[2] + k, nd, tol);
+      if (!moving) return false;
+      for (let p = 0; p < S; p++) {
+        const num = f64[nd / 8 + p];
+        const den = f64[nd / 8 + S + p];
+        f64[cvec / 8 + p] = den > 0 ? num / den : 0;
+      }
+      for (let k = 0; k < total; k += VBLOCK * S8) x.it_update(Math.min(VBLOCK * S8, total - k), S8, vec[0] + k, vec[1] + k, vec[2] + k, cvec);
+      return true;
+    },
+    residuals(out, which) {
+      chunks(
+        (m, idsOf) => {
+          for (let q = 0; q < Q; q++) {
+            if (S === 8) x.sub_s8(m, idsOf(q), alpha[which][q], xi);
+            else x.sub_gen(m, S8, idsOf(q), alpha[which][q], xi);
+          }
+          x.deinterleave(m, S8, xi, xc, CS * 8);
+        },
+        (m, i0) => {
+          for (let p = 0; p < P; p++) out[p].set(f64.subarray(xc / 8 + p * CS, xc / 8 + p * CS + m), i0);
+        },
+      );
+    },
+    dispose() {
+      if (mem.buffer.byteLength > KEEP_BYTES) cached = undefined;
+    },
+  };
+}
