@@ -8,13 +8,14 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
-import { type Column, type ColumnSource, completeCases, compress, factorize } from './data.js';
+import { type Column, type ColumnSource, completeCases, compress, factorize, restrictMask } from './data.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
 import type { LinearFit } from './models/linear-fit.js';
 import { fitOls } from './models/ols.js';
+import { centeredSumSquares, squaresThenAdd, sum, sumAndSquares } from './linalg/vector.js';
 import { xtregFeStats } from './models/xtreg-stats.js';
 import { estimateRe } from './models/re.js';
 import { hausman } from './models/hausman.js';
@@ -186,11 +187,11 @@ function prepareFit(
   progress: ProgressFn,
 ): PreparedFit {
   let n = count;
-  let y = compress(yAll, mask, n);
-  let X = xAll.map((c) => compress(c, mask, n));
   let factors: Factor[] = buildFactors(absorb, source, mask, n);
   let keep: Uint8Array | null = null;
   let droppedSingletons = 0;
+  // rows of the source that enter the fit: the complete cases less the singletons
+  let rows = mask;
   // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
   if (factors.length > 0 && (spec.options.singletons ?? spec.estimator === 'hdfe')) {
     const s = findSingletons(factors, n);
@@ -198,18 +199,14 @@ function prepareFit(
       keep = s.keep;
       droppedSingletons = s.dropped;
       const m = n - s.dropped;
-      const sub = (v: Float64Array) => {
-        const out = new Float64Array(m);
-        for (let i = 0, j = 0; i < n; i++) if (s.keep[i]) out[j++] = v[i];
-        return out;
-      };
-      y = sub(y);
-      X = X.map(sub);
-      factors = factors.map((f) => subsetFactor(f, s.keep, m));
+      rows = restrictMask(mask, s.keep);
+      factors = factors.map((f) => subsetFactor(f, s.keep, m, true));
       n = m;
     }
     if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
   }
+  const y = compress(yAll, rows, n);
+  const X = xAll.map((c) => compress(c, rows, n));
   lap('prepare');
   progress('estimate', 0.3);
 
@@ -230,25 +227,20 @@ function prepareFit(
     const [yd, ...Xd] = out;
     // A regressor the fixed effects absorb (e.g. time-invariant under firm FE) demeans to rounding
     // noise: drop it before the solve, with a note naming it (reghdfe: ‖x̃‖²/‖x‖² ≤ 1e-9).
+    // reghdfe reports _cons = ȳ − x̄b: solve on the demeaned data with the means added back and an
+    // intercept; slopes, residuals and their covariance are those of the demeaned regression. The
+    // means go into demean's output arrays in place (they are ours), in the pass that also takes
+    // ‖x̃‖² (before the shift) for the test above and the within TSS.
+    const intercept = spec.options.intercept !== false;
+    const tssWithin = squaresThenAdd(yd, intercept ? sum(y, n) / n : 0, n);
     const absorbed: string[] = [];
     const keepX: number[] = [];
     Xd.forEach((xd, j) => {
-      if (sumSq(xd) <= COLLINEAR_WITH_FE * sumSq(X[j])) absorbed.push(spec.x[j]);
+      const x = sumAndSquares(X[j], n);
+      if (squaresThenAdd(xd, intercept ? x.sum / n : 0, n) <= COLLINEAR_WITH_FE * x.squares) absorbed.push(spec.x[j]);
       else keepX.push(j);
     });
-    // reghdfe reports _cons = ȳ − x̄b: solve on the demeaned data with the means added back and an
-    // intercept; slopes, residuals and their covariance are those of the demeaned regression.
-    const intercept = spec.options.intercept !== false;
-    const addMean = (d: Float64Array, orig: Float64Array) => {
-      if (!intercept) return d;
-      let m = 0;
-      for (let i = 0; i < n; i++) m += orig[i];
-      m /= n;
-      const o = new Float64Array(n);
-      for (let i = 0; i < n; i++) o[i] = d[i] + m;
-      return o;
-    };
-    const solved = fitOls({ y: addMean(yd, y), X: keepX.map((j) => addMean(Xd[j], X[j])), names: keepX.map((j) => spec.x[j]), intercept });
+    const solved = fitOls({ y: yd, X: keepX.map((j) => Xd[j]), names: keepX.map((j) => spec.x[j]), intercept });
     for (const a of absorbed) warnings.push(`${a} omitted because it is collinear with the fixed effects`);
     // degrees of freedom without clusters (xtreg's σ_e uses these whatever the SE type)
     const dof = absorbedDof(factors, []);
@@ -256,8 +248,8 @@ function prepareFit(
     fit = solved.fit;
     fit.kAbsorbed = dfA - (fit.hasIntercept ? 1 : 0);
     fit.dfStats = n - dfA - (fit.k - (fit.hasIntercept ? 1 : 0));
-    fit.tssWithin = sumSq(yd);
-    fit.tss = centeredSumSq(y);
+    fit.tssWithin = tssWithin;
+    fit.tss = centeredSumSquares(y);
     fit.absorbsConstant = true;
     fit.demeanIterations = Math.max(...report.iterations);
     omitted = [...absorbed, ...solved.omitted];
@@ -274,19 +266,3 @@ function prepareFit(
   lap('estimate');
   return { key, mask, count, keep, droppedSingletons, fit, omitted, warnings, factors, diagnostics, extraFit };
 }
-
-function sumSq(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return s;
-}
-
-function centeredSumSq(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m += v[i];
-  m /= v.length;
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i] - m) ** 2;
-  return s;
-}
-

@@ -6,7 +6,7 @@
 //   cluster count, t on G−1 df, negative eigenvalues set to zero when the sum is not PSD.
 import { AppError } from '../../shared/errors.js';
 import type { LinearFit } from '../models/linear-fit.js';
-import { MAX_CLUSTER_WAYS, clusterMeat, clusterMeatByColumn, clusterSubsets, fixPsd, joinIds } from './multiway.js';
+import { MAX_CLUSTER_WAYS, clusterMeat, clusterSubsets, fixPsd, joinIds } from './multiway.js';
 import { sandwich } from './sandwich.js';
 import type { ClusterIds, VcovEstimate, VcovEstimator } from './types.js';
 
@@ -25,8 +25,8 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   if (ctx.clusters.length > 1) return multiwayCluster(fit, ctx.clusters);
   checkGroups(ctx.clusters[0]);
   const { variable, ids, groups: G } = ctx.clusters[0];
-  const { n, k, Q: X, resid } = fit;
-  const M = clusterMeat(X, resid, ids, G, n, k);
+  const { n, k, basis, basisToQ, basisCondition, resid } = fit;
+  const M = clusterMeat(basis, resid, ids, G, n, k, basisToQ, basisCondition);
   const factor = (G / (G - 1)) * ((n - 1) / (n - k - fit.kAbsorbed));
   const warnings: string[] = [];
   if (G < FEW_CLUSTERS) warnings.push(fewClustersWarning(variable, G));
@@ -45,7 +45,7 @@ function multiwayCluster(fit: LinearFit, clusters: ClusterIds[]): VcovEstimate {
   const Qw = clusters.length;
   if (Qw > MAX_CLUSTER_WAYS) throw new AppError('ESTIMATION', `multi-way clustering supports at most ${MAX_CLUSTER_WAYS} cluster variables (got ${Qw})`);
   for (const c of clusters) checkGroups(c);
-  const { n, k, Q: X, resid } = fit;
+  const { n, k, basis, basisToQ, basisCondition, resid } = fit;
 
   // Meat: Σ_S (−1)^(|S|+1) M_{∩S}. Intersections are built incrementally (S minus its last member
   // was built before S, since subsets come by size) and kept only for the next size up.
@@ -69,7 +69,7 @@ function multiwayCluster(fit: LinearFit, clusters: ClusterIds[]): VcovEstimate {
       joint = joinIds(head.ids, head.groups, last.ids, last.groups);
     }
     if (members.length < Qw) cur.set(members.join(','), joint);
-    const Ms = clusterMeatByColumn(X, resid, joint.ids, joint.groups, n, k);
+    const Ms = clusterMeat(basis, resid, joint.ids, joint.groups, n, k, basisToQ, basisCondition);
     for (let i = 0; i < k * k; i++) M[i] += sign * Ms[i];
   }
 

@@ -15,6 +15,8 @@
 // own block is indefinite.
 import { AppError } from '../../shared/errors.js';
 
+export { clusterMeat, clusterMeatByColumn } from './meat.js';
+
 /** reghdfe asserts 1 ≤ Q ≤ 10 (2^10 − 1 = 1023 meat terms). */
 export const MAX_CLUSTER_WAYS = 10;
 
@@ -68,82 +70,6 @@ export function joinIds(a: Int32Array, ga: number, b: Int32Array, gb: number): J
     }
   }
   return { ids, groups };
-}
-
-/**
- * The meat Σ_g s_g s_gᵀ (k×k row-major) with s_g = Σ_{i in g} X[·][i] e_i: the scores summed within
- * cluster (S is G×k), then their cross-products. `X` are columns (here the thin Q basis).
- */
-export function clusterMeat(X: Float64Array[], resid: Float64Array, ids: Int32Array, G: number, n: number, k: number): Float64Array {
-  const S = new Float64Array(G * k);
-  for (let a = 0; a < k; a++) {
-    const xa = X[a];
-    for (let i = 0; i < n; i++) S[ids[i] * k + a] += xa[i] * resid[i];
-  }
-  const M = new Float64Array(k * k);
-  for (let g = 0; g < G; g++) {
-    const off = g * k;
-    for (let a = 0; a < k; a++) {
-      const sa = S[off + a];
-      if (sa === 0) continue;
-      for (let b = a; b < k; b++) M[a * k + b] += sa * S[off + b];
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a];
-  return M;
-}
-
-/**
- * The same meat for the multi-way terms, computed with the scores by column (k arrays of length G)
- * and dot products; when every cluster is a single observation (G = n, e.g. firm#year in a panel)
- * directly as Σ_i e_i² x_i x_iᵀ without aggregating. Equal to clusterMeat up to rounding (which
- * keeps the one-way path's arithmetic as it was).
- */
-export function clusterMeatByColumn(X: Float64Array[], resid: Float64Array, ids: Int32Array, G: number, n: number, k: number): Float64Array {
-  const M = new Float64Array(k * k);
-  if (G === n) {
-    // blocks of rows: z_a = x_a ∘ e for the block, then the k(k+1)/2 dot products within it
-    const B = 2048;
-    const Z: Float64Array[] = [];
-    for (let a = 0; a < k; a++) Z.push(new Float64Array(B));
-    for (let i0 = 0; i0 < n; i0 += B) {
-      const m = Math.min(B, n - i0);
-      for (let a = 0; a < k; a++) {
-        const xa = X[a];
-        const za = Z[a];
-        for (let j = 0; j < m; j++) za[j] = xa[i0 + j] * resid[i0 + j];
-      }
-      for (let a = 0; a < k; a++) {
-        const za = Z[a];
-        for (let b = a; b < k; b++) {
-          const zb = Z[b];
-          let s = 0;
-          for (let j = 0; j < m; j++) s += za[j] * zb[j];
-          M[a * k + b] += s;
-        }
-      }
-    }
-    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a];
-    return M;
-  }
-  const S: Float64Array[] = [];
-  for (let a = 0; a < k; a++) {
-    const xa = X[a];
-    const sa = new Float64Array(G);
-    for (let i = 0; i < n; i++) sa[ids[i]] += xa[i] * resid[i];
-    S.push(sa);
-  }
-  for (let a = 0; a < k; a++) {
-    const sa = S[a];
-    for (let b = a; b < k; b++) {
-      const sb = S[b];
-      let s = 0;
-      for (let g = 0; g < G; g++) s += sa[g] * sb[g];
-      M[a * k + b] = s;
-      M[b * k + a] = s;
-    }
-  }
-  return M;
 }
 
 /**

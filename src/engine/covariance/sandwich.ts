@@ -1,5 +1,5 @@
 // Sandwich helper shared by the robust and cluster estimators: V = factor · A M Aᵀ, with A = R⁻¹
-// and M the meat computed on the orthonormal basis Q (see models/linear-fit.ts for why).
+// and M the meat computed on the orthonormal basis Q (see models/linear-fit.ts and meat.ts for why).
 
 export function sandwich(A: Float64Array, M: Float64Array, k: number, factor: number): Float64Array {
   const AM = new Float64Array(k * k);

@@ -1,7 +1,6 @@
 // Fixed-effect factors: dense 0-based ids (Int32Array, length n) and level counts. An absorb term
 // is a variable name or an interaction "a#b#c"; interactions are factorised on the joint levels.
-import type { ColumnSource } from '../data.js';
-import { factorize } from '../data.js';
+import { type ColumnSource, type IntegerKeys, factorize, factorizeKeys, integerKeys } from '../data.js';
 
 export interface Factor {
   name: string;
@@ -11,11 +10,32 @@ export interface Factor {
 
 /** Factorise the absorb terms on the rows where mask = 1 (count of them = n). */
 export function buildFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, n: number): Factor[] {
+  // a variable in several terms (year in industry#year and city#year) is scanned once
+  const keysOf = new Map<string, IntegerKeys | null>();
+  const levelsOf = new Map<string, { ids: Int32Array; groups: number }>();
+  const keys = (name: string) => {
+    if (!keysOf.has(name)) keysOf.set(name, integerKeys(source.get(name), mask, n));
+    return keysOf.get(name) ?? null;
+  };
+  const levels = (name: string) => {
+    let f = levelsOf.get(name);
+    if (!f) levelsOf.set(name, (f = factorize(source.get(name), mask, n)));
+    return f;
+  };
   return absorb.map((term) => {
     const parts = term.split('#');
-    let { ids, groups } = factorize(source.get(parts[0]), mask, n);
+    // integer codes (the usual case): one table over the joint range, one pass
+    const partKeys = parts.map(keys);
+    const direct = partKeys.every((k) => k !== null) ? factorizeKeys(partKeys as IntegerKeys[], mask, n) : null;
+    if (direct) return { name: term, ids: direct.ids, groups: direct.groups };
+    // a single variable gets its own array (the cache is shared by interactions)
+    if (parts.length === 1) {
+      const own = factorize(source.get(term), mask, n);
+      return { name: term, ids: own.ids, groups: own.groups };
+    }
+    let { ids, groups } = levels(parts[0]);
     for (let p = 1; p < parts.length; p++) {
-      const next = factorize(source.get(parts[p]), mask, n);
+      const next = levels(parts[p]);
       ({ ids, groups } = combine(ids, groups, next.ids, next.groups));
     }
     return { name: term, ids, groups };
@@ -50,20 +70,32 @@ export function combine(a: Int32Array, ga: number, b: Int32Array, gb: number): {
   return { ids, groups: map.size };
 }
 
-/** Keep the rows with keep[i] = 1 and renumber levels densely (levels may disappear). */
-export function subsetFactor(f: Factor, keep: Uint8Array, m: number): Factor {
+/**
+ * Keep the rows with keep[i] = 1 and renumber levels densely (levels may disappear). With
+ * `inPlace` the ids are compacted into f's own array (returned as a view of its first m entries;
+ * f is then spent): a fresh 4n-byte array costs as much as the pass itself here.
+ */
+export function subsetFactor(f: Factor, keep: Uint8Array, m: number, inPlace = false): Factor {
   const remap = new Int32Array(f.groups).fill(-1);
-  const ids = new Int32Array(m);
-  let g = 0;
-  let j = 0;
-  for (let i = 0; i < keep.length; i++) {
+  const ids = inPlace ? f.ids.subarray(0, m) : new Int32Array(m);
+  // chunks in a small function: optimised after the first few instead of by on-stack replacement
+  const state = { groups: 0, next: 0 };
+  for (let i0 = 0; i0 < keep.length; i0 += 4096) subsetChunk(f.ids, keep, remap, ids, i0, Math.min(keep.length, i0 + 4096), state);
+  return { name: f.name, ids, groups: state.groups };
+}
+
+function subsetChunk(from: Int32Array, keep: Uint8Array, remap: Int32Array, ids: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
+  let g = state.groups;
+  let j = state.next;
+  for (let i = i0; i < i1; i++) {
     if (!keep[i]) continue;
-    const old = f.ids[i];
+    const old = from[i];
     let id = remap[old];
     if (id < 0) id = remap[old] = g++;
     ids[j++] = id;
   }
-  return { name: f.name, ids, groups: g };
+  state.groups = g;
+  state.next = j;
 }
 
 export function levelCounts(f: Factor): Float64Array {

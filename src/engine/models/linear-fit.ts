@@ -8,10 +8,19 @@ export interface LinearFit {
   /** (X'X)^{-1} = R⁻¹R⁻ᵀ, row-major k×k. */
   bread: Float64Array;
   /**
-   * Scores basis: the thin Q of X = QR (length n each). Every sandwich is A (Σ scores) Aᵀ with
-   * A = Rinv, so robust and cluster covariances never form (X'X)⁻¹ X'ΩX (X'X)⁻¹ in raw units.
+   * Scores basis: k columns (length n each) W with Q = W · basisToQ the thin Q of X = QR. Every
+   * sandwich is A (Σ scores on Q) Aᵀ with A = Rinv, so robust and cluster covariances never form
+   * (X'X)⁻¹ X'ΩX (X'X)⁻¹ in raw units. The QR path stores Q itself (basisToQ = null); the Cholesky
+   * path (well-conditioned designs, linalg/cholesky.ts) stores the design columns and
+   * basisToQ = R⁻¹, and the covariance maps the scores to Q without ever forming Q: each score sum
+   * (per cluster, or per observation) before its outer product, or the k×k meat once when
+   * basisCondition is small (covariance/meat.ts).
    */
-  Q: Float64Array[];
+  basis: Float64Array[];
+  /** Upper triangular, row-major k×k, or null when `basis` is Q. */
+  basisToQ: Float64Array | null;
+  /** Condition estimate of the column-scaled basis'basis (1 for Q): how the meat may be mapped. */
+  basisCondition: number;
   /** R⁻¹, upper triangular, row-major k×k. */
   Rinv: Float64Array;
   resid: Float64Array;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MemorySource, type Column } from '../../../src/engine/data.js';
 import { estimate } from '../../../src/engine/estimate.js';
 import { normalizeSpec, type ModelSpec } from '../../../src/shared/spec.js';
+import { fitOls } from '../../../src/engine/models/ols.js';
+import { VCOV_REGISTRY } from '../../../src/engine/covariance/index.js';
 import { lcg, naiveOls } from '../../helpers.js';
 
 function fixture(n = 300, seed = 7) {
@@ -123,5 +125,51 @@ describe('ols', () => {
     cols.y = { kind: 'numeric', values: Float64Array.from(x, (v) => 1 + v + v ** 2 + v ** 3 + v ** 4 + v ** 5) };
     const r = estimate(spec({ x: names }), new MemorySource(n, cols));
     for (const c of r.coefficients) expect(Math.abs(c.estimate - 1)).toBeLessThan(1e-7);
+  });
+
+  it('the Cholesky path equals forced QR: coefficients, residuals and every SE type', () => {
+    const n = 2000;
+    const u = lcg(11);
+    // x2 has a large mean and little variation: cond of the scaled X'X ≈ 1e5, so the covariance
+    // maps every score to Q; the second design is well conditioned (the meat is mapped once)
+    const x1 = Float64Array.from({ length: n }, () => u() * 10);
+    const x2 = Float64Array.from({ length: n }, () => 50 + 0.5 * u());
+    const x3 = Float64Array.from({ length: n }, () => u() - 0.5);
+    const y = Float64Array.from({ length: n }, (_, i) => 1 + 0.7 * x1[i] - 2 * x2[i] + x3[i] + (u() - 0.5) * 3);
+    const g1 = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 7));
+    const g2 = Int32Array.from({ length: n }, (_, i) => i % 13);
+    const clusters = [
+      { variable: 'a', ids: g1, groups: g1[n - 1] + 1 },
+      { variable: 'b', ids: g2, groups: 13 },
+    ];
+    for (const X of [
+      [x1, x2, x3],
+      [x1, x3],
+    ]) {
+      const names = X.map((_, j) => `x${j}`);
+      const auto = fitOls({ y, X, names, intercept: true });
+      const qr = fitOls({ y, X, names, intercept: true }, 'qr');
+      expect(auto.solver).toBe('cholesky');
+      expect(qr.solver).toBe('qr');
+      const k = auto.fit.k;
+      auto.fit.beta.forEach((b, j) => expect(Math.abs(b - qr.fit.beta[j]) / Math.abs(qr.fit.beta[j])).toBeLessThan(1e-12));
+      expect(Math.abs(auto.fit.rss - qr.fit.rss) / qr.fit.rss).toBeLessThan(1e-12);
+      const ctxs = [{ clusters: [] }, { clusters: [] }, { clusters: [clusters[0]] }, { clusters }];
+      (['iid', 'robust', 'cluster', 'cluster'] as const).forEach((type, t) => {
+        const a = VCOV_REGISTRY[type](auto.fit, ctxs[t]).V;
+        const b = VCOV_REGISTRY[type](qr.fit, ctxs[t]).V;
+        for (let j = 0; j < k; j++) expect(Math.abs(Math.sqrt(a[j * k + j]) / Math.sqrt(b[j * k + j]) - 1)).toBeLessThan(1e-11);
+      });
+    }
+  });
+
+  it('collinear regressors go to QR and are dropped as before', () => {
+    const { n, x1, x2, y } = fixture();
+    const x3 = Float64Array.from(x1, (v, i) => 2 * v - x2[i]);
+    const r = fitOls({ y, X: [x1, x2, x3], names: ['x1', 'x2', 'x3'], intercept: true });
+    expect(r.solver).toBe('qr');
+    expect(r.omitted).toEqual(['x3']);
+    expect(r.fit.terms).toEqual(['(Intercept)', 'x1', 'x2']);
+    expect(r.fit.n).toBe(n);
   });
 });
