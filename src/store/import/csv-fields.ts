@@ -11,6 +11,8 @@ export const F_QUOTED = 1;
 export const F_ESCAPED = 2;
 /** An unquoted plain decimal whose value the tokenizer has already computed (in `nums`). */
 export const F_NUM = 4;
+/** Passed by the scan (pass 1): only the kind is needed, not the value. */
+export const F_CHECK_ONLY = 8;
 
 /** classifyNumeric results. */
 export const K_NUMBER = 0;
@@ -124,6 +126,9 @@ export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number
     parsed.value = neg ? -v : v;
     return K_NUMBER;
   }
+  // More than 15 significant digits: only Number() rounds exactly. The scan needs just the kind,
+  // and a literal this short cannot overflow, so it skips the string round trip.
+  if ((flags & F_CHECK_ONLY) !== 0 && e10 + nd < 300) return K_NUMBER;
   const v = Number(buf.toString('latin1', s, e));
   if (v === Infinity || v === -Infinity) return K_INF;
   parsed.value = v;

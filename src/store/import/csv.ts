@@ -16,6 +16,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { AppError } from '../../shared/errors.js';
 import {
   F_ESCAPED,
+  F_CHECK_ONLY,
   F_NUM,
   F_QUOTED,
   POW10,
@@ -713,7 +714,7 @@ class ScanSink implements RecordSink {
         if ((f & F_NUM) !== 0) continue; // plain decimal, already checked by the tokenizer
         const s = st[c]!;
         const e = en[c]!;
-        const k = classifyNumeric(buf, s, e, f);
+        const k = classifyNumeric(buf, s, e, f | F_CHECK_ONLY);
         if (k === K_MISSING) {
           this.tokenMissing[c]!++;
         } else if (k === K_INF) {
