@@ -107,13 +107,16 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   }
   const { fit: baseFit, factors, keep, droppedSingletons } = prepared;
   const n = baseFit.n;
-  let clusters: ClusterIds[] = clusterNames.map((name) => ({ variable: name, ...factorize(source.get(name), mask, count) }));
-  if (keep) {
-    clusters = clusters.map((c) => {
-      const f = subsetFactor({ name: c.variable, ids: c.ids, groups: c.groups }, keep, n);
-      return { variable: c.variable, ids: f.ids, groups: f.groups };
-    });
-  }
+  // Cluster ids on the estimation sample. A cluster variable that is also an absorbed factor
+  // (reghdfe y x, absorb(firm …) vce(cluster firm)) reuses that factor's ids: the same grouping.
+  const clusters: ClusterIds[] = clusterNames.map((name) => {
+    const same = factors.find((f) => f.name === name);
+    if (same) return { variable: name, ids: same.ids, groups: same.groups };
+    const c = factorize(source.get(name), mask, count);
+    if (!keep) return { variable: name, ...c };
+    const f = subsetFactor({ name, ids: c.ids, groups: c.groups }, keep, n);
+    return { variable: name, ids: f.ids, groups: f.groups };
+  });
   // Absorbed degrees of freedom depend on the cluster variables (FE nested in them count none).
   let fit = baseFit;
   let fixedEffects: FixedEffectInfo[] = [];
