@@ -3,10 +3,13 @@
 // already accepted columns has norm below `tol` × its own norm is dropped (as Stata drops the later
 // of two collinear regressors; R's lm uses the same 1e-7 tolerance on the pivot ratio).
 //
-// Why QR and not the normal equations: X'X squares the condition number, so an ill-conditioned
-// design (NIST Longley, Wampler) would lose about twice as many digits. Householder QR is backward
-// stable; one step of iterative refinement on the residual recovers the last digits (Golub & Van
-// Loan, Matrix Computations, 4th ed., §5.3 and §5.3.8).
+// This is the accurate path: X'X squares the condition number, so an ill-conditioned design (NIST
+// Longley, Wampler) would lose about twice as many digits through the normal equations. Householder
+// QR is backward stable; one step of iterative refinement on the residual recovers the last digits
+// (Golub & Van Loan, Matrix Computations, 4th ed., §5.3 and §5.3.8). models/ols.ts takes the cheaper
+// Cholesky route only for well-conditioned designs and always decides collinearity here.
+
+import { dotRange } from './vector.js';
 
 export interface QrFactor {
   n: number;
@@ -81,20 +84,7 @@ function norm2(a: Float64Array, from: number, to: number): number {
 }
 
 function applyReflection(u: Float64Array, from: number, x: Float64Array, n: number): void {
-  // four partial sums: breaks the floating-point add dependency chain (≈3× faster here)
-  let d0 = 0;
-  let d1 = 0;
-  let d2 = 0;
-  let d3 = 0;
-  let i = from;
-  for (; i + 3 < n; i += 4) {
-    d0 += u[i] * x[i];
-    d1 += u[i + 1] * x[i + 1];
-    d2 += u[i + 2] * x[i + 2];
-    d3 += u[i + 3] * x[i + 3];
-  }
-  for (; i < n; i++) d0 += u[i] * x[i];
-  const dot = d0 + d1 + (d2 + d3);
+  const dot = dotRange(u, x, from, n);
   if (dot === 0) return;
   for (let j = from; j < n; j++) x[j] -= dot * u[j];
 }
