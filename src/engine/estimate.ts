@@ -222,7 +222,16 @@ function prepareFit(
     ({ fit, omitted } = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false }));
   } else {
     const tol = typeof spec.options.tolerance === 'number' ? spec.options.tolerance : undefined;
-    const { out, report } = demean([y, ...X], factors, tol !== undefined ? { tol } : {});
+    // What the steps after demeaning need from the original columns, taken before: the means (for
+    // _cons), ‖x‖² (FE-collinearity test) and the centred TSS. Then demean in place where the
+    // arrays are ours (compress copied them), which spares allocating and faulting in n·P new
+    // doubles (≈0.3 s at 2M rows here). `fe` keeps the originals for xtreg's statistics.
+    const ySum = sum(y, n);
+    const tss = centeredSumSquares(y);
+    const xStats = X.map((x) => sumAndSquares(x, n));
+    const owned = spec.estimator !== 'fe' && y.buffer !== yAll.buffer && X.every((x, j) => x.buffer !== xAll[j].buffer);
+    const originalY = owned ? null : y;
+    const { out, report } = demean([y, ...X], factors, { ...(tol !== undefined ? { tol } : {}), overwrite: owned });
     lap('demean');
     if (!report.converged) {
       throw new AppError('ESTIMATION', `the fixed-effect demeaning did not converge within ${Math.max(...report.iterations)} iterations; results would not be reliable (try fewer or nested fixed effects)`);
@@ -235,11 +244,11 @@ function prepareFit(
     // means go into demean's output arrays in place (they are ours), in the pass that also takes
     // ‖x̃‖² (before the shift) for the test above and the within TSS.
     const intercept = spec.options.intercept !== false;
-    const tssWithin = squaresThenAdd(yd, intercept ? sum(y, n) / n : 0, n);
+    const tssWithin = squaresThenAdd(yd, intercept ? ySum / n : 0, n);
     const absorbed: string[] = [];
     const keepX: number[] = [];
     Xd.forEach((xd, j) => {
-      const x = sumAndSquares(X[j], n);
+      const x = xStats[j];
       if (squaresThenAdd(xd, intercept ? x.sum / n : 0, n) <= COLLINEAR_WITH_FE * x.squares) absorbed.push(spec.x[j]);
       else keepX.push(j);
     });
@@ -252,14 +261,14 @@ function prepareFit(
     fit.kAbsorbed = dfA - (fit.hasIntercept ? 1 : 0);
     fit.dfStats = n - dfA - (fit.k - (fit.hasIntercept ? 1 : 0));
     fit.tssWithin = tssWithin;
-    fit.tss = centeredSumSquares(y);
+    fit.tss = tss;
     fit.absorbsConstant = true;
     fit.demeanIterations = Math.max(...report.iterations);
     omitted = [...absorbed, ...solved.omitted];
     if (spec.estimator === 'fe') {
       const slopes = fit.hasIntercept ? fit.beta.subarray(1) : fit.beta;
       const kept = keepX.filter((j) => !solved.omitted.includes(spec.x[j])).map((j) => X[j]);
-      const xt = xtregFeStats(y, kept, slopes, factors[0], fit.rss, fit.dfStats);
+      const xt = xtregFeStats(originalY as Float64Array, kept, slopes, factors[0], fit.rss, fit.dfStats);
       extraFit = xt.stats;
       diagnostics.push(xt.diagnostic);
     }
