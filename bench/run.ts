@@ -59,7 +59,7 @@ try {
       const t1 = performance.now();
       const cols = new Map<string, Column>(names.map((n) => [n, store.readColumn(dataset.id, n)]));
       const load = performance.now() - t1;
-      const result = estimate(spec, { nrows: dataset.nrows, get: (n) => cols.get(n) as Column });
+      const result = estimate(spec, { nrows: dataset.nrows, disposable: true, get: (n) => cols.get(n) as Column });
       phases.load.push(load / 1000);
       for (const k of ['prepare', 'demean', 'estimate', 'covariance', 'result']) phases[k].push((result.timing_ms[k] ?? 0) / 1000);
       phases.total.push((performance.now() - t1) / 1000);

@@ -127,7 +127,7 @@ async function cmdEstimate(p: Parsed): Promise<number> {
     const ds = pickDataset(store, isProject ? p.flags.get('dataset') : undefined);
     const spec = validateSpec(specJson, ds.variables);
     const columns = new Map<string, Column>(specVariables(spec).map((n) => [n, store.readColumn(ds.id, n)]));
-    const source: ColumnSource = { nrows: ds.nrows, get: (n) => columns.get(n) as Column };
+    const source: ColumnSource = { nrows: ds.nrows, disposable: true, get: (n) => columns.get(n) as Column };
     const result = estimate(spec, source);
     const json = `${JSON.stringify(result, null, 2)}\n`;
     const out = p.flags.get('out');

@@ -8,6 +8,11 @@ export type Column =
 export interface ColumnSource {
   nrows: number;
   get(name: string): Column;
+  /**
+   * The caller drops these arrays after the estimation (the worker, the CLI and the bench load fresh
+   * columns per job), so the engine may reuse their memory for y and X instead of allocating copies.
+   */
+  disposable?: boolean;
 }
 
 /** In-memory source, used by tests and the CLI. */
@@ -87,6 +92,14 @@ export function compress(values: Float64Array, mask: Uint8Array, count: number):
   let j = 0;
   for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, out, i0, Math.min(mask.length, i0 + CHUNK), j);
   return out;
+}
+
+/** Like compress, but compacts the kept rows to the front of `values` itself (no allocation). */
+export function compressInPlace(values: Float64Array, mask: Uint8Array, count: number): Float64Array {
+  if (count === mask.length) return values.subarray(0, count);
+  let j = 0;
+  for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, values, i0, Math.min(mask.length, i0 + CHUNK), j);
+  return values.subarray(0, count);
 }
 
 function compressChunk(values: Float64Array, mask: Uint8Array, out: Float64Array, i0: number, i1: number, j: number): number {

@@ -8,7 +8,7 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
-import { type Column, type ColumnSource, completeCases, compress, factorize, restrictMask } from './data.js';
+import { type Column, type ColumnSource, completeCases, compress, compressInPlace, factorize, restrictMask } from './data.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
@@ -208,8 +208,12 @@ function prepareFit(
     }
     if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
   }
-  const y = compress(yAll, rows, n);
-  const X = xAll.map((c) => compress(c, rows, n));
+  // y and X may take over the source's arrays when the caller hands them over (disposable) and no
+  // other role (cluster, absorbed factor) reads the same variable afterwards; `fe` keeps originals.
+  const otherRoles = new Set([...spec.cluster, ...absorb.flatMap((a) => a.split('#')), ...(spec.panel ? [spec.panel.id] : [])]);
+  const reuse = source.disposable === true && spec.estimator !== 'fe' && ![spec.y, ...spec.x].some((v) => otherRoles.has(v));
+  const y = reuse ? compressInPlace(yAll, rows, n) : compress(yAll, rows, n);
+  const X = xAll.map((c) => (reuse ? compressInPlace(c, rows, n) : compress(c, rows, n)));
   lap('prepare');
   progress('estimate', 0.3);
 
@@ -229,7 +233,7 @@ function prepareFit(
     const ySum = sum(y, n);
     const tss = centeredSumSquares(y);
     const xStats = X.map((x) => sumAndSquares(x, n));
-    const owned = spec.estimator !== 'fe' && y.buffer !== yAll.buffer && X.every((x, j) => x.buffer !== xAll[j].buffer);
+    const owned = reuse || (spec.estimator !== 'fe' && y.buffer !== yAll.buffer && X.every((x, j) => x.buffer !== xAll[j].buffer));
     const originalY = owned ? null : y;
     const { out, report } = demean([y, ...X], factors, { ...(tol !== undefined ? { tol } : {}), overwrite: owned });
     lap('demean');

@@ -29,6 +29,8 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
     const loadMs = performance.now() - t0;
     const source: ColumnSource = {
       nrows: ds.nrows,
+      // loaded for this job only: the engine may reuse their memory
+      disposable: true,
       get: (name) => {
         const c = loaded.get(name);
         if (!c) throw new Error(`column ${name} was not loaded`);

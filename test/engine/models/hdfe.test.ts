@@ -137,3 +137,24 @@ describe('changing only the SE type', () => {
     expect(other.timing_ms.reused_fit).toBeUndefined();
   });
 });
+
+describe('disposable sources', () => {
+  it('reuse the caller’s arrays for y and X with identical numbers, and never for a variable with another role', () => {
+    const { src } = panel(50, 6, 33, true);
+    const copy = (s: MemorySource, names: string[]) =>
+      new MemorySource(s.nrows, Object.fromEntries(names.map((n) => [n, { kind: 'numeric', values: (s.get(n) as { values: Float64Array }).values.slice() } as Column])));
+    const names = ['firm', 'year', 'ind', 'x1', 'x2', 'y'];
+    for (const s of [
+      spec({ estimator: 'hdfe', absorb: ['firm', 'ind#year'], vcov: 'cluster', cluster: ['firm'] }),
+      spec({ estimator: 'hdfe', x: ['x1', 'x2', 'year'], absorb: ['firm'], vcov: 'cluster', cluster: ['year'] }),
+      spec({ x: ['x1', 'x2'], vcov: 'robust' }),
+    ]) {
+      const kept = estimate(s, copy(src, names));
+      const disposable = copy(src, names);
+      const reused = estimate(s, Object.assign(disposable, { disposable: true }));
+      expect(reused.coefficients).toEqual(kept.coefficients);
+      expect(reused.fit.rmse).toBe(kept.fit.rmse);
+      expect(reused.vcov_matrix).toEqual(kept.vcov_matrix);
+    }
+  });
+});
