@@ -3,21 +3,13 @@
 // there for the whole iteration; x passes through in chunks of CHUNK rows twice (group sums, then
 // residuals), so memory use is ~4·Q bytes per row plus the tables, whatever P is.
 //
-// The engine is pure ES: WebAssembly is reached through globalThis and typed here with just what
-// is used. The module is compiled once, synchronously; one instance (and its memory) is reused,
+// The module is compiled once, synchronously (../../wasm-runtime.ts); one instance (and its memory) is reused,
 // except that memory grown past KEEP_BYTES is dropped after the call so it can be collected.
 import type { DemeanProblem, Kernels } from '../problem.js';
 import { iterationIds, rowOrder } from '../problem.js';
+import { type WasmMemory, compileWasm, instantiateWasm } from '../../wasm-runtime.js';
 import wasmBytes from './kernels.wat';
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports?: object) => { exports: object };
-}
 type F = (...args: number[]) => void;
 interface Exports {
   memory: WasmMemory;
@@ -54,22 +46,11 @@ const VBLOCK = 1 << 14;
 let compiled: object | { reason: string } | undefined;
 let cached: Exports | undefined;
 
-function compile(): object | { reason: string } {
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return { reason: 'this runtime has no WebAssembly' };
-  try {
-    return new api.Module(wasmBytes);
-  } catch (e) {
-    return { reason: `the WebAssembly SIMD module did not compile (${e instanceof Error ? e.message : String(e)})` };
-  }
-}
-
 function instance(): Exports | { reason: string } {
   if (cached !== undefined) return cached;
-  compiled ??= compile();
+  compiled ??= compileWasm(wasmBytes);
   if ('reason' in compiled) return compiled;
-  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  cached = new api.Instance(compiled).exports as Exports;
+  cached = instantiateWasm<Exports>(compiled);
   return cached;
 }
 

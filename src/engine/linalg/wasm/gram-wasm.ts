@@ -3,21 +3,13 @@
 // identical to the last bit. The module is compiled once; its memory (512 KiB: up to ~28 columns)
 // grows only for wider designs.
 //
-// The engine is pure ES: WebAssembly is reached through globalThis and typed here with just what
-// is used.
+// Compiled and instantiated once through ../../wasm-runtime.ts.
+import { type WasmMemory, compileWasm, instantiateWasm } from '../../wasm-runtime.js';
 import wasmBytes from './gram.wat';
 
 /** Rows per block, shared with the JS kernels (the blocks decide the order of the partial sums). */
 export const GRAM_BLOCK = 2048;
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports?: object) => { exports: object };
-}
 interface Exports {
   memory: WasmMemory;
   addc: (x: number, m: number, c: number) => void;
@@ -33,13 +25,8 @@ let module: Exports | { reason: string } | undefined;
 
 function instance(): Exports | { reason: string } {
   if (module !== undefined) return module;
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return (module = { reason: 'this runtime has no WebAssembly' });
-  try {
-    module = new api.Instance(new api.Module(wasmBytes)).exports as Exports;
-  } catch (e) {
-    module = { reason: `the WebAssembly SIMD module did not compile (${e instanceof Error ? e.message : String(e)})` };
-  }
+  const compiled = compileWasm(wasmBytes);
+  module = 'reason' in compiled ? compiled : instantiateWasm<Exports>(compiled);
   return module;
 }
 
