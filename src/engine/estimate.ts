@@ -8,11 +8,11 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
-import { type Column, type ColumnSource, completeCases, compress, compressInPlace, factorize, restrictMask } from './data.js';
+import { type Column, type ColumnSource, compress, compressInPlace } from './data.js';
+import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
-import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
-import { findSingletons } from './fe/singletons.js';
+import type { Factor } from './fe/factors.js';
 import type { LinearFit } from './models/linear-fit.js';
 import { fitOls } from './models/ols.js';
 import { centeredSumSquares, squaresThenAdd, sum, sumAndSquares } from './linalg/vector.js';
@@ -21,6 +21,7 @@ import { estimateRe } from './models/re.js';
 import { hausman } from './models/hausman.js';
 import type { Diagnostic } from '../shared/result.js';
 import { buildLinearResult } from './result.js';
+import { estimateIv } from './estimate-iv.js';
 
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
@@ -76,6 +77,7 @@ function fitKey(spec: ModelSpec, scope: string): string {
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
   if (spec.estimator === 're') return estimateReWithHausman(spec, source, progress);
+  if (spec.estimator === 'iv') return estimateIv(spec, source, progress);
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string): Float64Array => {
@@ -93,11 +95,7 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
     ...spec.x.map((name, j) => ({ name, column: { kind: 'numeric', values: xAll[j] } as Column })),
     ...[...new Set([...clusterNames, ...absorbVars])].map((name) => ({ name, column: source.get(name) })),
   ];
-  const { mask, count, missingBy } = completeCases(source.nrows, used);
-  if (count === 0) {
-    const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
-    throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
-  }
+  const { mask, count } = sampleMask(source, used);
   const key = fitKey(spec, cache?.scope ?? '');
   let prepared = cache?.store.get(key, mask) ?? null;
   const reused = prepared !== null;
@@ -107,25 +105,14 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   }
   const { fit: baseFit, factors, keep, droppedSingletons } = prepared;
   const n = baseFit.n;
-  // Cluster ids on the estimation sample. A cluster variable that is also an absorbed factor
-  // (reghdfe y x, absorb(firm …) vce(cluster firm)) reuses that factor's ids: the same grouping.
-  const clusters: ClusterIds[] = clusterNames.map((name) => {
-    const same = factors.find((f) => f.name === name);
-    if (same) return { variable: name, ids: same.ids, groups: same.groups };
-    const c = factorize(source.get(name), mask, count);
-    if (!keep) return { variable: name, ...c };
-    const f = subsetFactor({ name, ids: c.ids, groups: c.groups }, keep, n);
-    return { variable: name, ids: f.ids, groups: f.groups };
-  });
+  const clusters = clusterIdsFor(clusterNames, factors, source, mask, count, keep, n);
   // Absorbed degrees of freedom depend on the cluster variables (FE nested in them count none).
   let fit = baseFit;
   let fixedEffects: FixedEffectInfo[] = [];
   if (factors.length > 0) {
-    const dof = absorbedDof(factors, clusters);
-    fixedEffects = dof.map((d) => ({ name: d.name, levels: d.levels, redundant: d.redundant, nested: d.nested, df: d.df }));
-    const dfA = dof.reduce((s, d) => s + d.df, 0);
-    const dfNested = dof.reduce((s, d) => s + (d.nested ? d.levels : 0), 0);
-    const anyNested = dof.some((d) => d.nested);
+    const d = fixedEffectsDof(factors, clusters);
+    fixedEffects = d.fixedEffects;
+    const { dfA, dfNested, anyNested } = d;
     const dfM = fit.k - (fit.hasIntercept ? 1 : 0);
     // reghdfe counts the constant inside df_a (the first FE keeps all its levels) unless a FE is
     // nested in the cluster variable, where it adds it back (nested_adj); we estimate it in X.
@@ -189,25 +176,8 @@ function prepareFit(
   lap: (name: string) => void,
   progress: ProgressFn,
 ): PreparedFit {
-  let n = count;
-  let factors: Factor[] = buildFactors(absorb, source, mask, n);
-  let keep: Uint8Array | null = null;
-  let droppedSingletons = 0;
-  // rows of the source that enter the fit: the complete cases less the singletons
-  let rows = mask;
   // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
-  if (factors.length > 0 && (spec.options.singletons ?? spec.estimator === 'hdfe')) {
-    const s = findSingletons(factors, n);
-    if (s.dropped > 0) {
-      keep = s.keep;
-      droppedSingletons = s.dropped;
-      const m = n - s.dropped;
-      rows = restrictMask(mask, s.keep);
-      factors = factors.map((f) => subsetFactor(f, s.keep, m, true));
-      n = m;
-    }
-    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
-  }
+  const { factors, keep, droppedSingletons, rows, n } = absorbFactors(absorb, source, mask, count, spec.options.singletons ?? spec.estimator === 'hdfe');
   // y and X may take over the source's arrays when the caller hands them over (disposable) and no
   // other role (cluster, absorbed factor) reads the same variable afterwards; `fe` keeps originals.
   const otherRoles = new Set([...spec.cluster, ...absorb.flatMap((a) => a.split('#')), ...(spec.panel ? [spec.panel.id] : [])]);

@@ -5,7 +5,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { VcovEstimate } from './covariance/index.js';
 import { invertSpd, quadForm, subMatrix } from './linalg/small.js';
 import type { LinearFit } from './models/linear-fit.js';
-import { fUpperP, tQuantile, tTwoSidedP } from './stats/distributions.js';
+import { fUpperP, normalCdf, normalQuantile, tQuantile, tTwoSidedP } from './stats/distributions.js';
 import { ENGINE_VERSION } from './version.js';
 
 export interface BuildInput {
@@ -111,4 +111,15 @@ function modelF(fit: LinearFit, vcov: VcovEstimate): { f_stat: number | NotAppli
   const b = Float64Array.from(idx, (j, i) => fit.beta[j] / d[i]);
   const f = quadForm(Vi, b, q) / q;
   return { f_stat: f, f_df1: q, f_df2: vcov.dof, f_p_value: fUpperP(f, q, vcov.dof) };
+}
+
+/** z statistics: normal p-values and confidence intervals (xtreg, re; ivreg2 without `small`). */
+export function normalInference(rows: CoefficientRow[], level: number): CoefficientRow[] {
+  const zCrit = normalQuantile(1 - (1 - level) / 2);
+  return rows.map((c) => ({
+    ...c,
+    p_value: 2 * normalCdf(-Math.abs(c.statistic)),
+    conf_low: c.estimate - zCrit * c.std_error,
+    conf_high: c.estimate + zCrit * c.std_error,
+  }));
 }

@@ -50,6 +50,8 @@ export interface FitStats {
 }
 
 export interface Diagnostic {
+  /** Stable id for tables and tests (e.g. 'underid', 'weakid_kp', 'overid', 'hausman'). */
+  id?: string;
   name: string;
   statistic: number | NotApplicable;
   df?: number;
@@ -77,6 +79,27 @@ export interface FixedEffectInfo {
   df: number;
 }
 
+/** One first-stage regression of an IV model (ivreg2's `first` output), per endogenous regressor. */
+export interface FirstStageResult {
+  endogenous: string;
+  /** Coefficients on every instrument (exogenous regressors and excluded instruments), same SE type as the model. */
+  coefficients: CoefficientRow[];
+  nobs: number;
+  r2: number;
+  partial_r2: number;
+  shea_partial_r2: number;
+  /** F of the excluded instruments (robust/cluster Wald when the model's SEs are), ivreg2 scaling. */
+  f_stat: number | NotApplicable;
+  f_df1: number;
+  f_df2: number;
+  f_p_value?: number;
+  /** Sanderson–Windmeijer conditional F (equals the first-stage F with one endogenous regressor). */
+  sw_f: number | NotApplicable;
+  sw_df1: number;
+  sw_p_value?: number;
+  rmse: number;
+}
+
 export interface EstimationResult {
   estimator: string;
   spec: ModelSpec;
@@ -92,6 +115,8 @@ export interface EstimationResult {
   diagnostics: Diagnostic[];
   sample: SampleInfo;
   fixed_effects: FixedEffectInfo[];
+  /** IV models: the first-stage regressions. */
+  first_stage?: FirstStageResult[];
   warnings: string[];
   timing_ms: Record<string, number>;
 }

@@ -3,7 +3,7 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
@@ -38,6 +38,10 @@ export interface ModelSpec {
     /** re: also run fe and report the Hausman test (default true); sigmamore as Stata. */
     hausman?: boolean;
     sigmamore?: boolean;
+    /** iv: 'liml' for limited-information maximum likelihood (default 2SLS). */
+    method?: '2sls' | 'liml';
+    /** iv: small-sample statistics (ivreg2's `small`): N−K denominators, t and F instead of z and χ². */
+    small?: boolean;
     [key: string]: unknown;
   };
 }

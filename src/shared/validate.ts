@@ -21,7 +21,7 @@ const specShape = obj({
   vcov: opt(literal('iid', 'robust', 'cluster')),
   panel: opt(obj({ id: name, time: name })),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), seed: opt(num()), extra: opt(json()) })),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(bool()), seed: opt(num()), extra: opt(json()) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -56,6 +56,10 @@ export const PROBLEM_TEXT = {
   'cluster.multiway': 'multi-way clustering is not available for this estimator yet; choose one cluster variable',
   'cluster.twice': 'the same cluster variable is listed twice',
   'level.range': 'confidence level must be between 0 and 1 (e.g. 0.95)',
+  'endog.required': 'choose at least one endogenous regressor',
+  'instruments.required': 'choose at least one excluded instrument',
+  'instruments.tooFew': '{k} endogenous regressors need at least {k} excluded instruments (only {l} chosen): the equation is not identified',
+  'endog.role': '"{name}" is already used as {role}; a variable can have only one role in the model',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
@@ -98,7 +102,7 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   if (spec.x.length === 0 && spec.options.intercept === false) add('x', 'x.noneWithoutIntercept');
   for (const c of spec.cluster) known('cluster', c, false);
   if (decl.fields.includes('absorb')) {
-    if (spec.absorb.length === 0) add('absorb', 'absorb.required');
+    if (spec.absorb.length === 0 && !decl.absorbOptional) add('absorb', 'absorb.required');
     const terms = new Set<string>();
     for (const term of spec.absorb) {
       const parts = term.split('#');
@@ -113,6 +117,20 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
     else {
       known('panel', spec.panel.id, false);
       known('panel', spec.panel.time, false);
+    }
+  }
+  if (decl.fields.includes('endog')) {
+    if (spec.endog.length === 0) add('endog', 'endog.required');
+    if (spec.instruments.length === 0) add('instruments', 'instruments.required');
+    else if (spec.instruments.length < spec.endog.length) add('instruments', 'instruments.tooFew', { k: String(spec.endog.length), l: String(spec.instruments.length) });
+    const role = new Map<string, string>([[spec.y, 'the dependent variable'], ...spec.x.map((x) => [x, 'an exogenous regressor'] as [string, string])]);
+    for (const [field, list, label] of [['endog', spec.endog, 'an endogenous regressor'], ['instruments', spec.instruments, 'an excluded instrument']] as const) {
+      for (const v of list) {
+        known(field, v, true);
+        const r = role.get(v);
+        if (r) add(field, 'endog.role', { name: v, role: r });
+        else role.set(v, label);
+      }
     }
   }
   for (const f of ['absorb', 'endog', 'instruments'] as const) {

@@ -6,7 +6,7 @@
 //   cluster count, t on G−1 df, negative eigenvalues set to zero when the sum is not PSD.
 import { AppError } from '../../shared/errors.js';
 import type { LinearFit } from '../models/linear-fit.js';
-import { MAX_CLUSTER_WAYS, clusterMeat, clusterSubsets, fixPsd, joinIds } from './multiway.js';
+import { MAX_CLUSTER_WAYS, clusterMeat, fixPsd, multiwayMeat } from './multiway.js';
 import { sandwich } from './sandwich.js';
 import type { ClusterIds, VcovEstimate, VcovEstimator } from './types.js';
 
@@ -47,31 +47,7 @@ function multiwayCluster(fit: LinearFit, clusters: ClusterIds[]): VcovEstimate {
   for (const c of clusters) checkGroups(c);
   const { n, k, basis, basisToQ, basisCondition, resid } = fit;
 
-  // Meat: Σ_S (−1)^(|S|+1) M_{∩S}. Intersections are built incrementally (S minus its last member
-  // was built before S, since subsets come by size) and kept only for the next size up.
-  let prev = new Map<string, { ids: Int32Array; groups: number }>();
-  const M = new Float64Array(k * k);
-  let size = 0;
-  let cur = new Map<string, { ids: Int32Array; groups: number }>();
-  for (const { members, sign } of clusterSubsets(Qw)) {
-    if (members.length !== size) {
-      prev = cur;
-      cur = new Map();
-      size = members.length;
-    }
-    let joint: { ids: Int32Array; groups: number };
-    if (members.length === 1) {
-      joint = clusters[members[0]];
-    } else {
-      const head = prev.get(members.slice(0, -1).join(','));
-      const last = clusters[members[members.length - 1]];
-      if (!head) throw new AppError('INTERNAL', 'multi-way clustering: missing intersection');
-      joint = joinIds(head.ids, head.groups, last.ids, last.groups);
-    }
-    if (members.length < Qw) cur.set(members.join(','), joint);
-    const Ms = clusterMeat(basis, resid, joint.ids, joint.groups, n, k, basisToQ, basisCondition);
-    for (let i = 0; i < k * k; i++) M[i] += sign * Ms[i];
-  }
+  const M = multiwayMeat(basis, resid, clusters, n, k, basisToQ, basisCondition);
 
   // One small-sample factor for the whole sum, with the smallest cluster count (reghdfe).
   let G = Infinity;

@@ -14,6 +14,8 @@
 // applied to the slopes' block alone, so slope SEs and the model F change only when the slopes'
 // own block is indefinite.
 import { AppError } from '../../shared/errors.js';
+import { clusterMeat } from './meat.js';
+import type { ClusterIds } from './types.js';
 
 export { clusterMeat, clusterMeatByColumn } from './meat.js';
 
@@ -185,4 +187,37 @@ export function fixPsd(V: Float64Array, k: number, interceptIndex: number): { V:
   const out = whole.V;
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) out[idx[i] * k + idx[j]] = fixedBlock.V[i * q + j];
   return { V: out, fixed: true, minEigenvalue: whole.minEigenvalue, slopesFixed: fixedBlock.fixed };
+}
+
+/**
+ * The unscaled multi-way meat Σ_S (−1)^(|S|+1) Σ_{g ∈ ∩S} s_g s_gᵀ of the scores x_a ∘ e (k columns;
+ * `toQ`/`condition` as in meat.ts). Intersections are built incrementally: S minus its last member
+ * was built before S, since subsets come by size, and is kept only for the next size up.
+ */
+export function multiwayMeat(X: Float64Array[], resid: Float64Array, clusters: ClusterIds[], n: number, k: number, toQ: Float64Array | null = null, condition = Infinity): Float64Array {
+  const Qw = clusters.length;
+  let prev = new Map<string, JointIds>();
+  let cur = new Map<string, JointIds>();
+  let size = 0;
+  const M = new Float64Array(k * k);
+  for (const { members, sign } of clusterSubsets(Qw)) {
+    if (members.length !== size) {
+      prev = cur;
+      cur = new Map();
+      size = members.length;
+    }
+    let joint: JointIds;
+    if (members.length === 1) {
+      joint = clusters[members[0]];
+    } else {
+      const head = prev.get(members.slice(0, -1).join(','));
+      const last = clusters[members[members.length - 1]];
+      if (!head) throw new AppError('INTERNAL', 'multi-way clustering: missing intersection');
+      joint = joinIds(head.ids, head.groups, last.ids, last.groups);
+    }
+    if (members.length < Qw) cur.set(members.join(','), joint);
+    const Ms = clusterMeat(X, resid, joint.ids, joint.groups, n, k, toQ, condition);
+    for (let i = 0; i < k * k; i++) M[i] += sign * Ms[i];
+  }
+  return M;
 }

@@ -19,7 +19,7 @@
 // (G/(G−1)·(N−1)/(N−K), K including the constant; panels must nest in the clusters). Inference is
 // z (normal), as xtreg, re reports; the slopes get a Wald χ²(K) instead of an F.
 import { AppError } from '../../shared/errors.js';
-import type { CoefficientRow, Diagnostic, EstimationResult, NotApplicable } from '../../shared/result.js';
+import type { Diagnostic, EstimationResult, NotApplicable } from '../../shared/result.js';
 import { INTERCEPT_TERM, type ModelSpec } from '../../shared/spec.js';
 import { stopwatch } from '../clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from '../covariance/index.js';
@@ -28,8 +28,8 @@ import type { ProgressFn } from '../estimate.js';
 import { isNested } from '../fe/dof.js';
 import { COLLINEAR_WITH_FE, demean } from '../fe/demean.js';
 import type { Factor } from '../fe/factors.js';
-import { buildLinearResult } from '../result.js';
-import { chi2UpperP, normalCdf, normalQuantile } from '../stats/distributions.js';
+import { buildLinearResult, normalInference } from '../result.js';
+import { chi2UpperP } from '../stats/distributions.js';
 import { mundlakTest } from './hausman.js';
 import type { LinearFit } from './linear-fit.js';
 import { fitOls } from './ols.js';
@@ -175,13 +175,7 @@ export function estimateRe(spec: ModelSpec, source: ColumnSource, progress: Prog
 
   // z statistics, normal p-values and CIs (xtreg, re reports z)
   const level = spec.options.level ?? 0.95;
-  const zCrit = normalQuantile(1 - (1 - level) / 2);
-  result.coefficients = result.coefficients.map((c): CoefficientRow => ({
-    ...c,
-    p_value: 2 * normalCdf(-Math.abs(c.statistic)),
-    conf_low: c.estimate - zCrit * c.std_error,
-    conf_high: c.estimate + zCrit * c.std_error,
-  }));
+  result.coefficients = normalInference(result.coefficients, level);
   // Proposed contract field (see the report): which reference distribution the statistics use.
   result.vcov.distribution = 'normal';
 

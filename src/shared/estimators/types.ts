@@ -13,5 +13,7 @@ export interface EstimatorDeclaration {
   /** Accepts several cluster variables (multi-way clustering). */
   multiwayCluster: boolean;
   defaultVcov: VcovType;
-  options: { key: string; kind: 'boolean' | 'number'; default: boolean | number; labelKey: string }[];
+  /** Takes absorbed fixed effects but does not require them (iv). */
+  absorbOptional?: boolean;
+  options: { key: string; kind: 'boolean' | 'number' | 'choice'; default: boolean | number | string; choices?: string[]; labelKey: string }[];
 }

@@ -1,0 +1,244 @@
+// Instrumental variables: 2SLS and LIML (k-class) on columns from which any absorbed fixed effects
+// have already been partialled out (ivreghdfe: demean everything, then ivreg2 on the residuals).
+//
+// Shapes: n rows; X = [X1 (exogenous, the constant first when there is one), X2 (K1 endogenous)],
+// K columns; Z = [X1, Z1 (L1 excluded instruments)], L columns. Householder QR of Z (exogenous
+// columns first, so its first columns span X1 exactly) gives X̂ = P_Z X = Q_Z Q_Zᵀ X; the k-class
+// estimator with W = (1−κ) X + κ X̂ (κ = 1: 2SLS; κ = LIML's λ) solves Wᵀ X β = Wᵀ y. With the thin
+// QR W = Q_W R_W that is (Q_Wᵀ X) β = Q_Wᵀ y, and V = B⁻¹ Wᵀ Ω W B⁻¹ (B = Wᵀ X) = A (Q_Wᵀ Ω Q_W) Aᵀ
+// with A = (Q_Wᵀ X)⁻¹ — so the fit is handed to the covariance registry as a LinearFit whose scores
+// basis is Q_W and whose "R⁻¹" is A: every SE type (iid, robust, one- and multi-way cluster) comes
+// from the same code as OLS. Formulas: Baum, Schaffer & Stillman (2003, 2007), ivreg2 help file.
+import { AppError } from '../../shared/errors.js';
+import { INTERCEPT_TERM } from '../../shared/spec.js';
+import { eigenDescending, inverse, matMul, symmetricFunction, transpose } from '../linalg/dense.js';
+import { crossProducts } from '../linalg/gram.js';
+import { householderQr, invertUpper, solveLeastSquares, thinQ, upperTimesTranspose } from '../linalg/qr.js';
+import { centeredSumSquares, dot, ones } from '../linalg/vector.js';
+import type { LinearFit } from './linear-fit.js';
+
+/** Relative first-stage residual norm below which an endogenous regressor counts as perfectly predicted. */
+export const PERFECT_FIT = 1e-9;
+
+export interface IvInput {
+  y: Float64Array;
+  exog: Float64Array[];
+  exogNames: string[];
+  endog: Float64Array[];
+  endogNames: string[];
+  excluded: Float64Array[];
+  excludedNames: string[];
+  /** Add a constant to the exogenous regressors (false when fixed effects absorb it). */
+  intercept: boolean;
+  method: '2sls' | 'liml';
+}
+
+/** Everything later stages (covariance, diagnostics, first stage) need. */
+export interface IvFit {
+  fit: LinearFit;
+  n: number;
+  /** Regressors actually used, exogenous first: names and columns. */
+  xNames: string[];
+  X: Float64Array[];
+  /** Number of exogenous regressors among X (incl. the constant). */
+  kExog: number;
+  endogNames: string[];
+  /** Instruments actually used: the exogenous regressors, then the excluded instruments. */
+  zNames: string[];
+  Z: Float64Array[];
+  excludedNames: string[];
+  /** Thin Q of Z (L columns; the first kExog span X1) and R of Z (L×L, upper). */
+  Qz: Float64Array[];
+  Rz: Float64Array;
+  /** Projected regressors P_Z X (exogenous columns are X itself). */
+  Xhat: Float64Array[];
+  y: Float64Array;
+  /** (X̂ᵀX̂)⁻¹, K×K: the 2SLS bread, also for Shea's partial R² under LIML. */
+  bread2sls: Float64Array;
+  kappa: number;
+  /** LIML's smallest eigenvalue λ (= κ for LIML), null for 2SLS. */
+  lambda: number | null;
+  omitted: { term: string; reason: string }[];
+  warnings: string[];
+}
+
+/** Q_Zᵀ v (length L) and P_Z v. */
+export function project(Q: Float64Array[], v: Float64Array, n: number): { coef: Float64Array; fitted: Float64Array } {
+  const coef = Float64Array.from(Q, (q) => dot(q, v, n));
+  const fitted = new Float64Array(n);
+  for (let l = 0; l < Q.length; l++) {
+    const c = coef[l];
+    const q = Q[l];
+    for (let i = 0; i < n; i++) fitted[i] += c * q[i];
+  }
+  return { coef, fitted };
+}
+
+export function fitIv(input: IvInput): IvFit {
+  const n = input.y.length;
+  const omitted: { term: string; reason: string }[] = [];
+  const warnings: string[] = [];
+  const exogCols = input.intercept ? [ones(n), ...input.exog] : [...input.exog];
+  const exogNames = input.intercept ? [INTERCEPT_TERM, ...input.exogNames] : [...input.exogNames];
+
+  // Collinear regressors: exogenous first, so an endogenous regressor collinear with them is the one
+  // dropped (ivreg2 drops in the same order).
+  const allX = [...exogCols, ...input.endog];
+  const allXNames = [...exogNames, ...input.endogNames];
+  const qrX = householderQr(allX, n);
+  for (const j of qrX.dropped) omitted.push({ term: allXNames[j], reason: 'collinear' });
+  const keptX = qrX.kept;
+  const kExog = keptX.filter((j) => j < exogCols.length).length;
+  const endogKept = keptX.filter((j) => j >= exogCols.length).map((j) => j - exogCols.length);
+  const X = keptX.map((j) => allX[j]);
+  const xNames = keptX.map((j) => allXNames[j]);
+  const endogNames = endogKept.map((j) => input.endogNames[j]);
+  if (endogNames.length === 0) {
+    throw new AppError('ESTIMATION', `every endogenous regressor (${input.endogNames.join(', ')}) was dropped as collinear with the exogenous regressors${input.intercept ? '' : ' or the fixed effects'}; nothing is left to instrument`);
+  }
+
+  // Instruments: the kept exogenous regressors, then the excluded instruments (a collinear one is
+  // dropped with a note, as ivreg2 does).
+  const zAll = [...X.slice(0, kExog), ...input.excluded];
+  const zAllNames = [...xNames.slice(0, kExog), ...input.excludedNames];
+  const qrZ = householderQr(zAll, n);
+  for (const j of qrZ.dropped) {
+    if (j < kExog) throw new AppError('INTERNAL', 'an exogenous regressor kept in X was dropped from Z');
+    omitted.push({ term: zAllNames[j], reason: 'instrument collinear with the exogenous regressors' + (input.intercept ? '' : ' and fixed effects') });
+    warnings.push(`instrument ${zAllNames[j]} dropped: collinear with the other instruments, the exogenous regressors${input.intercept ? '' : ' or the fixed effects'}`);
+  }
+  const Z = qrZ.kept.map((j) => zAll[j]);
+  const zNames = qrZ.kept.map((j) => zAllNames[j]);
+  const excludedNames = zNames.slice(kExog);
+  const K1 = endogNames.length;
+  const L1 = excludedNames.length;
+  if (L1 < K1) {
+    throw new AppError(
+      'ESTIMATION',
+      `the equation is not identified: ${K1} endogenous regressor${K1 > 1 ? 's' : ''} (${endogNames.join(', ')}) but only ${L1} usable excluded instrument${L1 === 1 ? '' : 's'}` +
+        (L1 < input.excludedNames.length ? ` (${input.excludedNames.length - L1} dropped as collinear)` : '') +
+        '; an IV model needs at least as many excluded instruments as endogenous regressors',
+    );
+  }
+  const L = Z.length;
+  const K = X.length;
+  const Qz = thinQ(qrZ);
+  const Rz = qrZ.R;
+
+  // First stage: X̂ (exogenous columns are their own projection) and the perfect-fit check.
+  const Xhat: Float64Array[] = X.map((x, j) => {
+    if (j < kExog) return x;
+    const { fitted } = project(Qz, x, n);
+    let rss = 0;
+    for (let i = 0; i < n; i++) rss += (x[i] - fitted[i]) ** 2;
+    if (rss <= PERFECT_FIT * centeredSumSquares(x, n)) {
+      throw new AppError('ESTIMATION', `endogenous regressor ${xNames[j]} is perfectly predicted by the instruments (first-stage R² = 1): it is a linear combination of them; treat it as exogenous or use other instruments`);
+    }
+    return fitted;
+  });
+
+  // κ: 1 for 2SLS; LIML: the smallest eigenvalue of (Y'M_Z Y)^{-1/2} (Y'M_X1 Y) (Y'M_Z Y)^{-1/2}, Y = [y, X2].
+  let kappa = 1;
+  let lambda: number | null = null;
+  if (input.method === 'liml') {
+    lambda = L === K ? 1 : limlLambda(input.y, X.slice(kExog), Qz, kExog, n);
+    kappa = lambda;
+  }
+
+  const W = kappa === 1 ? Xhat : X.map((x, j) => (j < kExog ? x : combine(x, Xhat[j], kappa, n)));
+  const qrW = householderQr(W, n, 1e-10);
+  if (qrW.dropped.length > 0) {
+    const names = qrW.dropped.map((j) => xNames[j]).join(', ');
+    throw new AppError('ESTIMATION', `the instruments do not identify ${names}: the projected regressors are collinear (weak or redundant instruments)`);
+  }
+  const Qw = thinQ(qrW);
+  const RwInv = invertUpper(qrW.R, K);
+  let beta: Float64Array;
+  let A: Float64Array;
+  let bread: Float64Array;
+  if (kappa === 1) {
+    // 2SLS = least squares of y on X̂, with one step of refinement (linalg/qr.ts)
+    beta = solveLeastSquares(qrW, W, input.y).beta;
+    A = RwInv;
+    bread = upperTimesTranspose(RwInv, K);
+  } else {
+    const QtX = new Float64Array(K * K);
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) QtX[a * K + b] = dot(Qw[a], X[b], n);
+    const inv = inverse(QtX, K);
+    if (!inv) throw new AppError('ESTIMATION', 'the LIML normal equations are singular');
+    A = inv;
+    beta = matMul(A, Float64Array.from(Qw, (q) => dot(q, input.y, n)), K, K, 1);
+    bread = matMul(A, transpose(RwInv, K, K), K, K, K);
+  }
+  const resid = input.y.slice(0, n);
+  for (let j = 0; j < K; j++) {
+    const b = beta[j];
+    const x = X[j];
+    for (let i = 0; i < n; i++) resid[i] -= b * x[i];
+  }
+  const rss = dot(resid, resid, n);
+  const hasIntercept = input.intercept && xNames[0] === INTERCEPT_TERM;
+  const bread2sls = kappa === 1 ? bread : twoSlsBread(Xhat, n, K);
+  const fit: LinearFit = {
+    terms: xNames,
+    beta,
+    bread,
+    basis: Qw,
+    basisToQ: null,
+    basisCondition: 1,
+    Rinv: A,
+    resid,
+    n,
+    k: K,
+    kAbsorbed: 0,
+    rss,
+    tss: hasIntercept ? centeredSumSquares(input.y, n) : dot(input.y, input.y, n),
+    hasIntercept,
+    interceptIndex: hasIntercept ? 0 : -1,
+  };
+  return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Qz, Rz, Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
+}
+
+function combine(x: Float64Array, xhat: Float64Array, kappa: number, n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = (1 - kappa) * x[i] + kappa * xhat[i];
+  return w;
+}
+
+function twoSlsBread(Xhat: Float64Array[], n: number, K: number): Float64Array {
+  const qr = householderQr(Xhat, n, 1e-10);
+  const Rinv = invertUpper(qr.R, K);
+  return upperTimesTranspose(Rinv, K);
+}
+
+/** LIML's λ (Anderson & Rubin 1949): the concentration matrices through Q_Z and its X1 part. */
+function limlLambda(y: Float64Array, X2: Float64Array[], Qz: Float64Array[], kExog: number, n: number): number {
+  const Y = [y, ...X2];
+  const m = Y.length;
+  const YY = crossProducts(Y, n);
+  const proj = (Q: Float64Array[]) => {
+    const C = Y.map((v) => Float64Array.from(Q, (q) => dot(q, v, n)));
+    const P = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) P[a * m + b] = dot(C[a], C[b], C[a].length);
+    return P;
+  };
+  const PZ = proj(Qz);
+  const P1 = proj(Qz.slice(0, kExog));
+  const QWW = YY.map((v, i) => v - PZ[i]);
+  const QWW1 = YY.map((v, i) => v - P1[i]);
+  const half = symmetricFunction(QWW, m, (l) => (l > 0 ? 1 / Math.sqrt(l) : 0));
+  const M = matMul(matMul(half, QWW1, m, m, m), half, m, m, m);
+  const { values } = eigenDescending(M, m);
+  return values[m - 1];
+}
+
+/** Partial out the first k columns of Q (orthonormal) from v: v − Q_k Q_kᵀ v. */
+export function partialOut(Q: Float64Array[], k: number, v: Float64Array, n: number): Float64Array {
+  const out = v.slice(0, n);
+  for (let l = 0; l < k; l++) {
+    const q = Q[l];
+    const c = dot(q, v, n);
+    for (let i = 0; i < n; i++) out[i] -= c * q[i];
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+// The estimation sample shared by every linear estimator: complete cases over the variables a model
+// reads, absorbed factors with iterative singleton removal (reghdfe), cluster ids on the final
+// sample, and the degrees of freedom the fixed effects use given the cluster variables.
+import { AppError } from '../shared/errors.js';
+import type { FixedEffectInfo } from '../shared/result.js';
+import type { ClusterIds } from './covariance/index.js';
+import { type Column, type ColumnSource, completeCases, factorize, restrictMask } from './data.js';
+import { absorbedDof } from './fe/dof.js';
+import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
+import { findSingletons } from './fe/singletons.js';
+
+/** Rows complete in every used column; a clear error when none are. */
+export function sampleMask(source: ColumnSource, used: { name: string; column: Column }[]): { mask: Uint8Array; count: number } {
+  const { mask, count, missingBy } = completeCases(source.nrows, used);
+  if (count === 0) {
+    const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
+    throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
+  }
+  return { mask, count };
+}
+
+export interface AbsorbedSample {
+  factors: Factor[];
+  /** Rows kept after singleton removal (relative to the masked sample), or null if none dropped. */
+  keep: Uint8Array | null;
+  droppedSingletons: number;
+  /** Rows of the source that enter the fit. */
+  rows: Uint8Array;
+  n: number;
+}
+
+/** Factorise the absorb terms and, when asked, drop singletons iteratively over all of them. */
+export function absorbFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, count: number, dropSingletons: boolean): AbsorbedSample {
+  let n = count;
+  let factors = buildFactors(absorb, source, mask, n);
+  let keep: Uint8Array | null = null;
+  let droppedSingletons = 0;
+  let rows = mask;
+  if (factors.length > 0 && dropSingletons) {
+    const s = findSingletons(factors, n);
+    if (s.dropped > 0) {
+      keep = s.keep;
+      droppedSingletons = s.dropped;
+      const m = n - s.dropped;
+      rows = restrictMask(mask, s.keep);
+      factors = factors.map((f) => subsetFactor(f, s.keep, m, true));
+      n = m;
+    }
+    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
+  }
+  return { factors, keep, droppedSingletons, rows, n };
+}
+
+/**
+ * Cluster ids on the estimation sample. A cluster variable that is also an absorbed factor
+ * (reghdfe y x, absorb(firm …) vce(cluster firm)) reuses that factor's ids: the same grouping.
+ */
+export function clusterIdsFor(names: string[], factors: Factor[], source: ColumnSource, mask: Uint8Array, count: number, keep: Uint8Array | null, n: number): ClusterIds[] {
+  return names.map((name) => {
+    const same = factors.find((f) => f.name === name);
+    if (same) return { variable: name, ids: same.ids, groups: same.groups };
+    const c = factorize(source.get(name), mask, count);
+    if (!keep) return { variable: name, ...c };
+    const f = subsetFactor({ name, ids: c.ids, groups: c.groups }, keep, n);
+    return { variable: name, ids: f.ids, groups: f.groups };
+  });
+}
+
+/** reghdfe's absorbed degrees of freedom given the cluster variables (FE nested in one count none). */
+export function fixedEffectsDof(factors: Factor[], clusters: ClusterIds[]): { fixedEffects: FixedEffectInfo[]; dfA: number; dfNested: number; anyNested: boolean } {
+  const dof = absorbedDof(factors, clusters);
+  return {
+    fixedEffects: dof.map((d) => ({ name: d.name, levels: d.levels, redundant: d.redundant, nested: d.nested, df: d.df })),
+    dfA: dof.reduce((s, d) => s + d.df, 0),
+    dfNested: dof.reduce((s, d) => s + (d.nested ? d.levels : 0), 0),
+    anyNested: dof.some((d) => d.nested),
+  };
+}
