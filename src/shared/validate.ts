@@ -59,7 +59,7 @@ export const PROBLEM_TEXT = {
   'endog.required': 'choose at least one endogenous regressor',
   'instruments.required': 'choose at least one excluded instrument',
   'instruments.tooFew': '{k} endogenous regressors need at least {k} excluded instruments (only {l} chosen): the equation is not identified',
-  'endog.role': '"{name}" is already used as {role}; a variable can have only one role in the model',
+  'endog.role': '"{name}" already has another role in the model (dependent variable, regressor, endogenous regressor or instrument); a variable can have only one role',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
@@ -128,7 +128,7 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
       for (const v of list) {
         known(field, v, true);
         const r = role.get(v);
-        if (r) add(field, 'endog.role', { name: v, role: r });
+        if (r) add(field, 'endog.role', { name: v });
         else role.set(v, label);
       }
     }

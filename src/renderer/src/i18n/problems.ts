@@ -21,6 +21,10 @@ const zh: Record<ProblemCode, string> = {
   'cluster.multiway': '该估计方法暂不支持多维聚类，请只选择一个聚类变量',
   'cluster.twice': '同一个聚类变量重复列出',
   'level.range': '置信水平必须介于 0 和 1 之间（例如 0.95）',
+  'endog.required': '请至少选择一个内生解释变量',
+  'instruments.required': '请至少选择一个排除的工具变量',
+  'instruments.tooFew': '{k} 个内生解释变量至少需要 {k} 个排除的工具变量（目前只有 {l} 个）：方程不可识别',
+  'endog.role': '“{name}”在模型中已有其他角色（被解释变量、解释变量、内生变量或工具变量）；同一变量只能有一个角色',
 };
 
 const TEXT: Record<Lang, Record<ProblemCode, string>> = { en: PROBLEM_TEXT, zh };

@@ -7,7 +7,10 @@ import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
 import { i18n } from '../i18n.svelte.js';
 import { problemText } from '../i18n/problems.js';
 
-export type OptionValue = boolean | number;
+export type OptionValue = boolean | number | string;
+
+/** The spec fields that are ordered variable lists. */
+export type ListField = 'x' | 'endog' | 'instruments';
 export type ProblemField = SpecProblem['field'];
 
 function defaults(decl: EstimatorDeclaration): Record<string, OptionValue> {
@@ -36,6 +39,8 @@ export class ModelForm {
   #estimator = $state<EstimatorId>('ols');
   #y = $state('');
   #x = $state.raw<string[]>([]);
+  #endog = $state.raw<string[]>([]);
+  #instruments = $state.raw<string[]>([]);
   #vcov = $state<VcovType>(ESTIMATORS.ols.defaultVcov);
   #cluster = $state('');
   /** Second cluster variable (two-way clustering), where the estimator allows it. */
@@ -65,8 +70,8 @@ export class ModelForm {
       y: this.#y,
       x: decl.fields.includes('x') ? [...this.#x] : [],
       absorb: decl.fields.includes('absorb') ? [...this.#absorb] : [],
-      endog: [],
-      instruments: [],
+      endog: decl.fields.includes('endog') ? [...this.#endog] : [],
+      instruments: decl.fields.includes('instruments') ? [...this.#instruments] : [],
       cluster,
       vcov: this.#vcov,
       ...(panel ? { panel } : {}),
@@ -117,7 +122,7 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = this.#options[o.key];
-      if (typeof v === o.kind) options[o.key] = v as OptionValue;
+      if (typeof v === (o.kind === 'choice' ? 'string' : o.kind)) options[o.key] = v as OptionValue;
     }
     this.#options = options;
   }
@@ -129,6 +134,33 @@ export class ModelForm {
     this.#y = name;
     // A variable cannot be both sides of the equation; picking it as y removes it from x.
     if (this.#x.includes(name)) this.#x = this.#x.filter((x) => x !== name);
+    if (this.#endog.includes(name)) this.#endog = this.#endog.filter((x) => x !== name);
+    if (this.#instruments.includes(name)) this.#instruments = this.#instruments.filter((x) => x !== name);
+  }
+
+  /** A variable list of the spec, in the order chosen. */
+  list(field: ListField): readonly string[] {
+    return field === 'x' ? this.#x : field === 'endog' ? this.#endog : this.#instruments;
+  }
+  /** Adds or removes a variable; a variable holds one role, so adding it here removes it elsewhere. */
+  toggle(field: ListField, name: string): void {
+    const cur = this.list(field);
+    const next = cur.includes(name) ? cur.filter((v) => v !== name) : [...cur, name];
+    if (!cur.includes(name)) {
+      for (const other of ['x', 'endog', 'instruments'] as const) if (other !== field && this.list(other).includes(name)) this.#set(other, this.list(other).filter((v) => v !== name));
+    }
+    this.#set(field, next);
+  }
+  #set(field: ListField, value: string[]): void {
+    if (field === 'x') this.#x = value;
+    else if (field === 'endog') this.#endog = value;
+    else this.#instruments = value;
+  }
+  /** Variables with a role other than `field` (the dependent variable included). */
+  rolesExcept(field: ListField): string[] {
+    const out = this.#y ? [this.#y] : [];
+    for (const other of ['x', 'endog', 'instruments'] as const) if (other !== field && this.has(other)) out.push(...this.list(other));
+    return out;
   }
 
   /** Regressors in the order they were chosen. */
@@ -136,7 +168,7 @@ export class ModelForm {
     return this.#x;
   }
   toggleX(name: string): void {
-    this.#x = this.#x.includes(name) ? this.#x.filter((x) => x !== name) : [...this.#x, name];
+    this.toggle('x', name);
   }
 
   get vcov(): VcovType {
@@ -203,6 +235,8 @@ export class ModelForm {
     this.#estimator = decl.id;
     this.#y = spec.y;
     this.#x = [...spec.x];
+    this.#endog = [...spec.endog];
+    this.#instruments = [...spec.instruments];
     this.#vcov = decl.vcovTypes.includes(spec.vcov) ? spec.vcov : decl.defaultVcov;
     this.#cluster = spec.cluster[0] ?? '';
     this.#cluster2 = spec.cluster[1] ?? '';
@@ -212,7 +246,7 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = spec.options[o.key];
-      if (typeof v === 'boolean' || typeof v === 'number') options[o.key] = v;
+      if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') options[o.key] = v;
     }
     this.#options = options;
   }
@@ -221,6 +255,8 @@ export class ModelForm {
     const decl = this.#decl;
     this.#y = '';
     this.#x = [];
+    this.#endog = [];
+    this.#instruments = [];
     this.#vcov = decl.defaultVcov;
     this.#cluster = '';
     this.#cluster2 = '';
@@ -236,12 +272,15 @@ export class ModelForm {
    */
   defaultName(): string {
     const spec = this.#spec;
-    const rhs = spec.x.length > 0 ? spec.x.join(' + ') : '1';
+    const iv = spec.endog.length > 0 ? [`(${spec.endog.join(' ')} = ${spec.instruments.join(' ')})`] : [];
+    const rhs = [...spec.x, ...iv].length > 0 ? [...spec.x, ...iv].join(' + ') : '1';
     const suffixes: string[] = [];
     if (spec.estimator === 'fe' && spec.panel) suffixes.push(`fe i(${spec.panel.id})`);
     if (spec.absorb.length > 0) suffixes.push(`absorb(${spec.absorb.join(' ')})`);
     if (spec.options.singletons === false) suffixes.push('keepsingletons');
     if (spec.options.intercept === false) suffixes.push('noconstant');
+    if (spec.options.method === 'liml') suffixes.push('liml');
+    if (spec.options.small === true) suffixes.push('small');
     if (spec.vcov === 'robust') suffixes.push('vce(robust)');
     if (spec.vcov === 'cluster') suffixes.push(`vce(cluster ${spec.cluster.join(' ')})`);
     const name = `${spec.y} ~ ${rhs}${suffixes.length > 0 ? `, ${suffixes.join(' ')}` : ''}`;
