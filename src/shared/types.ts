@@ -6,7 +6,7 @@ export type VariableType = 'numeric' | 'categorical';
 
 /** How a variable came to be: imported from a file, or built by a recorded transformation. */
 export type Recipe =
-  | { kind: 'import'; source: string; column: string; sourceType?: string }
+  | { kind: 'import'; source: string; column: string; sourceType?: string; /** Stata display format ('%td', ...) */ format?: string }
   | { kind: 'transform'; tool: string; inputs: string[]; params: Record<string, unknown> };
 
 export interface VariableInfo {

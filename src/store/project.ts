@@ -24,6 +24,8 @@ export interface NewVariable {
   type: VariableType;
   levels?: string[];
   label?: { zh?: string; en?: string };
+  /** Value labels of a numeric variable: code (as a string) → text (Stata value labels). */
+  valueLabels?: Record<string, string>;
   recipe: Recipe;
   missing?: number;
 }
@@ -233,17 +235,80 @@ export class ProjectStore {
       const datasetId = Number(
         this.db.prepare(`INSERT INTO datasets(name, nrows, source, status, created_at) VALUES (?, ?, ?, 'staging', ?)`).run(name, nrows, source, now()).lastInsertRowid,
       );
-      const ins = this.db.prepare(
-        'INSERT INTO variables(dataset_id, name, position, type, label_zh, label_en, levels, recipe, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      const variableIds = variables.map((v, i) =>
-        Number(
-          ins.run(datasetId, v.name, i, v.type, v.label?.zh ?? null, v.label?.en ?? null, v.levels ? JSON.stringify(v.levels) : null, JSON.stringify(v.recipe), v.missing ?? 0)
-            .lastInsertRowid,
-        ),
-      );
+      const variableIds = variables.map((v, i) => this.insertVariable(datasetId, v, i));
       return { datasetId, variableIds };
     })();
+  }
+
+  private insertVariable(datasetId: number, v: NewVariable, position: number): number {
+    return Number(
+      this.db
+        .prepare('INSERT INTO variables(dataset_id, name, position, type, label_zh, label_en, levels, value_labels, recipe, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          datasetId,
+          v.name,
+          position,
+          v.type,
+          v.label?.zh ?? null,
+          v.label?.en ?? null,
+          v.levels ? JSON.stringify(v.levels) : null,
+          v.valueLabels ? JSON.stringify(v.valueLabels) : null,
+          JSON.stringify(v.recipe),
+          v.missing ?? 0,
+        ).lastInsertRowid,
+    );
+  }
+
+  /**
+   * Add whole columns to a ready dataset, or with `replace` overwrite existing ones (kept at their
+   * position), in ONE transaction: either every column is written or none. The dataset's version goes
+   * up, so results computed on the old data are no longer served from the cache.
+   */
+  writeVariables(datasetId: number, items: { variable: NewVariable; column: Float64Array | Int32Array }[], opts: { replace?: boolean } = {}): DatasetInfo {
+    const ds = this.getDataset(datasetId);
+    for (const { variable, column } of items) {
+      if (column.length !== ds.nrows) throw new AppError('INTERNAL', `column "${variable.name}" has ${column.length} values for ${ds.nrows} rows`);
+      if ((variable.type === 'numeric') !== column instanceof Float64Array) throw new AppError('INTERNAL', `column "${variable.name}" does not match its type`);
+    }
+    const names = new Set<string>();
+    for (const { variable } of items) {
+      if (names.has(variable.name)) throw new AppError('INVALID_ARGUMENT', `variable "${variable.name}" is written twice`);
+      names.add(variable.name);
+    }
+    this.db.transaction(() => {
+      let next = ds.variables.reduce((m, v) => Math.max(m, v.position + 1), 0);
+      const ins = this.db.prepare('INSERT INTO chunks(variable_id, chunk, data) VALUES (?, ?, ?)');
+      for (const { variable, column } of items) {
+        const old = ds.variables.find((v) => v.name === variable.name);
+        if (old && !opts.replace) throw new AppError('INVALID_ARGUMENT', `variable "${variable.name}" already exists; choose another name or replace it`);
+        if (old) this.db.prepare('DELETE FROM variables WHERE id = ?').run(old.id);
+        const id = this.insertVariable(datasetId, variable, old ? old.position : next++);
+        for (let c = 0; c * CHUNK_ROWS < ds.nrows; c++) {
+          const part = column.subarray(c * CHUNK_ROWS, Math.min(ds.nrows, (c + 1) * CHUNK_ROWS));
+          ins.run(id, c, part instanceof Float64Array ? encodeFloat64(part) : encodeInt32(part));
+        }
+      }
+      this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
+    })();
+    return this.getDataset(datasetId);
+  }
+
+  /** Drop variables from a ready dataset (one transaction; version goes up). */
+  dropVariables(datasetId: number, names: string[]): DatasetInfo {
+    const ds = this.getDataset(datasetId);
+    for (const n of names) if (!ds.variables.some((v) => v.name === n)) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
+    if (names.length >= ds.variables.length) throw new AppError('INVALID_ARGUMENT', 'a dataset must keep at least one variable');
+    this.db.transaction(() => {
+      for (const n of names) this.db.prepare('DELETE FROM variables WHERE dataset_id = ? AND name = ?').run(datasetId, n);
+      this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
+    })();
+    return this.getDataset(datasetId);
+  }
+
+  /** Set a variable's labels (zh/en); metadata only, the data version is unchanged. */
+  setVariableLabel(datasetId: number, name: string, label: { zh?: string; en?: string }): void {
+    const v = this.variable(datasetId, name);
+    this.db.prepare('UPDATE variables SET label_zh = ?, label_en = ? WHERE id = ?').run(label.zh ?? null, label.en ?? null, v.id);
   }
 
   /** Write one block of rows (a whole chunk, CHUNK_ROWS long except the last) for every variable. */
