@@ -24,19 +24,25 @@ import { buildLinearResult, normalInference } from './result.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
 import { centeredSumSquares, dot, sumAndSquares } from './linalg/vector.js';
 
-/** ivreg2's large-sample covariance from the registry's small-sample one (see the header). */
+/**
+ * ivreg2's scalings on top of the registry's covariance (which has the small-sample factors):
+ * without `small` they are undone (see the header); the convention says which was used.
+ */
 function ivreg2Scale(v: VcovEstimate, fit: LinearFit, small: boolean): VcovEstimate {
-  if (small) {
-    return { ...v, convention: `${v.convention}; ivreg2 small: t and F tests` };
-  }
+  const K = fit.kAbsorbed > 0 ? 'K+sdofminus' : 'K';
+  const ways = v.clusters.length > 1 ? ` (${v.clusters.length}-way, Cameron–Gelbach–Miller; M = the smallest cluster count)` : '';
+  const base =
+    v.type === 'iid'
+      ? `σ² (X̂'X̂)⁻¹ with σ² = ${small ? `RSS/(N−${K})` : 'RSS/N'}`
+      : v.type === 'robust'
+        ? `${small ? `N/(N−${K}) · ` : ''}(X̂'X̂)⁻¹ Σ û²x̂x̂' (X̂'X̂)⁻¹ (heteroskedasticity-robust)`
+        : `${small ? `(N−1)/(N−${K})·M/(M−1) · ` : ''}(X̂'X̂)⁻¹ Σ_g X̂_g'û_g û_g'X̂_g (X̂'X̂)⁻¹, clustered${ways}`;
+  const tail = small ? `ivreg2 with small: t and F tests${v.type === 'cluster' ? ' on M−1 df' : ''}` : 'ivreg2 default (no small): z and χ² tests';
+  const absorbed = fit.kAbsorbed > 0 ? `; sdofminus = ${fit.kAbsorbed} parameters absorbed with the fixed effects (ivreghdfe)` : '';
+  const convention = `${base}; ${tail}${absorbed}`;
+  if (small) return { ...v, convention };
   const f = v.type === 'iid' ? (fit.n - fit.k - fit.kAbsorbed) / fit.n : 1 / v.factor;
-  const what = v.type === 'iid' ? 'σ² = RSS/N' : v.type === 'robust' ? 'no N/(N−K) factor' : 'no (N−1)/(N−K)·M/(M−1) factor';
-  return {
-    ...v,
-    V: v.V.map((x) => x * f),
-    factor: v.factor * f,
-    convention: `${v.convention.split(',')[0]}; ivreg2 large-sample convention (no \`small\`): ${what}, z and χ² tests`,
-  };
+  return { ...v, V: v.V.map((x) => x * f), factor: v.factor * f, convention };
 }
 
 export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {

@@ -2,7 +2,8 @@
 // serving out/web). New project → import a CSV → grid → OLS from the form → result table equal to
 // an independent normal-equations fit → reload restores project, model and result → Chinese UI →
 // clustered SEs → reghdfe with firm FE built in the absorb builder, and xtreg fe on the panel id,
-// both equal to a within regression → a narrow window stacks the form above the result.
+// both equal to a within regression → random effects with Hausman → IV with firm FE equal to the
+// within 2SLS, with its first stage and weak-instrument diagnostics → a narrow window stacks the form above the result.
 // Screenshots of every step go to test-artifacts/e2e/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,16 +144,19 @@ interface WithinReference {
  * One absorbed fixed effect: subtract group means from y and every regressor, then solve the
  * normal equations on the demeaned data (Frisch–Waugh–Lovell: exact for a single fixed effect).
  */
+/** v minus its group means. */
+function demeanBy(groups: number[], v: number[]): number[] {
+  const sum = new Map<number, number>();
+  const n = new Map<number, number>();
+  v.forEach((value, i) => {
+    sum.set(groups[i]!, (sum.get(groups[i]!) ?? 0) + value);
+    n.set(groups[i]!, (n.get(groups[i]!) ?? 0) + 1);
+  });
+  return v.map((value, i) => value - sum.get(groups[i]!)! / n.get(groups[i]!)!);
+}
+
 function withinRegression(groups: number[], cols: number[][], y: number[]): WithinReference {
-  const demean = (v: number[]) => {
-    const sum = new Map<number, number>();
-    const n = new Map<number, number>();
-    v.forEach((value, i) => {
-      sum.set(groups[i]!, (sum.get(groups[i]!) ?? 0) + value);
-      n.set(groups[i]!, (n.get(groups[i]!) ?? 0) + 1);
-    });
-    return v.map((value, i) => value - sum.get(groups[i]!)! / n.get(groups[i]!)!);
-  };
+  const demean = (v: number[]) => demeanBy(groups, v);
   const yd = demean(y);
   const xd = cols.map(demean);
   const rows = yd.map((_, i) => xd.map((c) => c[i]!));
@@ -508,6 +512,38 @@ describe('browser-mode workflow', () => {
       expect(await runError.count(), 're ran without an error').toBe(0);
       expect(await page.getByTestId('result-card').innerText()).toContain('Hausman test (FE vs RE)');
       await shot(page, '13c-re-hausman');
+
+      // 9d. IV (ivreghdfe): x2 endogenous, instrumented by x1, absorbing firm;
+      //     ticking x1 and x2 in the IV lists moves them out of the regressors. Just identified,
+      //     so 2SLS = Σ z̃ỹ / Σ z̃x̃ on the within-firm demeaned data.
+      await page.getByTestId('estimator-select').selectOption('iv');
+      await page.getByTestId('endog-option-x2').check();
+      await page.getByTestId('instruments-option-x1').check();
+      expect(await page.getByTestId('x-option-x1').isChecked(), 'x1 moved to the instruments').toBe(false);
+      expect(await page.getByTestId('x-option-x2').isChecked(), 'x2 moved to the endogenous list').toBe(false);
+      if ((await page.getByTestId('absorb-chip-firm').count()) === 0) {
+        await page.getByTestId('absorb-var-firm').check();
+        await page.getByTestId('absorb-add').click();
+      }
+      await page.getByTestId('absorb-chip-firm').waitFor();
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await shot(page, '13d-iv-form');
+      await run.click();
+      await page.getByTestId('first-stage-table').waitFor({ timeout: 60_000 });
+      expect(await runError.count(), 'iv ran without an error').toBe(0);
+      {
+        const g = used.map((i) => i % 20);
+        const z = demeanBy(g, used.map((i) => fixture.x1[i]!));
+        const x = demeanBy(g, used.map((i) => fixture.x2[i]!));
+        const yv = demeanBy(g, used.map((i) => fixture.y[i]!));
+        const b = z.reduce((s, v, i) => s + v * yv[i]!, 0) / z.reduce((s, v, i) => s + v * x[i]!, 0);
+        expectShown((await coefficientCells(page, 'x2')).estimate, b, 'iv x2 estimate (within 2SLS)');
+      }
+      const diagText = await page.getByTestId('result-card').innerText();
+      expect(diagText).toContain('第一阶段');
+      expect(diagText).toContain('Anderson');
+      expect(diagText).toContain('Cragg–Donald');
+      await shot(page, '13d-iv-result');
 
       // 10. a narrow window stacks the form above the result; still nothing is clipped
       await page.setViewportSize({ width: 1024, height: 800 });

@@ -111,7 +111,7 @@ function chooseLocalFile(): Promise<File | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.csv,.tsv,.txt';
+    input.accept = '.csv,.tsv,.txt,.dta,.xlsx';
     input.hidden = true;
     input.dataset.testid = 'import-file-input';
     const done = (file: File | null) => {

@@ -35,7 +35,7 @@ export const en = {
   'dialog.title.export': 'Export dataset',
   'dialog.pathLabel': 'File path on the server machine',
   'dialog.pathHint.project': 'For example /home/me/thesis.pstudio',
-  'dialog.pathHint.export': 'For example /home/me/data.csv',
+  'dialog.pathHint.export': 'For example /home/me/data.csv (or .xlsx, .dta)',
   'dialog.ok': 'OK',
   'dialog.cancel': 'Cancel',
   'dialog.recent': 'Recent projects',
@@ -67,6 +67,7 @@ export const en = {
   'data.summary': '{rows} observations · {vars} variables',
   'data.export': 'Export…',
   'data.exported': 'Exported {rows} rows to {path}.',
+  'data.exportWarning': 'Export note: {message}',
   'data.rowNumber': 'Row',
 
   'import.started': 'Importing {name}…',

@@ -37,7 +37,7 @@ export const zh: Record<MessageKey, string> = {
   'dialog.title.export': '导出数据集',
   'dialog.pathLabel': '服务器上的文件路径',
   'dialog.pathHint.project': '例如 /home/me/thesis.pstudio',
-  'dialog.pathHint.export': '例如 /home/me/data.csv',
+  'dialog.pathHint.export': '例如 /home/me/data.csv（也可 .xlsx、.dta）',
   'dialog.ok': '确定',
   'dialog.cancel': '取消',
   'dialog.recent': '最近的项目',
@@ -69,6 +69,7 @@ export const zh: Record<MessageKey, string> = {
   'data.summary': '{rows} 个观测值 · {vars} 个变量',
   'data.export': '导出…',
   'data.exported': '已导出 {rows} 行到 {path}。',
+  'data.exportWarning': '导出提示：{message}',
   'data.rowNumber': '行',
 
   'import.started': '正在导入 {name}…',

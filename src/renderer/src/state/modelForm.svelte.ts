@@ -156,12 +156,6 @@ export class ModelForm {
     else if (field === 'endog') this.#endog = value;
     else this.#instruments = value;
   }
-  /** Variables with a role other than `field` (the dependent variable included). */
-  rolesExcept(field: ListField): string[] {
-    const out = this.#y ? [this.#y] : [];
-    for (const other of ['x', 'endog', 'instruments'] as const) if (other !== field && this.has(other)) out.push(...this.list(other));
-    return out;
-  }
 
   /** Regressors in the order they were chosen. */
   get x(): readonly string[] {

@@ -268,6 +268,7 @@ export class Session {
       if (!picked) return;
       const out = await host.invoke('dataset:export', { datasetId: dataset.id, path: picked.path });
       this.status.info('data.exported', { rows: out.rows, path: out.path });
+      for (const w of out.warnings) this.status.info('data.exportWarning', { message: w });
     });
   }
 
