@@ -13,7 +13,7 @@ import type { CoefficientRow, EstimationResult, FirstStageResult, FixedEffectInf
 import type { ModelSpec } from '../shared/spec.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from './covariance/index.js';
-import { type Column, type ColumnSource, compress } from './data.js';
+import { type Column, type ColumnSource, compress, compressInPlace } from './data.js';
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
@@ -45,6 +45,10 @@ function ivreg2Scale(v: VcovEstimate, fit: LinearFit, small: boolean): VcovEstim
   return { ...v, V: v.V.map((x) => x * f), factor: v.factor * f, convention };
 }
 
+function ownCopy(d: Float64Array, source: Float64Array): Float64Array {
+  return d.buffer === source.buffer ? d.slice() : d;
+}
+
 export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
@@ -57,7 +61,8 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   if (spec.instruments.length < spec.endog.length) {
     throw new AppError('INVALID_ARGUMENT', `the equation is not identified: ${spec.endog.length} endogenous regressors but ${spec.instruments.length} excluded instruments`);
   }
-  const small = spec.options.small === true;
+  // ivreghdfe forces `small` when it absorbs fixed effects; ivreg2 without them defaults to large-sample
+  const small = spec.options.small === 'on' || ((spec.options.small ?? 'auto') === 'auto' && spec.absorb.length > 0);
   const method = spec.options.method === 'liml' ? 'liml' : '2sls';
   const roles: [string, string][] = [
     [spec.y, 'dependent variable'],
@@ -74,7 +79,11 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   ];
   const { mask, count } = sampleMask(source, used);
   const { factors, keep, droppedSingletons, rows, n } = absorbFactors(spec.absorb, source, mask, count, spec.options.singletons ?? true);
-  const data = cols.map((c) => compress(c, rows, n));
+  // Demeaning overwrites these arrays: take over the loaded columns when the caller hands them over
+  // (disposable) and no other role reads them, else our own copies (compress hands back the input
+  // itself when no row is dropped).
+  const otherRoles = new Set([...clusterNames, ...absorbVars]);
+  const data = cols.map((c, j) => (source.disposable === true && !otherRoles.has(roles[j][0]) ? compressInPlace(c, rows, n) : ownCopy(compress(c, rows, n), c)));
   lap('prepare');
   progress('estimate', 0.2);
 

@@ -37,7 +37,7 @@ export const channels = {
     args: obj({ datasetId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }), variables: opt(arr(str({ min: 1 }), { max: 1000 })) }),
     result: null as unknown as RowPage,
   },
-  'dataset:export': { args: obj({ datasetId: id, path }), result: null as unknown as { path: string; rows: number } },
+  'dataset:export': { args: obj({ datasetId: id, path }), result: null as unknown as { path: string; rows: number; warnings: string[] } },
   'dataset:delete': { args: obj({ datasetId: id }), result: null as unknown as null },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),

@@ -40,8 +40,11 @@ export interface ModelSpec {
     sigmamore?: boolean;
     /** iv: 'liml' for limited-information maximum likelihood (default 2SLS). */
     method?: '2sls' | 'liml';
-    /** iv: small-sample statistics (ivreg2's `small`): N−K denominators, t and F instead of z and χ². */
-    small?: boolean;
+    /**
+     * iv: small-sample statistics (ivreg2's `small`: N−K denominators, t and F instead of z and χ²).
+     * 'auto' (default) follows ivreghdfe: on when fixed effects are absorbed, off otherwise (ivreg2).
+     */
+    small?: 'auto' | 'on' | 'off';
     [key: string]: unknown;
   };
 }

@@ -21,7 +21,7 @@ const specShape = obj({
   vcov: opt(literal('iid', 'robust', 'cluster')),
   panel: opt(obj({ id: name, time: name })),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(bool()), seed: opt(num()), extra: opt(json()) })),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(literal('auto', 'on', 'off')), seed: opt(num()), extra: opt(json()) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {

@@ -4,11 +4,12 @@
 // Shapes: n rows; X = [X1 (exogenous, the constant first when there is one), X2 (K1 endogenous)],
 // K columns; Z = [X1, Z1 (L1 excluded instruments)], L columns. Householder QR of Z (exogenous
 // columns first, so its first columns span X1 exactly) gives X̂ = P_Z X = Q_Z Q_Zᵀ X; the k-class
-// estimator with W = (1−κ) X + κ X̂ (κ = 1: 2SLS; κ = LIML's λ) solves Wᵀ X β = Wᵀ y. With the thin
-// QR W = Q_W R_W that is (Q_Wᵀ X) β = Q_Wᵀ y, and V = B⁻¹ Wᵀ Ω W B⁻¹ (B = Wᵀ X) = A (Q_Wᵀ Ω Q_W) Aᵀ
-// with A = (Q_Wᵀ X)⁻¹ — so the fit is handed to the covariance registry as a LinearFit whose scores
-// basis is Q_W and whose "R⁻¹" is A: every SE type (iid, robust, one- and multi-way cluster) comes
-// from the same code as OLS. Formulas: Baum, Schaffer & Stillman (2003, 2007), ivreg2 help file.
+// estimator solves B β = (1−κ) X'y + κ X̂'y with B = (1−κ) X'X + κ X̂'X̂ (κ = 1: 2SLS, least squares
+// of y on X̂; κ = LIML's λ). Its covariance is B⁻¹ X̂' Ω X̂ B⁻¹ (ivreg2; iid: σ² B⁻¹). With the thin
+// QR X̂ = Q R that is A (Qᵀ Ω Q) Aᵀ with A = B⁻¹ Rᵀ (= R⁻¹ for 2SLS), so the fit is handed to the
+// covariance registry as a LinearFit whose scores basis is Q and whose "R⁻¹" is A: every SE type
+// (iid, robust, one- and multi-way cluster) comes from the same code as OLS. Formulas: Baum,
+// Schaffer & Stillman (2003, 2007), ivreg2 help file and source (s_liml).
 import { AppError } from '../../shared/errors.js';
 import { INTERCEPT_TERM } from '../../shared/spec.js';
 import { eigenDescending, inverse, matMul, symmetricFunction, transpose } from '../linalg/dense.js';
@@ -145,8 +146,9 @@ export function fitIv(input: IvInput): IvFit {
     kappa = lambda;
   }
 
-  const W = kappa === 1 ? Xhat : X.map((x, j) => (j < kExog ? x : combine(x, Xhat[j], kappa, n)));
-  const qrW = householderQr(W, n, 1e-10);
+  // The scores basis is Q of X̂ for every κ: ivreg2's robust/cluster k-class covariance is
+  // B⁻¹ X̂' Ω X̂ B⁻¹ with B = (1−κ) X'X + κ X̂'X̂ (= X̂'X̂ for 2SLS).
+  const qrW = householderQr(Xhat, n, 1e-10);
   if (qrW.dropped.length > 0) {
     const names = qrW.dropped.map((j) => xNames[j]).join(', ');
     throw new AppError('ESTIMATION', `the instruments do not identify ${names}: the projected regressors are collinear (weak or redundant instruments)`);
@@ -158,17 +160,19 @@ export function fitIv(input: IvInput): IvFit {
   let bread: Float64Array;
   if (kappa === 1) {
     // 2SLS = least squares of y on X̂, with one step of refinement (linalg/qr.ts)
-    beta = solveLeastSquares(qrW, W, input.y).beta;
+    beta = solveLeastSquares(qrW, Xhat, input.y).beta;
     A = RwInv;
     bread = upperTimesTranspose(RwInv, K);
   } else {
-    const QtX = new Float64Array(K * K);
-    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) QtX[a * K + b] = dot(Qw[a], X[b], n);
-    const inv = inverse(QtX, K);
-    if (!inv) throw new AppError('ESTIMATION', 'the LIML normal equations are singular');
-    A = inv;
-    beta = matMul(A, Float64Array.from(Qw, (q) => dot(q, input.y, n)), K, K, 1);
-    bread = matMul(A, transpose(RwInv, K, K), K, K, K);
+    const XX = crossProducts(X, n);
+    const HH = crossProducts(Xhat, n);
+    const B = XX.map((v, i) => (1 - kappa) * v + kappa * HH[i]);
+    const c = Float64Array.from(X, (x, j) => (1 - kappa) * dot(x, input.y, n) + kappa * dot(Xhat[j], input.y, n));
+    const Binv = inverse(B, K);
+    if (!Binv) throw new AppError('ESTIMATION', 'the LIML normal equations are singular');
+    beta = matMul(Binv, c, K, K, 1);
+    bread = Binv;
+    A = matMul(Binv, transpose(qrW.R, K, K), K, K, K);
   }
   const resid = input.y.slice(0, n);
   for (let j = 0; j < K; j++) {
@@ -178,7 +182,7 @@ export function fitIv(input: IvInput): IvFit {
   }
   const rss = dot(resid, resid, n);
   const hasIntercept = input.intercept && xNames[0] === INTERCEPT_TERM;
-  const bread2sls = kappa === 1 ? bread : twoSlsBread(Xhat, n, K);
+  const bread2sls = kappa === 1 ? bread : upperTimesTranspose(RwInv, K);
   const fit: LinearFit = {
     terms: xNames,
     beta,
@@ -197,18 +201,6 @@ export function fitIv(input: IvInput): IvFit {
     interceptIndex: hasIntercept ? 0 : -1,
   };
   return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Qz, Rz, Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
-}
-
-function combine(x: Float64Array, xhat: Float64Array, kappa: number, n: number): Float64Array {
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = (1 - kappa) * x[i] + kappa * xhat[i];
-  return w;
-}
-
-function twoSlsBread(Xhat: Float64Array[], n: number, K: number): Float64Array {
-  const qr = householderQr(Xhat, n, 1e-10);
-  const Rinv = invertUpper(qr.R, K);
-  return upperTimesTranspose(Rinv, K);
 }
 
 /** LIML's λ (Anderson & Rubin 1949): the concentration matrices through Q_Z and its X1 part. */

@@ -14,7 +14,7 @@ export const iv: EstimatorDeclaration = {
   absorbOptional: true,
   options: [
     { key: 'method', kind: 'choice', default: '2sls', choices: ['2sls', 'liml'], labelKey: 'option.method' },
-    { key: 'small', kind: 'boolean', default: false, labelKey: 'option.small' },
+    { key: 'small', kind: 'choice', default: 'auto', choices: ['auto', 'on', 'off'], labelKey: 'option.small' },
     { key: 'singletons', kind: 'boolean', default: true, labelKey: 'option.singletons' },
     { key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' },
   ],

@@ -50,14 +50,14 @@ describe('iv invariants', () => {
     expect(rel(coef(r, 'x')?.std_error ?? NaN, Math.sqrt(s2 * ss.XtXinv[2][2]))).toBeLessThan(1e-9);
     expect(r.vcov.distribution).toBe('normal');
     // small: N − K denominator and t tests
-    const small = estimate(ivSpec({ options: { small: true } }), src);
+    const small = estimate(ivSpec({ options: { small: 'on' } }), src);
     expect(rel(coef(small, 'x')?.std_error ?? NaN, Math.sqrt((s2 * rows.length) / (rows.length - 3) * ss.XtXinv[2][2]))).toBeLessThan(1e-9);
     expect(small.vcov.distribution).toBe('t');
   });
 
   it('absorbing the firm FE equals explicit firm dummies (coefficients; small SEs with the same dof)', () => {
     const { rows, src } = data(25, 6, 7);
-    const r = estimate(ivSpec({ absorb: ['firm'], options: { small: true } }), src);
+    const r = estimate(ivSpec({ absorb: ['firm'] }), src); // ivreghdfe: small when absorbing
     const firms = [...new Set(rows.map((d) => d.firm))];
     const dummies = (d: Record<string, number>) => firms.slice(1).map((f) => (d.firm === f ? 1 : 0));
     const fs = naiveOls(rows.map((d) => d.x), rows.map((d) => [1, d.w, ...dummies(d), d.z1, d.z2]));

@@ -274,7 +274,7 @@ export class ModelForm {
     if (spec.options.singletons === false) suffixes.push('keepsingletons');
     if (spec.options.intercept === false) suffixes.push('noconstant');
     if (spec.options.method === 'liml') suffixes.push('liml');
-    if (spec.options.small === true) suffixes.push('small');
+    if (spec.options.small === 'on' || (spec.options.small === 'auto' && spec.absorb.length > 0 && spec.estimator === 'iv')) suffixes.push('small');
     if (spec.vcov === 'robust') suffixes.push('vce(robust)');
     if (spec.vcov === 'cluster') suffixes.push(`vce(cluster ${spec.cluster.join(' ')})`);
     const name = `${spec.y} ~ ${rhs}${suffixes.length > 0 ? `, ${suffixes.join(' ')}` : ''}`;
