@@ -9,15 +9,20 @@ import { AppError } from '../shared/errors.js';
 import { specVariables } from '../shared/spec.js';
 import type { DatasetInfo } from '../shared/types.js';
 import { validateSpec } from '../shared/validate.js';
-import { exportCsv } from '../store/export-csv.js';
+import { exportDataset } from '../store/export-file.js';
 import { importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
 import { type Parsed, parseArgs, required } from './args.js';
+import { cmdTool, cmdXtset, toolUsage } from './tool.js';
+import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
   panel-studio import FILE --project P.pstudio [--name NAME]
-  panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv
-  panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]`;
+  panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv|.xlsx|.dta
+  panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
+  panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
+variable tools (write new variables into the project, with their recipe):
+${toolUsage()}`;
 
 const LATER = new Set(['table', 'replicate', 'entropy', 'quality', 'sophistication']);
 
@@ -31,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdExport(parseArgs(rest, ['project', 'dataset', 'out']));
       case 'estimate':
         return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
+      case 'xtset':
+        return cmdXtset(rest, pickDataset);
       case undefined:
       case 'help':
       case '--help':
@@ -38,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return verb === undefined ? 2 : 0;
       default:
+        if ((TOOL_IDS as string[]).includes(verb)) return await cmdTool(verb as ToolId, rest, pickDataset);
         if (LATER.has(verb)) throw new AppError('INVALID_ARGUMENT', `"${verb}" is not available in this version of Panel Studio yet`);
         throw new AppError('INVALID_ARGUMENT', `unknown command "${verb}"; try: panel-studio help`);
     }
@@ -95,7 +103,8 @@ async function cmdExport(p: Parsed): Promise<number> {
   try {
     const ds = pickDataset(store, p.flags.get('dataset'));
     const out = resolve(required(p, 'out'));
-    const r = await exportCsv(store, ds.id, out);
+    const r = await exportDataset(store, ds.id, out);
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${JSON.stringify({ dataset: ds.name, rows: r.rows, out: r.path })}\n`);
     return 0;
   } finally {

@@ -9,7 +9,9 @@ import { type ArgsOf, type Channel, type EventMap, type EventName, type ResultOf
 import { canonicalJson } from '../shared/spec.js';
 import type { ProjectInfo } from '../shared/types.js';
 import { validateSpec } from '../shared/validate.js';
-import { exportCsv } from '../store/export-csv.js';
+import { exportDataset } from '../store/export-file.js';
+import { applyToolOutput } from '../store/apply-tool.js';
+import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
 import type { JobHost } from './job-host.js';
@@ -73,12 +75,18 @@ export class AppController {
       'dataset:import': (args) => this.importDataset(args),
       'dataset:list': () => this.requireProject().listDatasets(),
       'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
-      'dataset:export': ({ datasetId, path }) => exportCsv(this.requireProject(), datasetId, this.checkPath(path)),
+      'dataset:export': ({ datasetId, path }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path)),
       'dataset:delete': ({ datasetId }) => {
         this.requireProject().deleteDataset(datasetId);
         this.opts.emit('project:changed', this.requireProject().info());
         return null;
       },
+      'dataset:setPanel': ({ datasetId, panel }) => {
+        const ds = this.requireProject().setPanel(datasetId, panel ?? null);
+        this.opts.emit('project:changed', this.requireProject().info());
+        return ds;
+      },
+      'tool:run': (args) => this.runTool(args),
       'estimate:run': (args) => this.startEstimate(args),
       'job:cancel': ({ jobId }) => {
         const imp = this.imports.get(jobId);
@@ -194,6 +202,22 @@ export class AppController {
     } finally {
       this.imports.delete(jobId);
     }
+  }
+
+  /** A variable tool: validated here, computed in the worker, written by the store in one transaction. */
+  private async runTool({ datasetId, tool, params }: ArgsOf<'tool:run'>): Promise<ResultOf<'tool:run'>> {
+    const store = this.requireProject();
+    const dataset = store.getDataset(datasetId);
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new AppError('INVALID_ARGUMENT', 'tool parameters must be an object');
+    const request: ToolRequest = { tool, params: params as ToolRequest['params'] };
+    const problems = checkToolRequest(request, dataset.variables, dataset.panel ?? null);
+    if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((p) => p.message).join('; '));
+    const jobId = randomUUID();
+    const output = await this.opts.jobs.runTool({ type: 'tool', jobId, request, projectPath: store.path, datasetId });
+    if (this.store !== store || !store.isOpen) throw new AppError('CANCELLED', 'the project was closed while the tool ran; nothing was written');
+    const { dataset: after, written } = applyToolOutput(store, datasetId, request, output);
+    this.opts.emit('project:changed', store.info());
+    return { dataset: after, written, warnings: output.warnings, describe: output.describe };
   }
 
   private startEstimate({ datasetId, spec: rawSpec, name, modelId: existing }: ArgsOf<'estimate:run'>): ResultOf<'estimate:run'> {

@@ -41,13 +41,13 @@ async function pick(purpose: PickPurpose): Promise<string | null> {
   const projectFilter = { name: 'Panel Studio project', extensions: [PROJECT_EXTENSION.slice(1)] };
   if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export') {
     const r = await dialog.showSaveDialog(parent as BrowserWindow, {
-      filters: purpose === 'export' ? [{ name: 'CSV', extensions: ['csv'] }] : [projectFilter],
+      filters: purpose === 'export' ? [{ name: 'CSV', extensions: ['csv'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'Stata', extensions: ['dta'] }] : [projectFilter],
     });
     return r.canceled || !r.filePath ? null : r.filePath;
   }
   const r = await dialog.showOpenDialog(parent as BrowserWindow, {
     properties: ['openFile'],
-    filters: purpose === 'import' ? [{ name: 'Data', extensions: ['csv', 'tsv', 'txt'] }] : [projectFilter],
+    filters: purpose === 'import' ? [{ name: 'Data', extensions: ['csv', 'tsv', 'txt', 'dta', 'xlsx'] }] : [projectFilter],
   });
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }

@@ -6,10 +6,11 @@ import { fork } from 'node:child_process';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
 import type { JobStage } from '../shared/types.js';
-import type { FromWorker, RunJob } from '../shared/worker-messages.js';
+import type { ToolOutput } from '../shared/tools.js';
+import type { FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
-  send(message: RunJob): void;
+  send(message: ToWorker): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(): void;
@@ -34,9 +35,9 @@ export function nodeWorkerSpawner(workerPath: string, env: Record<string, string
 type Progress = (stage: JobStage, fraction: number) => void;
 
 interface Pending {
-  job: RunJob;
+  job: ToWorker;
   onProgress: Progress;
-  resolve: (r: EstimationResult) => void;
+  resolve: (r: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -48,6 +49,15 @@ export class JobHost {
   constructor(private readonly spawn: WorkerSpawner) {}
 
   run(job: RunJob, onProgress: Progress = () => {}): Promise<EstimationResult> {
+    return this.enqueue(job, onProgress) as Promise<EstimationResult>;
+  }
+
+  /** A variable tool in the worker: resolves with the new columns (main writes them). */
+  runTool(job: ToolJob, onProgress: Progress = () => {}): Promise<ToolOutput> {
+    return this.enqueue(job, onProgress) as Promise<ToolOutput>;
+  }
+
+  private enqueue(job: ToWorker, onProgress: Progress): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, onProgress, resolve, reject });
       this.pump();
@@ -102,6 +112,7 @@ export class JobHost {
       else {
         this.running = null;
         if (m.type === 'done') p.resolve(m.result);
+        else if (m.type === 'tool-done') p.resolve(m.output);
         else p.reject(new AppError(m.error.code, m.error.message));
         this.pump();
       }

@@ -3,6 +3,7 @@
 // the typed `Api`. Channel names appear as strings nowhere else.
 import type { ErrorInfo } from './errors.js';
 import { type Infer, arr, int, json, literal, none, obj, opt, str } from './schema.js';
+import { TOOL_IDS, type ToolId } from './tools.js';
 import type {
   DatasetInfo,
   ImportSummary,
@@ -39,6 +40,14 @@ export const channels = {
   },
   'dataset:export': { args: obj({ datasetId: id, path }), result: null as unknown as { path: string; rows: number; warnings: string[] } },
   'dataset:delete': { args: obj({ datasetId: id }), result: null as unknown as null },
+  'dataset:setPanel': {
+    args: obj({ datasetId: id, panel: opt(obj({ id: str({ min: 1, max: 200 }), time: str({ min: 1, max: 200 }) })) }),
+    result: null as unknown as DatasetInfo,
+  },
+  'tool:run': {
+    args: obj({ datasetId: id, tool: literal(...(TOOL_IDS as [ToolId, ...ToolId[]])), params: json() }),
+    result: null as unknown as ToolRunSummary,
+  },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),
     result: null as unknown as { jobId: string; modelId: number },
@@ -53,6 +62,14 @@ export type Channel = keyof typeof channels;
 export type ArgsOf<C extends Channel> = Infer<(typeof channels)[C]['args']>;
 export type ResultOf<C extends Channel> = (typeof channels)[C]['result'];
 export const CHANNELS = Object.keys(channels) as Channel[];
+
+/** What a variable tool did: the dataset after it, the variables written, notes. */
+export interface ToolRunSummary {
+  dataset: DatasetInfo;
+  written: string[];
+  warnings: string[];
+  describe: string;
+}
 
 export interface AppInfo {
   version: string;

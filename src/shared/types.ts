@@ -7,7 +7,7 @@ export type VariableType = 'numeric' | 'categorical';
 /** How a variable came to be: imported from a file, or built by a recorded transformation. */
 export type Recipe =
   | { kind: 'import'; source: string; column: string; sourceType?: string; /** Stata display format ('%td', ...) */ format?: string }
-  | { kind: 'transform'; tool: string; inputs: string[]; params: Record<string, unknown> };
+  | { kind: 'transform'; tool: string; inputs: string[]; params: Record<string, unknown>; /** provenance in words */ describe?: string; at?: string };
 
 export interface VariableInfo {
   id: number;
@@ -29,6 +29,8 @@ export interface DatasetInfo {
   version: number;
   createdAt: string;
   source: string;
+  /** The declared panel structure (Stata's xtset): unit id and time variables. */
+  panel?: { id: string; time: string };
   variables: VariableInfo[];
 }
 

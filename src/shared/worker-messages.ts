@@ -2,6 +2,7 @@
 import type { ErrorInfo } from './errors.js';
 import type { EstimationResult } from './result.js';
 import type { ModelSpec } from './spec.js';
+import type { ToolOutput, ToolRequest } from './tools.js';
 import type { JobStage } from './types.js';
 
 export interface RunJob {
@@ -14,10 +15,20 @@ export interface RunJob {
   crashForTest?: 'exit' | 'hang';
 }
 
-export type ToWorker = RunJob;
+/** A variable-construction tool: load its inputs, run it, hand the new columns back. */
+export interface ToolJob {
+  type: 'tool';
+  jobId: string;
+  request: ToolRequest;
+  projectPath: string;
+  datasetId: number;
+}
+
+export type ToWorker = RunJob | ToolJob;
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; jobId: string; stage: JobStage; fraction: number }
   | { type: 'done'; jobId: string; result: EstimationResult }
+  | { type: 'tool-done'; jobId: string; output: ToolOutput }
   | { type: 'error'; jobId: string; error: ErrorInfo };

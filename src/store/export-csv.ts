@@ -1,7 +1,6 @@
 // Export a dataset to CSV (UTF-8, comma, RFC 4180 quoting; missing = empty field).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AppError } from '../shared/errors.js';
 import { CHUNK_ROWS } from './codec.js';
 import type { ProjectStore } from './project.js';
 
@@ -11,7 +10,6 @@ function quote(s: string): string {
 
 export async function exportCsv(store: ProjectStore, datasetId: number, target: string): Promise<{ path: string; rows: number }> {
   const ds = store.getDataset(datasetId);
-  if (!target.toLowerCase().endsWith('.csv')) throw new AppError('INVALID_ARGUMENT', `${target}: only .csv export is available for now`);
   const out = createWriteStream(target, { encoding: 'utf8' });
   const names = ds.variables.map((v) => v.name);
   const write = async (s: string) => {

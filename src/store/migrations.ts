@@ -66,6 +66,10 @@ export const MIGRATIONS: string[] = [
     status TEXT NOT NULL CHECK (status IN ('started', 'done', 'failed', 'interrupted'))
   );
   `,
+  // 2: a dataset's declared panel structure (xtset): {"id": ..., "time": ...}
+  `
+  ALTER TABLE datasets ADD COLUMN panel TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -51,6 +51,7 @@ interface DatasetRow {
   version: number;
   source: string;
   created_at: string;
+  panel: string | null;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -77,6 +78,12 @@ export class ProjectStore {
   readonly readonly: boolean;
   private readonly db: Database.Database;
   private readonly chunkCache = new Map<string, Float64Array | Int32Array>();
+
+  /** A project of format 1 opened read-only (so not migrated) has no panel column yet. */
+  private get datasetColumns(): string {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    return `id, name, nrows, version, source, created_at, ${version >= 2 ? 'panel' : 'NULL AS panel'}`;
+  }
 
   private constructor(path: string, db: Database.Database, readonly: boolean) {
     this.path = path;
@@ -201,18 +208,18 @@ export class ProjectStore {
   // ---------------------------------------------------------------- datasets
 
   listDatasets(): DatasetInfo[] {
-    const rows = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE status = 'ready' ORDER BY id`).all() as DatasetRow[];
+    const rows = this.db.prepare(`SELECT ${this.datasetColumns} FROM datasets WHERE status = 'ready' ORDER BY id`).all() as DatasetRow[];
     return rows.map((r) => this.datasetInfo(r));
   }
 
   getDataset(id: number): DatasetInfo {
-    const r = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE id = ? AND status = 'ready'`).get(id) as DatasetRow | undefined;
+    const r = this.db.prepare(`SELECT ${this.datasetColumns} FROM datasets WHERE id = ? AND status = 'ready'`).get(id) as DatasetRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `dataset ${id} does not exist in this project`);
     return this.datasetInfo(r);
   }
 
   findDataset(name: string): DatasetInfo | null {
-    const r = this.db.prepare(`SELECT id, name, nrows, version, source, created_at FROM datasets WHERE name = ? AND status = 'ready'`).get(name) as DatasetRow | undefined;
+    const r = this.db.prepare(`SELECT ${this.datasetColumns} FROM datasets WHERE name = ? AND status = 'ready'`).get(name) as DatasetRow | undefined;
     return r ? this.datasetInfo(r) : null;
   }
 
@@ -225,6 +232,7 @@ export class ProjectStore {
       version: r.version,
       createdAt: r.created_at,
       source: r.source,
+      ...(r.panel ? { panel: JSON.parse(r.panel) as { id: string; time: string } } : {}),
       variables: vars.map(toVariableInfo),
     };
   }
@@ -302,6 +310,14 @@ export class ProjectStore {
       for (const n of names) this.db.prepare('DELETE FROM variables WHERE dataset_id = ? AND name = ?').run(datasetId, n);
       this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
     })();
+    return this.getDataset(datasetId);
+  }
+
+  /** Declare (or clear, with null) the panel structure of a dataset; metadata only. */
+  setPanel(datasetId: number, panel: { id: string; time: string } | null): DatasetInfo {
+    const ds = this.getDataset(datasetId);
+    if (panel) for (const n of [panel.id, panel.time]) if (!ds.variables.some((v) => v.name === n)) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
+    this.db.prepare('UPDATE datasets SET panel = ? WHERE id = ?').run(panel ? JSON.stringify({ id: panel.id, time: panel.time }) : null, datasetId);
     return this.getDataset(datasetId);
   }
 

@@ -3,6 +3,7 @@
 // is the same code (run-job.ts).
 import type { FromWorker, ToWorker } from '../shared/worker-messages.js';
 import { runJob } from './run-job.js';
+import { runToolJob } from './run-tool.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ToWorker }) => void): void;
@@ -21,6 +22,10 @@ const post: (m: FromWorker) => void = parentPort
     };
 
 function handle(msg: ToWorker): void {
+  if (msg.type === 'tool') {
+    runToolJob(msg, post, nativeBinding);
+    return;
+  }
   if (msg.type !== 'run') return;
   if (testHooks && msg.crashForTest === 'exit') process.exit(70);
   if (testHooks && msg.crashForTest === 'hang') {

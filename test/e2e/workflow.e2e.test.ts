@@ -545,6 +545,37 @@ describe('browser-mode workflow', () => {
       expect(diagText).toContain('Cragg–Donald');
       await shot(page, '13d-iv-result');
 
+      // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
+      //     has none), a generated variable with a condition, and a bad expression that names its
+      //     position and writes nothing. New variables show in the list with their recipe.
+      await page.getByTestId('data-tab').click();
+      await page.getByTestId('tool-panel').waitFor();
+      const varCount = await page.getByTestId('variable-item').count();
+      await page.getByTestId('xtset-id').selectOption('firm');
+      await page.getByTestId('xtset-time').selectOption('year');
+      await page.getByTestId('xtset-apply').click();
+      await page.getByTestId('status-message').filter({ hasText: 'firm × year' }).waitFor();
+      await page.getByTestId('tool-select').selectOption('lag');
+      await page.getByTestId('tool-vars-option-x1').check();
+      await page.getByTestId('tool-run').click();
+      await page.getByTestId('tool-result').filter({ hasText: 'L_x1' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('variable-item').count()).toBe(varCount + 1);
+      await page.getByTestId('tool-select').selectOption('generate');
+      await page.getByTestId('tool-name').fill('x1sq');
+      await page.getByTestId('tool-expr').fill('x1^2');
+      await page.getByTestId('tool-if').fill('year >= 2002');
+      await page.getByTestId('tool-run').click();
+      await page.getByTestId('tool-result').filter({ hasText: 'x1sq' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('variable-recipe').count(), 'both new variables carry a recipe').toBe(2);
+      expect(await page.getByTestId('variable-item').filter({ hasText: 'x1sq' }).getAttribute('title')).toContain('x1 ^ 2');
+      await page.getByTestId('tool-name').fill('bad');
+      await page.getByTestId('tool-expr').fill('ln(x1');
+      await page.getByTestId('tool-run').click();
+      await page.getByTestId('status-message').filter({ hasText: 'column' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('variable-item').count(), 'a failed tool writes nothing').toBe(varCount + 2);
+      await shot(page, '13e-variable-tools');
+      await page.getByTestId('model-tab').click();
+
       // 10. a narrow window stacks the form above the result; still nothing is clipped
       await page.setViewportSize({ width: 1024, height: 800 });
       await page.waitForFunction(() => {

@@ -1,7 +1,7 @@
 // Field-level helpers for the CSV reader: trimming, text extraction and number classification.
 // Both passes (scan and read) call exactly these functions, so a value is typed the same way
 // in pass 1 and decoded the same way in pass 2. They work on byte ranges of the UTF-8 input
-// (already validated), so numeric cells never become strings.
+// (already validated, or transcoded from the file's encoding), so numeric cells never become strings.
 
 import { Buffer } from 'node:buffer';
 
@@ -13,12 +13,16 @@ export const F_ESCAPED = 2;
 export const F_NUM = 4;
 /** Passed by the scan (pass 1): only the kind is needed, not the value. */
 export const F_CHECK_ONLY = 8;
+/** Passed by the sinks when the delimiter is not a comma: unquoted fields may hold thousands separators. */
+export const F_SEP_OK = 16;
 
 /** classifyNumeric results. */
 export const K_NUMBER = 0;
 export const K_MISSING = 1;
 export const K_INF = 2;
 export const K_BAD = 3;
+/** A number written with thousands separators ("1,234,567.89"); value in `parsed.value`. */
+export const K_THOUSANDS = 4;
 
 /** Tokens that mean "missing" (compared after stripping surrounding spaces). */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', '.', 'NULL', 'null'];
@@ -29,15 +33,26 @@ const INF_SET: ReadonlySet<string> = new Set(
   ['inf', 'Inf', 'INF', 'infinity', 'Infinity', 'INFINITY'].flatMap((s) => [s, '+' + s, '-' + s]),
 );
 
-/** Quoted numbers with thousands separators, e.g. "1,234" or "-12,345.5". */
+/**
+ * Numbers with thousands separators: "1,234", "-12,345.5", "1,234,567.89". Groups of exactly
+ * three digits, a dot for decimals; "1,5" and "12,34" (decimal commas, Indian grouping) are not
+ * numbers. They are accepted where a comma cannot be a delimiter: in quoted fields, and in any
+ * field of a semicolon- or tab-delimited file (F_SEP_OK). Whether a column of them is numeric
+ * is decided by the scan (csv.ts), which needs to see all of it: "1,234" alone could also be a
+ * decimal comma (1.234) in a semicolon file.
+ */
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 
 /** Exact powers of ten (10^0 … 10^22 are exactly representable as doubles). */
 export const POW10 = new Float64Array(23);
 for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
 
-/** Output slot of classifyNumeric (avoids allocating a result object per cell). */
-export const parsed = { value: 0 };
+/**
+ * Output slot of classifyNumeric (avoids allocating a result object per cell). `grouped` is
+ * set with K_THOUSANDS: true if the value cannot be a decimal comma (two or more separators,
+ * or a decimal point as well).
+ */
+export const parsed = { value: 0, grouped: false };
 
 /**
  * The text of a field: surrounding spaces/tabs stripped, UTF-8 decoded, doubled quotes
@@ -53,16 +68,16 @@ export function fieldText(buf: Buffer, s: number, e: number, flags: number): str
 }
 
 /**
- * Classifies a field for a numeric column: K_NUMBER (value in `parsed.value`), K_MISSING,
- * K_INF (an infinite token, or a literal that overflows to ±Infinity) or K_BAD (not a number:
- * the column is text).
+ * Classifies a field for a numeric column: K_NUMBER or K_THOUSANDS (value in `parsed.value`),
+ * K_MISSING, K_INF (an infinite token, or a literal that overflows to ±Infinity) or K_BAD
+ * (not a number: the column is text).
  *
  * Accepted numbers: optional sign, digits with an optional decimal point (`1`, `1.`, `.5`,
- * `1.5`), optional exponent (`1e5`, `1E-3`), surrounding spaces; in a quoted field also
- * thousands separators (`"1,234.5"`). The value is exactly JS `Number(token)`: numbers with
- * at most 15 digits and a decimal exponent within ±22 are computed with one correctly
- * rounded multiplication or division of exact doubles (Clinger's fast path), all others go
- * through Number().
+ * `1.5`), optional exponent (`1e5`, `1E-3`), surrounding spaces; and numbers with thousands
+ * separators (`"1,234.5"`), reported as K_THOUSANDS (see THOUSANDS). The value is exactly JS
+ * `Number(token)`: numbers with at most 15 digits and a decimal exponent within ±22 are
+ * computed with one correctly rounded multiplication or division of exact doubles (Clinger's
+ * fast path), all others go through Number().
  */
 export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number): number {
   if (s === e) return K_MISSING;
@@ -152,9 +167,10 @@ function special(buf: Buffer, s: number, e: number, flags: number): number {
   const v = buf.toString('latin1', s, e);
   if (MISSING_SET.has(v)) return K_MISSING;
   if (INF_SET.has(v)) return K_INF;
-  if ((flags & F_QUOTED) !== 0 && (flags & F_ESCAPED) === 0 && THOUSANDS.test(v)) {
+  if ((flags & (F_QUOTED | F_SEP_OK)) !== 0 && (flags & F_ESCAPED) === 0 && THOUSANDS.test(v)) {
     parsed.value = Number(v.replaceAll(',', ''));
-    return K_NUMBER;
+    parsed.grouped = v.indexOf(',') !== v.lastIndexOf(',') || v.includes('.');
+    return K_THOUSANDS;
   }
   return K_BAD;
 }

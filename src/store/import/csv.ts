@@ -12,22 +12,34 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import { AppError } from '../../shared/errors.js';
 import {
   F_ESCAPED,
   F_CHECK_ONLY,
   F_NUM,
+  F_SEP_OK,
   F_QUOTED,
   POW10,
   K_INF,
   K_MISSING,
   K_NUMBER,
+  K_THOUSANDS,
   LevelTable,
   classifyNumeric,
   fieldText,
   parsed,
 } from './csv-fields.js';
+import {
+  type CsvEncoding,
+  Transcoder,
+  decodesAsGb18030,
+  detectEncoding,
+  encodingFromName,
+  encodingLabel,
+  firstInvalidUtf8,
+  utf8Cut,
+} from './encoding.js';
 
 export interface CsvColumn {
   name: string;
@@ -42,6 +54,8 @@ export interface CsvScan {
   path: string;
   delimiter: ',' | ';' | '\t';
   bom: boolean;
+  /** Text encoding the file was read in (pass 2 reads it the same way). */
+  encoding: CsvEncoding;
   columns: CsvColumn[];
   nrows: number;
   bytes: number;
@@ -50,6 +64,8 @@ export interface CsvScan {
 
 export interface CsvOptions {
   delimiter?: ',' | ';' | '\t';
+  /** Text encoding ('utf-8', 'gbk'/'gb18030', 'utf-16le', ...); detected when absent (encoding.ts). Pass 1 only. */
+  encoding?: string;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -410,11 +426,16 @@ interface DriveOptions {
   afterChunk?: ((final: boolean) => Promise<void>) | undefined;
   /** Pass 2: the file size found by pass 1 (a different size means the file changed). */
   expectedBytes?: number | undefined;
+  /** Known encoding (an option, or pass 2); detected from the first chunk when absent. */
+  encoding?: CsvEncoding | undefined;
 }
 
 interface DriveResult {
   bytes: number;
   bom: boolean;
+  encoding: CsvEncoding;
+  /** The encoding was detected from the content (not a BOM or an option). */
+  assumed: boolean;
 }
 
 async function openFile(path: string, file: string): Promise<FileHandle> {
@@ -438,65 +459,16 @@ function advanceLines(buf: Buffer, end: number, line: number): number {
   return line;
 }
 
-/**
- * Start of an incomplete UTF-8 sequence at the end of buf[from, to), or `to` if the range
- * ends on a character boundary (the rest of the sequence arrives with the next chunk).
- */
-function utf8Cut(buf: Buffer, from: number, to: number): number {
-  let i = to - 1;
-  let k = 0;
-  while (i >= from && k < 3 && (buf[i]! & 0xc0) === 0x80) {
-    i--;
-    k++;
-  }
-  if (i < from) return to;
-  const b = buf[i]!;
-  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-  return need > 1 && to - i < need ? i : to;
-}
-
-/** Offset of the first invalid UTF-8 sequence in buf[from, to) (only to report an error). */
-function firstInvalidUtf8(buf: Buffer, from: number, to: number): number {
-  let i = from;
-  while (i < to) {
-    const b = buf[i]!;
-    let len: number;
-    let min: number;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) {
-      len = 2;
-      min = 0x80;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      len = 3;
-      min = 0x800;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      len = 4;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + len > to) return i;
-    let cp = b & (0x7f >> len);
-    for (let k = 1; k < len; k++) {
-      const cb = buf[i + k]!;
-      if ((cb & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cb & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += len;
-  }
-  return to;
-}
+/** Thrown by drive when a file taken for UTF-8 from an ASCII-only start continues in GB18030. */
+class RestartAsGb18030 extends Error {}
 
 /**
- * Reads the file in 1 MB chunks into one work buffer, validates UTF-8 (a character split
- * between chunks is validated once complete), strips a BOM, detects the delimiter if the
- * tokenizer has none, and feeds the tokenizer. The unconsumed partial record at the end of a
- * chunk is moved to the front of the work buffer and the next chunk is read behind it; when
- * a record is longer than a chunk the read size grows with it, so very long records are
- * still tokenized in linear time.
+ * Reads the file in 1 MB chunks into one work buffer as UTF-8 — validated as it comes (a
+ * character split between chunks is validated once complete), or transcoded from the file's
+ * encoding (encoding.ts) — strips a BOM, detects the delimiter if the tokenizer has none, and
+ * feeds the tokenizer. The unconsumed partial record at the end of a chunk is moved to the
+ * front of the work buffer and the next chunk is read behind it; when a record is longer than
+ * a chunk the read size grows with it, so very long records are still tokenized in linear time.
  */
 async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promise<DriveResult> {
   const file = tok.file;
@@ -514,21 +486,43 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
     let filePos = 0;
     let bom = false;
 
+    let encoding = opts.encoding;
+    let assumed = false;
+    if (encoding === undefined) {
+      const { bytesRead } = await fh.read(work, 0, CHUNK_BYTES, 0);
+      const det = detectEncoding(work, bytesRead, bytesRead >= size, (end) => isUtf8(work.subarray(0, utf8Cut(work, 0, end))));
+      encoding = det.encoding;
+      assumed = det.assumed;
+    }
+    // Taken for UTF-8 without being told, and ASCII so far: invalid UTF-8 further on may still be GB18030.
+    let asciiSoFar = opts.encoding === undefined && encoding === 'utf-8';
+    const transcoder = encoding === 'utf-8' ? null : new Transcoder(encoding);
+    let raw = transcoder === null ? work : Buffer.allocUnsafe(CHUNK_BYTES);
+
     const feed = (final: boolean): void => {
-      const cut = final ? len : utf8Cut(work, checked, len);
-      if (cut > checked && !isUtf8(work.subarray(checked, cut))) {
-        const bad = firstInvalidUtf8(work, checked, cut);
-        throw badFile(
-          `${file}, line ${advanceLines(work, bad, tok.line)}: not valid UTF-8 text; the file may use another encoding (such as GBK or Latin-1): save it as UTF-8 CSV and import it again`,
-        );
+      if (transcoder === null) {
+        const cut = final ? len : utf8Cut(work, checked, len);
+        if (cut > checked) {
+          const range = work.subarray(checked, cut);
+          if (!isUtf8(range)) {
+            if (asciiSoFar && decodesAsGb18030(work, checked, cut, final)) throw new RestartAsGb18030();
+            const bad = firstInvalidUtf8(work, checked, cut);
+            throw badFile(
+              `${file}, line ${advanceLines(work, bad, tok.line)}: not valid UTF-8 text; the file may use another encoding (such as Latin-1): save it as UTF-8 CSV and import it again`,
+            );
+          }
+          if (asciiSoFar && !isAscii(range)) asciiSoFar = false;
+        }
+        checked = cut;
+      } else {
+        checked = len; // the transcoder's output is valid UTF-8 by construction
       }
-      checked = cut;
       if (tok.delim < 0) {
-        const d = detectDelimiter(work, cut, final);
+        const d = detectDelimiter(work, checked, final);
         if (d < 0) return;
         tok.delim = d;
       }
-      tok.begin(work, cut, final);
+      tok.begin(work, checked, final);
       tok.sink.consume(tok);
       const used = tok.pos;
       if (used > 0) {
@@ -543,35 +537,60 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
       }
     };
 
-    for (;;) {
-      if (signal?.aborted) throw cancelled();
-      const want = Math.max(CHUNK_BYTES, len);
-      if (work.length < len + want) {
-        const bigger = Buffer.allocUnsafe(len + want);
+    /** Appends text decoded by the transcoder to the work buffer. */
+    const append = (text: string): void => {
+      const need = Buffer.byteLength(text, 'utf8');
+      if (work.length < len + need) {
+        const bigger = Buffer.allocUnsafe(len + Math.max(need, CHUNK_BYTES));
         work.copy(bigger, 0, 0, len);
         work = bigger;
       }
-      const { bytesRead } = await fh.read(work, len, want, filePos);
+      len += work.write(text, len, 'utf8');
+    };
+    const transcode = (n: number, final: boolean): void => {
+      try {
+        append(transcoder!.decode(raw.subarray(0, n), final));
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err;
+        throw badFile(
+          `${file}, line ${advanceLines(work, len, tok.line)}: not valid ${encodingLabel(encoding)} text; save the file as UTF-8 CSV and import it again`,
+        );
+      }
+    };
+
+    for (;;) {
+      if (signal?.aborted) throw cancelled();
+      const want = Math.max(CHUNK_BYTES, len);
+      // UTF-8 is read straight into the work buffer behind the partial record; other encodings
+      // are read into `raw` and transcoded behind it.
+      const at = transcoder === null ? len : 0;
+      if (transcoder === null && work.length < len + want) {
+        const bigger = Buffer.allocUnsafe(len + want);
+        work.copy(bigger, 0, 0, len);
+        work = bigger;
+      } else if (transcoder !== null && raw.length < want) {
+        raw = Buffer.allocUnsafe(want);
+      }
+      const target = transcoder === null ? work : raw;
+      const { bytesRead } = await fh.read(target, at, want, filePos);
       if (bytesRead === 0) break;
-      const from = len;
-      if (filePos < BINARY_PROBE_BYTES) {
-        if (filePos === 0 && bytesRead >= 2) {
-          const b0 = work[0];
-          const b1 = work[1];
-          if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
-            throw badFile(`${file} is UTF-16 text; save it as UTF-8 CSV and import it again`);
-          }
-        }
-        const probeEnd = from + Math.min(bytesRead, BINARY_PROBE_BYTES - filePos);
-        if (work.subarray(from, probeEnd).indexOf(0) >= 0) {
+      if (filePos < BINARY_PROBE_BYTES && encoding !== 'utf-16le' && encoding !== 'utf-16be') {
+        const probeEnd = at + Math.min(bytesRead, BINARY_PROBE_BYTES - filePos);
+        if (target.subarray(at, probeEnd).indexOf(0) >= 0) {
           throw badFile(`${file} does not look like a text file (binary content)`);
         }
       }
-      len += bytesRead;
-      if (filePos === 0 && len >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) {
-        bom = true;
-        work.copyWithin(0, 3, len);
-        len -= 3;
+      if (transcoder === null) {
+        len += bytesRead;
+        if (filePos === 0 && len >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) {
+          bom = true;
+          work.copyWithin(0, 3, len);
+          len -= 3;
+        }
+      } else {
+        // TextDecoder drops a UTF-16 byte order mark itself.
+        if (filePos === 0 && bytesRead >= 2 && ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff))) bom = true;
+        transcode(bytesRead, false);
       }
       filePos += bytesRead;
       feed(false);
@@ -581,10 +600,11 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
       if (onProgress !== undefined && size > 0) onProgress(Math.min(1, filePos / size));
     }
     if (!tok.stopped) {
+      if (transcoder !== null) transcode(0, true);
       feed(true);
       if (afterChunk !== undefined) await afterChunk(true);
     }
-    return { bytes: filePos, bom };
+    return { bytes: filePos, bom, encoding, assumed };
   } finally {
     await fh.close();
   }
@@ -607,22 +627,35 @@ function newLevelTable(): LevelTable {
   return t;
 }
 
-/** Column names from the header: trimmed, empty → vN, duplicates → name_2, name_3, … */
-function headerNames(raw: string[], file: string, warnings: string[]): string[] {
+/** How columns without a name are named, and how a column is referred to in warnings. */
+export interface HeaderNaming {
+  /** Name for the unnamed column at 0-based index i. */
+  unnamed(i: number): string;
+  /** How warnings refer to the column at 0-based index i. */
+  where(i: number): string;
+}
+
+const CSV_NAMING: HeaderNaming = { unnamed: (i) => `v${i + 1}`, where: (i) => String(i + 1) };
+
+/**
+ * Column names from the header: trimmed, empty → vN (or naming.unnamed), duplicates → name_2,
+ * name_3, … Shared with the Excel importer so both rename the same way.
+ */
+export function headerNames(raw: string[], file: string, warnings: string[], naming: HeaderNaming = CSV_NAMING): string[] {
   const names: string[] = [];
-  const unnamed: number[] = [];
+  const unnamed: string[] = [];
   raw.forEach((r, i) => {
     if (r === '') {
-      unnamed.push(i + 1);
-      names.push(`v${i + 1}`);
+      const nm = naming.unnamed(i);
+      unnamed.push(`${naming.where(i)} → "${nm}"`);
+      names.push(nm);
     } else {
       names.push(r);
     }
   });
   if (unnamed.length > 0) {
-    const list = unnamed.map((i) => `${i} → "v${i}"`).join(', ');
     warnings.push(
-      `${file}: ${unnamed.length === 1 ? 'column' : 'columns'} without a name ${unnamed.length === 1 ? 'was' : 'were'} named by position: ${list}`,
+      `${file}: ${unnamed.length === 1 ? 'column' : 'columns'} without a name ${unnamed.length === 1 ? 'was' : 'were'} named by position: ${unnamed.join(', ')}`,
     );
   }
   const used = new Set<string>();
@@ -643,7 +676,7 @@ function headerNames(raw: string[], file: string, warnings: string[]): string[] 
     const nm = `${base}_${k}`;
     used.add(nm);
     names[i] = nm;
-    renamed.push(`column ${i + 1} "${base}" → "${nm}"`);
+    renamed.push(`column ${naming.where(i)} "${base}" → "${nm}"`);
   }
   if (renamed.length > 0) warnings.push(`${file}: duplicate column names were renamed: ${renamed.join(', ')}`);
   return names;
@@ -666,6 +699,12 @@ class ScanSink implements RecordSink {
   flipValue: string[] = [];
   /** Text columns: distinct values (→ 0) plus the missing tokens (→ -1). */
   levels: (LevelTable | null)[] = [];
+  /** Numeric columns: values with thousands separators, and whether one was unambiguous ("1,234,567", "1,234.5"). */
+  thousands = new Float64Array(0);
+  grouped = new Uint8Array(0);
+  thousandsExample: string[] = [];
+  /** F_SEP_OK when the delimiter is not a comma (known once the header is read). */
+  sepOk = 0;
   nrows = 0;
 
   constructor(
@@ -688,6 +727,10 @@ class ScanSink implements RecordSink {
     this.flipLine = new Float64Array(n);
     this.flipValue = new Array<string>(n).fill('');
     this.levels = new Array<LevelTable | null>(n).fill(null);
+    this.thousands = new Float64Array(n);
+    this.grouped = new Uint8Array(n);
+    this.thousandsExample = new Array<string>(n).fill('');
+    this.sepOk = t.delim === 44 ? 0 : F_SEP_OK;
   }
 
   consume(t: CsvTokenizer): void {
@@ -714,9 +757,12 @@ class ScanSink implements RecordSink {
         if ((f & F_NUM) !== 0) continue; // plain decimal, already checked by the tokenizer
         const s = st[c]!;
         const e = en[c]!;
-        const k = classifyNumeric(buf, s, e, f | F_CHECK_ONLY);
+        const k = classifyNumeric(buf, s, e, f | F_CHECK_ONLY | this.sepOk);
         if (k === K_MISSING) {
           this.tokenMissing[c]!++;
+        } else if (k === K_THOUSANDS) {
+          if (this.thousands[c]!++ === 0) this.thousandsExample[c] = fieldText(buf, s, e, f);
+          if (parsed.grouped) this.grouped[c] = 1;
         } else if (k === K_INF) {
           this.infinite[c]!++;
         } else if (k !== K_NUMBER) {
@@ -796,20 +842,49 @@ function delimCode(d: ',' | ';' | '\t'): number {
 
 /** Pass 1: structure, types, text levels. Throws AppError('BAD_FILE', ...) naming file, line and column. */
 export async function scanCsv(path: string, opts?: CsvOptions): Promise<CsvScan> {
+  const given = opts?.encoding === undefined ? undefined : encodingFromName(opts.encoding);
+  try {
+    return await scanAs(path, opts, given);
+  } catch (err) {
+    // Pure ASCII at first, then bytes that are GB18030 but not UTF-8: read it again as GB18030.
+    if (err instanceof RestartAsGb18030) return scanAs(path, opts, 'gb18030', true);
+    throw err;
+  }
+}
+
+async function scanAs(path: string, opts: CsvOptions | undefined, encoding: CsvEncoding | undefined, assumed = false): Promise<CsvScan> {
   const file = basename(path);
   const warnings: string[] = [];
   const sink = new ScanSink(file, warnings);
   const tok = new CsvTokenizer(file, sink);
   if (opts?.delimiter !== undefined) tok.delim = delimCode(opts.delimiter);
-  const res = await drive(path, tok, { onProgress: opts?.onProgress, signal: opts?.signal });
+  const res = await drive(path, tok, { onProgress: opts?.onProgress, signal: opts?.signal, encoding });
   if (sink.ncol < 0) throw badFile(`${file} is empty`);
+  if (res.assumed || assumed) {
+    // Only GB18030 is ever assumed (encoding.ts).
+    warnings.unshift(`${file}: not UTF-8 text; read as Chinese GB18030/GBK. If names or text look wrong, save the file as UTF-8 CSV`);
+  }
+
+  // Thousands separators. With a comma delimiter they only occur in quoted fields ("1,234"), which
+  // cannot be decimal commas there. With ; or TAB, a column whose values all have one separator
+  // and no decimal point ("1,234") may as well be written with decimal commas (1.234): it stays
+  // text unless some value settles it ("1,234,567" or "1,234.5").
+  const ambiguous = new Uint8Array(sink.ncol);
+  for (let c = 0; c < sink.ncol; c++) {
+    if (sink.kinds[c] !== NUMERIC || sink.thousands[c] === 0 || sink.sepOk === 0 || sink.grouped[c] === 1) continue;
+    ambiguous[c] = 1;
+    sink.kinds[c] = TEXT;
+    sink.levels[c] = newLevelTable();
+    sink.flipRow[c] = sink.nrows; // the catch-up pass collects every row's value
+    sink.sawNumeric[c] = 1;
+  }
 
   const catchUp = new CatchUpSink(sink);
   if (catchUp.needed) {
     const tok2 = new CsvTokenizer(file, catchUp);
     tok2.delim = tok.delim;
     tok2.names = sink.names;
-    await drive(path, tok2, { signal: opts?.signal });
+    await drive(path, tok2, { signal: opts?.signal, encoding: res.encoding });
   }
 
   if (sink.nrows === 0) warnings.push(`${file} has a header row but no data rows`);
@@ -823,13 +898,23 @@ export async function scanCsv(path: string, opts?: CsvOptions): Promise<CsvScan>
       if (inf > 0) {
         warnings.push(`${file}, ${label}: ${inf} infinite ${inf === 1 ? 'value was' : 'values were'} read as missing`);
       }
+      const th = sink.thousands[c]!;
+      if (th > 0) {
+        warnings.push(
+          `${file}, ${label}: ${th} ${th === 1 ? 'number' : 'numbers'} with thousands separators (such as "${sink.thousandsExample[c]!}") read as ${th === 1 ? 'a number' : 'numbers'}`,
+        );
+      }
       columns.push({ name, kind: 'numeric', missing: tokenMissing + inf });
     } else {
       const tbl = sink.levels[c]!;
       const levels: string[] = [];
       for (let k = 0; k < tbl.count; k++) if (tbl.value(k) >= 0) levels.push(tbl.key(k));
       levels.sort(); // UTF-16 code unit order
-      if (sink.sawNumeric[c] === 1) {
+      if (ambiguous[c] === 1) {
+        warnings.push(
+          `${file}, ${label}: read as text because values such as "${sink.thousandsExample[c]!}" may have a decimal comma or a thousands separator`,
+        );
+      } else if (sink.sawNumeric[c] === 1) {
         warnings.push(
           `${file}, ${label}: read as text because of the non-numeric value "${sink.flipValue[c]!}" on line ${sink.flipLine[c]!}`,
         );
@@ -842,6 +927,7 @@ export async function scanCsv(path: string, opts?: CsvOptions): Promise<CsvScan>
     path,
     delimiter: DELIM_CHARS[tok.delim] ?? ',',
     bom: res.bom,
+    encoding: res.encoding,
     columns,
     nrows: sink.nrows,
     bytes: res.bytes,
@@ -864,6 +950,8 @@ class ReadSink implements RecordSink {
   private txtCols: Int32Array[] = [];
   private fill = 0;
   private offset = 0;
+  /** F_SEP_OK when the delimiter is not a comma (as in the scan). */
+  private readonly sepOk: number;
   rows = 0;
   readonly ready: CsvBlock[] = [];
 
@@ -872,6 +960,7 @@ class ReadSink implements RecordSink {
     private readonly blockRows: number,
   ) {
     this.ncol = scan.columns.length;
+    this.sepOk = scan.delimiter === ',' ? 0 : F_SEP_OK;
     scan.columns.forEach((col, c) => {
       if (col.kind === 'numeric') {
         this.numIdx.push(c);
@@ -934,8 +1023,8 @@ class ReadSink implements RecordSink {
         numCols[j]![i] = nums[c]!;
         continue;
       }
-      const k = classifyNumeric(buf, st[c]!, en[c]!, f);
-      if (k === K_NUMBER) numCols[j]![i] = parsed.value;
+      const k = classifyNumeric(buf, st[c]!, en[c]!, f | this.sepOk);
+      if (k === K_NUMBER || k === K_THOUSANDS) numCols[j]![i] = parsed.value;
       else if (k === K_MISSING || k === K_INF) numCols[j]![i] = NaN;
       else throw changed(t.file, `line ${t.recordLine}, ${t.columnLabel(c)}: value is no longer numeric`);
     }
@@ -996,6 +1085,6 @@ export async function readCsv(
       if (block !== undefined) await onBlock(block);
     }
   };
-  await drive(scan.path, tok, { onProgress: opts?.onProgress, signal, expectedBytes: scan.bytes, afterChunk: deliver });
+  await drive(scan.path, tok, { onProgress: opts?.onProgress, signal, expectedBytes: scan.bytes, afterChunk: deliver, encoding: scan.encoding });
   opts?.onProgress?.(1);
 }

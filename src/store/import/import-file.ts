@@ -7,6 +7,9 @@ import type { ImportSummary } from '../../shared/types.js';
 import { CHUNK_ROWS } from '../codec.js';
 import type { NewVariable, ProjectStore } from '../project.js';
 import { readCsv, scanCsv } from './csv.js';
+import { readDta } from './dta.js';
+import type { ImportedTable } from './table.js';
+import { readXlsx } from './xlsx.js';
 
 export interface ImportOptions {
   name?: string;
@@ -14,14 +17,21 @@ export interface ImportOptions {
   replace?: boolean;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** Excel: sheet name or 0-based index (default: the first sheet). */
+  sheet?: string | number;
+  /** Excel: 1-based row holding the column names (default 1). */
+  headerRow?: number;
 }
 
-const SUPPORTED = new Set(['.csv', '.tsv', '.txt']);
+const CSV = new Set(['.csv', '.tsv', '.txt']);
+const TABLES = new Set(['.dta', '.xlsx']);
 
 export async function importFile(store: ProjectStore, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   const ext = extname(path).toLowerCase();
-  if (!SUPPORTED.has(ext)) {
-    throw new AppError('BAD_FILE', `${basename(path)}: ${ext || 'files without an extension'} cannot be imported yet; use CSV, TSV or TXT`);
+  if (ext === '.xls') throw new AppError('BAD_FILE', `${basename(path)}: .xls (Excel 97–2003) is not supported; save it as .xlsx in Excel or LibreOffice`);
+  if (TABLES.has(ext)) return importTableFile(store, path, ext, opts);
+  if (!CSV.has(ext)) {
+    throw new AppError('BAD_FILE', `${basename(path)}: ${ext || 'files without an extension'} cannot be imported; use CSV, TSV, TXT, Stata .dta or Excel .xlsx`);
   }
   const base = opts.name ?? basename(path, extname(path));
   const name = opts.replace ? base : store.uniqueDatasetName(base);
@@ -53,6 +63,49 @@ export async function importFile(store: ProjectStore, path: string, opts: Import
     store.logEnd(logId, 'done', { rows: dataset.nrows, variables: dataset.variables.length });
     progress(1);
     return { dataset, warnings: scan.warnings };
+  } catch (err) {
+    if (stagingId !== null) store.abortDataset(stagingId);
+    store.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+/** Stata and Excel files: read whole into typed columns, then written chunk by chunk into staging. */
+async function importTableFile(store: ProjectStore, path: string, ext: string, opts: ImportOptions): Promise<ImportSummary> {
+  const base = opts.name ?? basename(path, extname(path));
+  const name = opts.replace ? base : store.uniqueDatasetName(base);
+  const logId = store.logStart('import', { file: path, dataset: name, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) });
+  let stagingId: number | null = null;
+  try {
+    const progress = opts.onProgress ?? (() => {});
+    const read = { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (f: number) => progress(0.7 * f) };
+    const table: ImportedTable =
+      ext === '.dta'
+        ? await readDta(path, read)
+        : await readXlsx(path, { ...read, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}), ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}) });
+    const variables: NewVariable[] = table.columns.map((c) => ({
+      name: c.name,
+      type: c.kind,
+      ...(c.levels ? { levels: c.levels } : {}),
+      ...(c.label ? { label: { [/[\u3400-\u9fff]/.test(c.label) ? 'zh' : 'en']: c.label } } : {}),
+      ...(c.valueLabels ? { valueLabels: c.valueLabels } : {}),
+      recipe: { kind: 'import', source: basename(path), column: c.name, sourceType: c.sourceType, ...(c.displayFormat ? { format: c.displayFormat } : {}) },
+      missing: c.missing,
+    }));
+    const { datasetId, variableIds } = store.beginDataset(name, basename(path), table.nrows, variables);
+    stagingId = datasetId;
+    for (let chunk = 0; chunk * CHUNK_ROWS < table.nrows; chunk++) {
+      if (opts.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
+      const a = chunk * CHUNK_ROWS;
+      const b = Math.min(table.nrows, a + CHUNK_ROWS);
+      store.writeChunks(chunk, variableIds, table.columns.map((c) => c.values.subarray(a, b)));
+      progress(0.7 + (0.3 * b) / table.nrows);
+    }
+    const dataset = store.commitDataset(datasetId, { replace: !!opts.replace });
+    stagingId = null;
+    store.logEnd(logId, 'done', { rows: dataset.nrows, variables: dataset.variables.length });
+    progress(1);
+    return { dataset, warnings: table.warnings };
   } catch (err) {
     if (stagingId !== null) store.abortDataset(stagingId);
     store.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });

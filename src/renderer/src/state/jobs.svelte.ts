@@ -7,7 +7,7 @@ import { host } from '../host.js';
 export interface ActiveJob {
   /** null while an import runs before main has reported a job id. */
   jobId: string | null;
-  kind: 'estimate' | 'import';
+  kind: 'estimate' | 'import' | 'tool';
   stage: JobStage;
   /** 0..1, or null when the amount of work is unknown. */
   fraction: number | null;

@@ -8,6 +8,8 @@ import { i18n } from '../i18n.svelte.js';
 import { count } from '../lib/format.js';
 import { JobsState } from './jobs.svelte.js';
 import { ModelForm } from './modelForm.svelte.js';
+import type { ToolRunSummary } from '../../../shared/ipc.js';
+import { ToolForm } from './toolForm.svelte.js';
 import { StatusState } from './status.svelte.js';
 
 export type Tab = 'data' | 'model';
@@ -45,6 +47,8 @@ export class Session {
   readonly status = new StatusState();
   readonly jobs = new JobsState();
   readonly form: ModelForm;
+  readonly toolForm: ToolForm;
+  #toolResult = $state.raw<ToolRunSummary | null>(null);
 
   #ready = $state(false);
   #appInfo = $state.raw<AppInfo | null>(null);
@@ -65,6 +69,7 @@ export class Session {
 
   constructor() {
     this.form = new ModelForm(() => this.#dataset?.variables ?? null);
+    this.toolForm = new ToolForm(() => this.#dataset);
   }
 
   get ready(): boolean {
@@ -269,6 +274,36 @@ export class Session {
       const out = await host.invoke('dataset:export', { datasetId: dataset.id, path: picked.path });
       this.status.info('data.exported', { rows: out.rows, path: out.path });
       for (const w of out.warnings) this.status.info('data.exportWarning', { message: w });
+    });
+  }
+
+  // ---- variable tools -----------------------------------------------------------------------
+
+  /** What the last tool run wrote (shown under the tool form). */
+  get toolResult(): ToolRunSummary | null {
+    return this.#toolResult;
+  }
+
+  runTool(): Promise<void> {
+    return this.#guard(async () => {
+      const dataset = this.#dataset;
+      if (!dataset || !this.toolForm.valid) return;
+      const { tool, params } = this.toolForm.request;
+      this.#toolResult = null;
+      const summary = await this.jobs.track('tool', () => host.invoke('tool:run', { datasetId: dataset.id, tool, params }));
+      this.#toolResult = summary;
+      if (this.#project) this.#project = { ...this.#project, datasets: this.#project.datasets.map((d) => (d.id === summary.dataset.id ? summary.dataset : d)) };
+      this.status.info('tool.done', { list: summary.written.join(', ') });
+    });
+  }
+
+  setPanel(panel: { id: string; time: string } | null): Promise<void> {
+    return this.#guard(async () => {
+      const dataset = this.#dataset;
+      if (!dataset) return;
+      const after = await host.invoke('dataset:setPanel', { datasetId: dataset.id, ...(panel ? { panel } : {}) });
+      if (this.#project) this.#project = { ...this.#project, datasets: this.#project.datasets.map((d) => (d.id === after.id ? after : d)) };
+      this.status.info(panel ? 'panel.set' : 'panel.cleared', panel ?? {});
     });
   }
 

@@ -1,0 +1,156 @@
+// Runs a variable-construction request (src/shared/tools.ts) on columns: which inputs it reads,
+// then the transform (src/engine/transform, src/engine/expr) and the new columns it produces.
+// Pure: the worker or the CLI loads the inputs and writes the outputs into the project.
+import { AppError } from '../shared/errors.js';
+import type { ToolOutput, ToolOutputColumn, ToolRequest } from '../shared/tools.js';
+import { TOOLS, withDefaults } from '../shared/tools.js';
+import type { Column } from './data.js';
+import { type ExprEnv, generate, parseExpression, referencedVariables, replace } from './expr/index.js';
+import { deviationPower, difference, dummies, egen, growth, interact, lag, lead, logShift, splitDummy, standardize, trim, winsorize } from './transform/index.js';
+import type { GroupStat, Panel, Var } from './transform/index.js';
+
+export interface ToolContext {
+  nrows: number;
+  /** Every variable name of the dataset (new names must not collide; "did you mean"). */
+  names: readonly string[];
+  column(name: string): Column;
+  panel: { id: string; time: string } | null;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const numberOr = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+
+/** The variables a request reads (what the worker loads), the panel's included when it needs it. */
+export function toolInputs(request: ToolRequest, panel: { id: string; time: string } | null): string[] {
+  const req = withDefaults(request);
+  const p = req.params;
+  const names: string[] = [];
+  const exprVars = (key: string) => {
+    const text = str(p[key]);
+    if (text) names.push(...referencedVariables(parseExpression(text)));
+  };
+  switch (req.tool) {
+    case 'generate':
+      exprVars('expr');
+      exprVars('if');
+      break;
+    case 'replace':
+      names.push(str(p.target));
+      exprVars('expr');
+      exprVars('if');
+      break;
+    case 'interact':
+      names.push(str(p.a), str(p.b));
+      break;
+    case 'devpower':
+      names.push(str(p.var), str(p.time));
+      break;
+    default:
+      names.push(...list(p.vars), ...(str(p.var) ? [str(p.var)] : []), ...list(p.by));
+  }
+  if (panel && (TOOLS[req.tool].panel || /\b[LFD]\d*\./.test(`${str(p.expr)} ${str(p.if)}`))) names.push(panel.id, panel.time);
+  return [...new Set(names.filter((n) => n !== ''))];
+}
+
+function outName(base: string, ctx: ToolContext, taken: Set<string>): string {
+  if (ctx.names.includes(base) || taken.has(base)) throw new AppError('INVALID_ARGUMENT', `variable "${base}" already exists; choose another suffix or prefix`);
+  taken.add(base);
+  return base;
+}
+
+export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
+  const req = withDefaults(request);
+  const p = req.params;
+  const v = (name: string): Var => ({ name, column: ctx.column(name) });
+  const panel = (): Panel => {
+    if (!ctx.panel) throw new AppError('INVALID_ARGUMENT', 'declare the panel (id and time variables) of this dataset first');
+    return { id: v(ctx.panel.id), time: v(ctx.panel.time) };
+  };
+  const env: ExprEnv = {
+    nrows: ctx.nrows,
+    names: () => ctx.names,
+    column: (name) => (ctx.names.includes(name) ? ctx.column(name) : undefined),
+    ...(ctx.panel ? { panel: ctx.panel } : {}),
+  };
+  const taken = new Set<string>();
+  const numeric = (values: Float64Array): Column => ({ kind: 'numeric', values });
+  const one = (name: string, column: Column, inputs: string[], describe: string, warnings: string[], label?: string, replaceIt = false): ToolOutput => ({
+    columns: [{ name, column, inputs, replace: replaceIt, ...(label ? { label } : {}) }],
+    warnings,
+    describe,
+  });
+  const each = (suffixOrPrefix: { suffix?: string; prefix?: string }, replaceIt: boolean, f: (x: Var) => { values: Float64Array; warnings: string[]; describe: string }): ToolOutput => {
+    const columns: ToolOutputColumn[] = [];
+    const warnings: string[] = [];
+    let describe = '';
+    for (const name of list(p.vars)) {
+      const r = f(v(name));
+      const target = replaceIt ? name : outName(`${suffixOrPrefix.prefix ?? ''}${name}${suffixOrPrefix.suffix ?? ''}`, ctx, taken);
+      columns.push({ name: target, column: numeric(r.values), inputs: [name, ...list(p.by)], replace: replaceIt });
+      warnings.push(...r.warnings);
+      describe = r.describe;
+    }
+    return { columns, warnings, describe };
+  };
+  const byVars = () => list(p.by).map(v);
+
+  switch (req.tool) {
+    case 'generate': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = generate(str(p.expr), env, str(p.if) ? { if: str(p.if) } : {});
+      const ws = [...r.warnings, ...r.issues.map((i) => i.message)];
+      return one(name, r.column, toolInputs(req, null), `${r.describe}${str(p.if) ? ` if ${str(p.if)}` : ''}`, ws, str(p.label) || undefined);
+    }
+    case 'replace': {
+      const target = str(p.target);
+      const r = replace(v(target), str(p.expr), env, str(p.if) ? { if: str(p.if) } : {});
+      const ws = [...r.warnings, ...r.issues.map((i) => i.message), `${r.changed} values of ${target} changed`];
+      return one(target, r.column, toolInputs(req, null), `replace ${target} = ${str(p.expr)}${str(p.if) ? ` if ${str(p.if)}` : ''}`, ws, undefined, true);
+    }
+    case 'winsorize':
+    case 'trim': {
+      const opts = { lower: numberOr(p.lower, 1), upper: numberOr(p.upper, 99), by: byVars() };
+      return each({ suffix: str(p.suffix) }, p.replace === true, (x) => (req.tool === 'trim' ? trim(x, opts) : winsorize(x, opts)));
+    }
+    case 'standardize':
+      return each({ suffix: str(p.suffix) }, false, (x) => standardize(x, { by: byVars() }));
+    case 'log':
+      return each({ prefix: str(p.prefix) }, false, (x) => logShift(x, { shift: numberOr(p.shift, 0) }));
+    case 'lag':
+    case 'lead': {
+      const k = numberOr(p.k, 1);
+      const pre = str(p.prefix);
+      return each({ prefix: k === 1 ? pre : `${pre.replace(/_$/, '')}${k}_` }, false, (x) => (req.tool === 'lag' ? lag(x, panel(), k) : lead(x, panel(), k)));
+    }
+    case 'diff':
+      return each({ prefix: str(p.prefix) }, false, (x) => difference(x, panel(), { k: numberOr(p.k, 1) }));
+    case 'growth':
+      return each({ prefix: str(p.prefix) }, false, (x) => growth(x, panel(), { k: numberOr(p.k, 1), log: p.log === true }));
+    case 'egen': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = egen(v(str(p.var)), str(p.stat) as GroupStat, { by: byVars(), p: numberOr(p.p, 50) });
+      return one(name, numeric(r.values), [str(p.var), ...list(p.by)], r.describe, r.warnings);
+    }
+    case 'split': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = splitDummy(v(str(p.var)), { stat: str(p.stat) === 'mean' ? 'mean' : 'median', by: byVars(), inclusive: p.inclusive === true });
+      return one(name, numeric(r.values), [str(p.var), ...list(p.by)], r.describe, r.warnings);
+    }
+    case 'dummies': {
+      const r = dummies(v(str(p.var)), { ...(str(p.prefix) ? { prefix: str(p.prefix) } : {}), existing: ctx.names });
+      return { columns: r.columns.map((c) => ({ name: outName(c.name, ctx, taken), column: c.column, label: c.label, inputs: [str(p.var)], replace: false })), warnings: r.warnings, describe: r.describe };
+    }
+    case 'interact': {
+      const r = interact(v(str(p.a)), v(str(p.b)), { existing: ctx.names });
+      return { columns: r.columns.map((c) => ({ name: outName(c.name, ctx, taken), column: c.column, label: c.label, inputs: [str(p.a), str(p.b)], replace: false })), warnings: r.warnings, describe: r.describe };
+    }
+    case 'devpower': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = deviationPower(v(str(p.var)), v(str(p.time)), { power: numberOr(p.power, 3) });
+      return one(name, numeric(r.values), [str(p.var), str(p.time)], r.describe, r.warnings);
+    }
+    default:
+      throw new AppError('INVALID_ARGUMENT', `unknown tool "${String(req.tool)}"`);
+  }
+}

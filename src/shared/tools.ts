@@ -1,0 +1,204 @@
+// Variable-construction tools, each declared once (jamovi style): the UI form, the CLI flags, the
+// validation and the recipe stored with every variable derive from these declarations. The engine
+// (src/engine/tools.ts) runs a request; main or the CLI writes the new columns into the project.
+import type { VariableInfo } from './types.js';
+
+export type ToolId =
+  | 'generate'
+  | 'replace'
+  | 'winsorize'
+  | 'trim'
+  | 'standardize'
+  | 'log'
+  | 'lag'
+  | 'lead'
+  | 'diff'
+  | 'growth'
+  | 'egen'
+  | 'dummies'
+  | 'split'
+  | 'interact'
+  | 'devpower';
+
+export type ToolParamKind = 'newname' | 'variable' | 'variables' | 'expression' | 'condition' | 'number' | 'text' | 'choice' | 'boolean';
+
+export interface ToolParam {
+  key: string;
+  kind: ToolParamKind;
+  required?: boolean;
+  default?: number | string | boolean;
+  choices?: string[];
+  /** variable(s): only numeric variables make sense here. */
+  numeric?: boolean;
+  labelKey: string;
+}
+
+export interface ToolDeclaration {
+  id: ToolId;
+  labelKey: string;
+  /** Needs the dataset's panel (id, time) declared: lags and differences respect gaps. */
+  panel?: boolean;
+  params: ToolParam[];
+}
+
+export type ToolParamValue = string | number | boolean | string[];
+
+export interface ToolRequest {
+  tool: ToolId;
+  params: Record<string, ToolParamValue>;
+}
+
+const name = (labelKey = 'tool.param.name'): ToolParam => ({ key: 'name', kind: 'newname', required: true, labelKey });
+const vars = (numeric = true): ToolParam => ({ key: 'vars', kind: 'variables', required: true, numeric, labelKey: 'tool.param.vars' });
+const suffix = (def: string): ToolParam => ({ key: 'suffix', kind: 'text', default: def, labelKey: 'tool.param.suffix' });
+const by: ToolParam = { key: 'by', kind: 'variables', labelKey: 'tool.param.by' };
+const cond: ToolParam = { key: 'if', kind: 'condition', labelKey: 'tool.param.if' };
+const lags = (def: number): ToolParam => ({ key: 'k', kind: 'number', default: def, labelKey: 'tool.param.k' });
+
+export const TOOLS: Record<ToolId, ToolDeclaration> = {
+  generate: { id: 'generate', labelKey: 'tool.generate', params: [name(), { key: 'expr', kind: 'expression', required: true, labelKey: 'tool.param.expr' }, cond, { key: 'label', kind: 'text', labelKey: 'tool.param.label' }] },
+  replace: { id: 'replace', labelKey: 'tool.replace', params: [{ key: 'target', kind: 'variable', required: true, labelKey: 'tool.param.target' }, { key: 'expr', kind: 'expression', required: true, labelKey: 'tool.param.expr' }, cond] },
+  winsorize: {
+    id: 'winsorize',
+    labelKey: 'tool.winsorize',
+    params: [vars(), { key: 'lower', kind: 'number', default: 1, labelKey: 'tool.param.lower' }, { key: 'upper', kind: 'number', default: 99, labelKey: 'tool.param.upper' }, by, suffix('_w'), { key: 'replace', kind: 'boolean', default: false, labelKey: 'tool.param.replace' }],
+  },
+  trim: {
+    id: 'trim',
+    labelKey: 'tool.trim',
+    params: [vars(), { key: 'lower', kind: 'number', default: 1, labelKey: 'tool.param.lower' }, { key: 'upper', kind: 'number', default: 99, labelKey: 'tool.param.upper' }, by, suffix('_tr'), { key: 'replace', kind: 'boolean', default: false, labelKey: 'tool.param.replace' }],
+  },
+  standardize: { id: 'standardize', labelKey: 'tool.standardize', params: [vars(), by, suffix('_std')] },
+  log: { id: 'log', labelKey: 'tool.log', params: [vars(), { key: 'shift', kind: 'number', default: 0, labelKey: 'tool.param.shift' }, { key: 'prefix', kind: 'text', default: 'ln_', labelKey: 'tool.param.prefix' }] },
+  lag: { id: 'lag', labelKey: 'tool.lag', panel: true, params: [vars(), lags(1), { key: 'prefix', kind: 'text', default: 'L_', labelKey: 'tool.param.prefix' }] },
+  lead: { id: 'lead', labelKey: 'tool.lead', panel: true, params: [vars(), lags(1), { key: 'prefix', kind: 'text', default: 'F_', labelKey: 'tool.param.prefix' }] },
+  diff: { id: 'diff', labelKey: 'tool.diff', panel: true, params: [vars(), lags(1), { key: 'prefix', kind: 'text', default: 'D_', labelKey: 'tool.param.prefix' }] },
+  growth: {
+    id: 'growth',
+    labelKey: 'tool.growth',
+    panel: true,
+    params: [vars(), lags(1), { key: 'log', kind: 'boolean', default: false, labelKey: 'tool.param.logGrowth' }, { key: 'prefix', kind: 'text', default: 'g_', labelKey: 'tool.param.prefix' }],
+  },
+  egen: {
+    id: 'egen',
+    labelKey: 'tool.egen',
+    params: [
+      name(),
+      { key: 'stat', kind: 'choice', required: true, default: 'mean', choices: ['mean', 'sd', 'min', 'max', 'count', 'total', 'median', 'pctile', 'rank'], labelKey: 'tool.param.stat' },
+      { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' },
+      by,
+      { key: 'p', kind: 'number', default: 50, labelKey: 'tool.param.p' },
+    ],
+  },
+  dummies: { id: 'dummies', labelKey: 'tool.dummies', params: [{ key: 'var', kind: 'variable', required: true, labelKey: 'tool.param.var' }, { key: 'prefix', kind: 'text', labelKey: 'tool.param.prefix' }] },
+  split: {
+    id: 'split',
+    labelKey: 'tool.split',
+    params: [
+      name(),
+      { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' },
+      { key: 'stat', kind: 'choice', default: 'median', choices: ['median', 'mean'], labelKey: 'tool.param.splitStat' },
+      by,
+      { key: 'inclusive', kind: 'boolean', default: false, labelKey: 'tool.param.inclusive' },
+    ],
+  },
+  interact: { id: 'interact', labelKey: 'tool.interact', params: [{ key: 'a', kind: 'variable', required: true, labelKey: 'tool.param.a' }, { key: 'b', kind: 'variable', required: true, labelKey: 'tool.param.b' }] },
+  devpower: {
+    id: 'devpower',
+    labelKey: 'tool.devpower',
+    params: [name(), { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' }, { key: 'time', kind: 'variable', required: true, labelKey: 'tool.param.time' }, { key: 'power', kind: 'number', default: 3, labelKey: 'tool.param.power' }],
+  },
+};
+
+export const TOOL_IDS = Object.keys(TOOLS) as ToolId[];
+
+/** What a run hands back to main / the CLI: new or replacing columns, warnings, provenance. */
+export interface ToolOutputColumn {
+  name: string;
+  column: { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; levels: string[] };
+  label?: string;
+  /** Overwrites an existing variable of that name (replace, winsorize … replace). */
+  replace: boolean;
+  /** The input variables this column was computed from. */
+  inputs: string[];
+}
+
+export interface ToolOutput {
+  columns: ToolOutputColumn[];
+  warnings: string[];
+  /** One line for the variables' provenance, e.g. "winsorized at p1/p99 by year (winsor2)". */
+  describe: string;
+}
+
+/** A valid Stata-style new variable name: letters (incl. CJK), digits and _, not starting with a digit. */
+export const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]{0,79}$/u;
+
+export interface ToolProblem {
+  param: string;
+  message: string;
+}
+
+/** Problems with a request on these variables (empty when it can run). English text; the UI maps params. */
+export function checkToolRequest(req: ToolRequest, variables: VariableInfo[] | null, panel: { id: string; time: string } | null): ToolProblem[] {
+  const decl = TOOLS[req.tool];
+  if (!decl) return [{ param: 'tool', message: `unknown tool "${String(req.tool)}"` }];
+  const out: ToolProblem[] = [];
+  const byName = new Map((variables ?? []).map((v) => [v.name, v]));
+  const known = (param: string, v: string, numeric?: boolean) => {
+    if (!variables) return;
+    const info = byName.get(v);
+    if (!info) out.push({ param, message: `variable "${v}" is not in the dataset` });
+    else if (numeric && info.type !== 'numeric') out.push({ param, message: `"${v}" is text (categorical); this tool needs a numeric variable` });
+  };
+  for (const p of decl.params) {
+    const value = req.params[p.key];
+    const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    if (empty) {
+      if (p.required) out.push({ param: p.key, message: `${p.key} is required` });
+      continue;
+    }
+    switch (p.kind) {
+      case 'newname':
+        if (typeof value !== 'string' || !VARIABLE_NAME.test(value)) out.push({ param: p.key, message: `"${String(value)}" is not a valid variable name (letters, digits and _; not starting with a digit)` });
+        else if (byName.has(value)) out.push({ param: p.key, message: `variable "${value}" already exists; choose another name (or use replace)` });
+        break;
+      case 'variable':
+        if (typeof value !== 'string') out.push({ param: p.key, message: `${p.key} must be one variable name` });
+        else known(p.key, value, p.numeric);
+        break;
+      case 'variables':
+        if (!Array.isArray(value)) out.push({ param: p.key, message: `${p.key} must be a list of variable names` });
+        else for (const v of value) known(p.key, v, p.numeric);
+        break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) out.push({ param: p.key, message: `${p.key} must be a number` });
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') out.push({ param: p.key, message: `${p.key} must be true or false` });
+        break;
+      case 'choice':
+        if (typeof value !== 'string' || !(p.choices ?? []).includes(value)) out.push({ param: p.key, message: `${p.key} must be one of ${(p.choices ?? []).join(', ')}` });
+        break;
+      default:
+        if (typeof value !== 'string') out.push({ param: p.key, message: `${p.key} must be text` });
+    }
+  }
+  for (const key of Object.keys(req.params)) if (!decl.params.some((p) => p.key === key)) out.push({ param: key, message: `${decl.id} has no parameter "${key}"` });
+  if ((req.tool === 'winsorize' || req.tool === 'trim') && typeof req.params.lower === 'number' && typeof req.params.upper === 'number') {
+    const { lower, upper } = req.params;
+    if (!(lower >= 0 && upper <= 100 && lower < upper)) out.push({ param: 'lower', message: 'percentiles must satisfy 0 ≤ lower < upper ≤ 100' });
+  }
+  if (decl.panel && !panel) out.push({ param: 'panel', message: 'declare the panel (id and time variables) of this dataset first: lags and differences follow the time variable, not the row order' });
+  return out;
+}
+
+/** The request with every declared default filled in (what is stored in the recipe). */
+export function withDefaults(req: ToolRequest): ToolRequest {
+  const params: Record<string, ToolParamValue> = {};
+  for (const p of TOOLS[req.tool].params) {
+    const v = req.params[p.key];
+    if (v !== undefined && v !== '') params[p.key] = v;
+    else if (p.default !== undefined) params[p.key] = p.default;
+  }
+  return { tool: req.tool, params };
+}

@@ -1,0 +1,40 @@
+// One variable-construction job: open the project read-only, load the columns the tool reads, run
+// it (src/engine/tools.ts) and post the new columns back; main writes them in one transaction.
+import type { Column } from '../engine/data.js';
+import { runTool, toolInputs } from '../engine/tools.js';
+import { toErrorInfo } from '../shared/errors.js';
+import type { FromWorker, ToolJob } from '../shared/worker-messages.js';
+import { ProjectStore } from '../store/project.js';
+
+export function runToolJob(job: ToolJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
+  const { jobId } = job;
+  let store: ProjectStore | null = null;
+  try {
+    post({ type: 'progress', jobId, stage: 'load', fraction: 0 });
+    store = ProjectStore.open(job.projectPath, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const ds = store.getDataset(job.datasetId);
+    const panel = ds.panel ?? null;
+    const loaded = new Map<string, Column>();
+    // a name the dataset lacks is left to the tool, which says so (with a "did you mean")
+    for (const name of toolInputs(job.request, panel)) if (ds.variables.some((v) => v.name === name)) loaded.set(name, store.readColumn(job.datasetId, name));
+    store.close();
+    store = null;
+    post({ type: 'progress', jobId, stage: 'estimate', fraction: 0.5 });
+    const names = ds.variables.map((v) => v.name);
+    const output = runTool(job.request, {
+      nrows: ds.nrows,
+      names,
+      panel,
+      column: (name) => {
+        const c = loaded.get(name);
+        if (!c) throw new Error(`column ${name} was not loaded`);
+        return c;
+      },
+    });
+    post({ type: 'tool-done', jobId, output });
+  } catch (err) {
+    post({ type: 'error', jobId, error: toErrorInfo(err) });
+  } finally {
+    store?.close();
+  }
+}

@@ -1,0 +1,73 @@
+// Variable tools through the command line, as a replication script would run them: xtset, then
+// generate / winsorize / lag write variables into the project with their recipe and an operation
+// log entry; bad requests fail with one line naming the problem and change nothing.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProjectStore } from '../../src/store/project.js';
+import { tempDir } from '../helpers.js';
+
+const BIN = resolve('bin/panel-studio.mjs');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+describe('panel-studio variable tools', () => {
+  const dir = tempDir();
+  const project = join(dir, 'g.pstudio');
+
+  it('xtset, generate, lag (gaps respected), winsorize — values, recipes, oplog', () => {
+    expect(run('import', resolve('test/reference/panel_grunfeld/data.csv'), '--project', project, '--name', 'grunfeld').status).toBe(0);
+    expect(run('lag', '--project', project, '--vars', 'inv').stderr).toMatch(/declare the panel/);
+    expect(run('xtset', '--project', project, '--id', 'firm', '--time', 'year').status).toBe(0);
+    const gen = run('generate', '--project', project, '--name', 'lninv', '--expr', 'ln(inv)', '--if', 'year >= 1940');
+    expect(gen.stderr).toBe('');
+    expect(JSON.parse(gen.stdout)).toMatchObject({ written: ['lninv'] });
+    expect(run('lag', '--project', project, '--vars', 'inv,value', '--k', '2').status).toBe(0);
+    const w = run('winsorize', '--project', project, '--vars', 'value', '--lower', '20', '--upper', '80', '--by', 'year');
+    expect(w.status, w.stderr).toBe(0);
+
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const ds = store.listDatasets()[0];
+      expect(ds.panel).toEqual({ id: 'firm', time: 'year' });
+      const col = (n: string) => (store.readColumn(ds.id, n) as { values: Float64Array }).values;
+      const inv = col('inv');
+      const year = col('year');
+      const firm = col('firm');
+      const lninv = col('lninv');
+      for (let i = 0; i < ds.nrows; i++) expect(lninv[i]).toBe(year[i] >= 1940 ? Math.log(inv[i]) : NaN);
+      const l2 = col('L2_inv');
+      for (let i = 0; i < ds.nrows; i++) {
+        const j = [...Array(ds.nrows).keys()].find((r) => firm[r] === firm[i] && year[r] === year[i] - 2);
+        expect(l2[i]).toBe(j === undefined ? NaN : inv[j]);
+      }
+      // winsorised by year at p20/p80 (Stata's _pctile; with 10 firms a year p5/p95 would be the min and max)
+      const vw = col('value_w');
+      expect(vw.some((v, i) => v !== col('value')[i])).toBe(true);
+      const info = ds.variables.find((v) => v.name === 'value_w');
+      expect(info?.recipe).toMatchObject({ kind: 'transform', tool: 'winsorize', inputs: ['value', 'year'], params: { lower: 20, upper: 80, by: ['year'] } });
+      expect(ds.variables.find((v) => v.name === 'lninv')?.recipe).toMatchObject({ tool: 'generate', inputs: ['inv', 'year'] });
+      const log = store.oplog().filter((e) => e.kind === 'tool');
+      expect(log.map((e) => e.status)).toEqual(['done', 'done', 'done']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('bad requests: unknown variable, existing name, bad expression — one line, nothing written', () => {
+    const before = ProjectStore.open(project, { readonly: true });
+    const nvars = before.listDatasets()[0].variables.length;
+    before.close();
+    const r1 = run('generate', '--project', project, '--name', 'z', '--expr', 'ln(invv)');
+    expect(r1.status).not.toBe(0);
+    expect(r1.stderr).toMatch(/invv/);
+    expect(r1.stderr).toMatch(/inv/);
+    const r2 = run('generate', '--project', project, '--name', 'inv', '--expr', '1');
+    expect(r2.stderr).toMatch(/already exists/);
+    const r3 = run('generate', '--project', project, '--name', 'z', '--expr', 'ln(inv');
+    expect(r3.stderr).toMatch(/column \d+/);
+    for (const r of [r1, r2, r3]) expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const after = ProjectStore.open(project, { readonly: true });
+    expect(after.listDatasets()[0].variables.length).toBe(nvars);
+    after.close();
+  });
+});
