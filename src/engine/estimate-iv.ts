@@ -101,6 +101,7 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
       throw new AppError('ESTIMATION', `the fixed-effect demeaning did not converge within ${Math.max(...report.iterations)} iterations; results would not be reliable (try fewer or nested fixed effects)`);
     }
     demeanIterations = Math.max(...report.iterations);
+    lap('demean');
     out.forEach((c, j) => (data[j] = c));
     tssWithin = dot(data[0], data[0], n);
     // a column the fixed effects absorb demeans to rounding noise (reghdfe's test, demean.ts)
@@ -153,8 +154,9 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   };
   const vcov = ivreg2Scale(VCOV_REGISTRY[spec.vcov](fit, { clusters }), fit, small);
   const ctx = { clusters, robust: spec.vcov !== 'iid', sdofminus };
-  const diagnostics = ivDiagnostics(iv, ctx);
   lap('covariance');
+  const diagnostics = ivDiagnostics(iv, ctx);
+  lap('diagnostics');
 
   progress('result', 0.85);
   const level = spec.options.level ?? 0.95;
@@ -182,8 +184,9 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
     result.vcov.distribution = 'normal';
     result.fit.rmse = Math.sqrt(fit.rss / n);
   }
-  result.first_stage = firstStages(spec, iv, fit, clusters, small, level, ctx);
   lap('result');
+  result.first_stage = firstStages(spec, iv, fit, clusters, small, level, ctx);
+  lap('first_stage');
   progress('result', 1);
   return result;
 }

@@ -35,6 +35,8 @@ export interface DemeanOptions {
    * rows on the benchmark machine (~10 µs per 4 KiB page).
    */
   overwrite?: boolean;
+  /** Coefficient stride ≥ P (zero padding lanes): the block path pads short blocks to 8. */
+  stride?: number;
 }
 
 export interface DemeanReport {
@@ -51,6 +53,9 @@ export const DEFAULT_TOL = 1e-8;
 export const COLLINEAR_WITH_FE = 1e-9;
 export const DEFAULT_MAX_ITER = 10_000;
 
+/** Widest block of columns demeaned together (the kernels' specialised stride). */
+export const BLOCK_COLUMNS = 8;
+
 /** Demean every column; returns new arrays (inputs untouched unless `overwrite`) and a convergence report. */
 export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanOptions = {}): { out: Float64Array[]; report: DemeanReport } {
   const tol = opts.tol ?? DEFAULT_TOL;
@@ -59,6 +64,25 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
   if (factors.length === 0 || P === 0 || columns[0].length === 0) {
     return { out: opts.overwrite === true ? columns : columns.map((c) => c.slice()), report: { iterations: columns.map(() => 0), converged: true } };
   }
+  // The kernels are specialised for 8 interleaved columns (S = 8); a generic stride above that is
+  // ~4× slower per column (233,819 rows, 3 FE: 9 columns 0.42 s vs 8 columns 0.10 s), so wider
+  // problems (IV: y, X, endogenous and instruments) run as blocks of at most 8 columns.
+  if (P > BLOCK_COLUMNS) {
+    const out: Float64Array[] = [];
+    const iterations: number[] = [];
+    let converged = true;
+    let kernel: DemeanReport['kernel'];
+    for (let p0 = 0; p0 < P; p0 += BLOCK_COLUMNS) {
+      // a short last block still takes the specialised stride (zero lanes cost less than the
+      // generic kernel: a 1-column block alone took as long as the 8 before it)
+      const r = demean(columns.slice(p0, p0 + BLOCK_COLUMNS), factors, { ...opts, stride: BLOCK_COLUMNS });
+      out.push(...r.out);
+      iterations.push(...r.report.iterations);
+      converged &&= r.report.converged;
+      kernel ??= r.report.kernel;
+    }
+    return { out, report: { iterations, converged, ...(kernel !== undefined ? { kernel } : {}) } };
+  }
   const pb = makeProblem(columns, factors);
 
   let kernels: Kernels;
@@ -66,10 +90,10 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
   const mode = opts.kernel ?? 'auto';
   // the coefficient stride: P rounded up to even (WebAssembly works on pairs of lanes; JS uses
   // the same so that both take the same specialised paths)
-  const S = P + (P & 1);
+  const S = Math.max(opts.stride ?? 0, P + (P & 1));
   if (mode === 'js') kernels = createJsKernels(pb, S);
   else {
-    const w = createWasmKernels(pb);
+    const w = createWasmKernels(pb, S);
     if ('reason' in w) {
       if (mode === 'wasm') throw new Error(`WebAssembly demeaning kernels unavailable: ${w.reason}`);
       note = `JS kernels: ${w.reason}`;

@@ -20,10 +20,10 @@ import { clusterMeat, observationMeat } from '../covariance/meat.js';
 import { multiwayMeat } from '../covariance/multiway.js';
 import { block, choleskyUpper, eigenDescending, inverse, kronecker, matMul, quadFormInverse, solve, symmetricFunction, symmetrize, transpose } from '../linalg/dense.js';
 import { crossProducts } from '../linalg/gram.js';
-import { householderQr, invertUpper, thinQ } from '../linalg/qr.js';
+import { invertUpper } from '../linalg/qr.js';
 import { dot } from '../linalg/vector.js';
 import { chi2UpperP, fUpperP } from '../stats/distributions.js';
-import { type IvFit, partialOut, project } from './iv.js';
+import { type IvFit, partialOut } from './iv.js';
 import { stockYogoNote } from './stock-yogo.js';
 
 export interface IvDiagContext {
@@ -61,34 +61,39 @@ function minClusters(clusters: ClusterIds[]): number {
 }
 
 /**
- * Wald statistic that the coefficients `idx` of the regression of v on Z (through Q_Z, R_Z) are 0:
- * iid with σ² = RSS/N, else the raw sandwich (Z'Z)⁻¹ Σ (Z'Z)⁻¹ (ivreg2's HC and cluster scalings
- * of Ω cancel to this, dofminus = 0). Returns the statistic and the residual sum of squares.
+ * Wald statistics that the coefficients `idx` of the regression of v on Z (through Q_Z, R_Z) are 0:
+ * `classical` with σ² = RSS/N, `robust` with the raw sandwich (Z'Z)⁻¹ Σ (Z'Z)⁻¹ when the model's
+ * SEs are robust or clustered (ivreg2's HC and cluster scalings of Ω cancel to this, dofminus = 0).
+ * The residual goes into `scratch` (length n): no n-length array is allocated per call.
  */
-function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext): { wald: number | null; rss: number } {
-  const { Qz, Rz, n } = fit;
+function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext, scratch: Float64Array): { classical: number | null; robust: number | null; rss: number } {
+  const { Qz, n } = fit;
   const L = Qz.length;
-  const { coef, fitted } = project(Qz, v, n);
-  const e = new Float64Array(n);
-  for (let i = 0; i < n; i++) e[i] = v[i] - fitted[i];
-  const rss = dot(e, e, n);
-  const RzInv = invertUpper(Rz, L);
-  const b = matMul(RzInv, coef, L, L, 1);
-  // V_Q: covariance of Q-basis coefficients; V_b = R⁻¹ V_Q R⁻ᵀ
-  let VQ: Float64Array;
-  if (!ctx.robust) {
-    VQ = new Float64Array(L * L);
-    for (let i = 0; i < L; i++) VQ[i * L + i] = rss / n;
-  } else {
-    VQ = scoreMeat(Qz, e, n, ctx.clusters);
+  const coef = Float64Array.from(Qz, (q) => dot(q, v, n));
+  const e = scratch;
+  e.set(v.subarray(0, n));
+  for (let l = 0; l < L; l++) {
+    const c = coef[l];
+    const q = Qz[l];
+    for (let i = 0; i < n; i++) e[i] -= c * q[i];
   }
-  const Vb = matMul(matMul(RzInv, VQ, L, L, L), transpose(RzInv, L, L), L, L, L);
-  const q = idx.length;
-  const Vs = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) Vs[a * q + c] = Vb[idx[a] * L + idx[c]];
+  const rss = dot(e, e, n);
+  const b = matMul(fit.RzInv, coef, L, L, 1);
   const bs = Float64Array.from(idx, (j) => b[j]);
-  const r = quadFormInverse(symmetrize(Vs, q), bs, q);
-  return { wald: r.rankDeficit > 0 ? null : r.value, rss };
+  const q = idx.length;
+  // V_b = R⁻¹ V_Q R⁻ᵀ with V_Q the covariance of the Q-basis coefficients
+  const waldFor = (VQ: Float64Array) => {
+    const Vb = matMul(matMul(fit.RzInv, VQ, L, L, L), transpose(fit.RzInv, L, L), L, L, L);
+    const Vs = new Float64Array(q * q);
+    for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) Vs[a * q + c] = Vb[idx[a] * L + idx[c]];
+    const r = quadFormInverse(symmetrize(Vs, q), bs, q);
+    return r.rankDeficit > 0 ? null : r.value;
+  };
+  const iidQ = new Float64Array(L * L);
+  for (let i = 0; i < L; i++) iidQ[i * L + i] = rss / n;
+  const classical = waldFor(iidQ);
+  const robust = ctx.robust ? waldFor(scoreMeat(Qz, e, n, ctx.clusters)) : classical;
+  return { classical, robust, rss };
 }
 
 /** ivreg2's conversion of a Wald χ² on `df1` restrictions to F, and the F's denominator df. */
@@ -102,7 +107,7 @@ function waldToF(wald: number, df1: number, fit: IvFit, ctx: IvDiagContext): { f
   return { f: ((wald / N) * (N - L - ctx.sdofminus)) / df1, df2: N - L - ctx.sdofminus };
 }
 
-export function firstStageStats(fit: IvFit, ctx: IvDiagContext): FirstStageStats[] {
+export function firstStageStats(fit: IvFit, ctx: IvDiagContext, scratch = new Float64Array(fit.n)): FirstStageStats[] {
   const { n, kExog, X, Xhat } = fit;
   const K = X.length;
   const K1 = fit.endogNames.length;
@@ -114,10 +119,10 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext): FirstStageStats
   for (let j = 0; j < K1; j++) {
     const col = kExog + j;
     const x = X[col];
-    const classical = waldOnZ(fit, x, exIdx, { ...ctx, robust: false });
-    const wc = classical.wald ?? NaN;
+    const w = waldOnZ(fit, x, exIdx, ctx, scratch);
+    const wc = w.classical ?? NaN;
     const partial = wc / n / (1 + wc / n);
-    const wald = ctx.robust ? waldOnZ(fit, x, exIdx, ctx).wald : classical.wald;
+    const wald = w.robust;
     walds.push(wald);
     const F = wald === null ? null : waldToF(wald, L1, fit, ctx);
     const shea = XXinv ? XXinv[col * K + col] / fit.bread2sls[col * K + col] : NaN;
@@ -133,7 +138,7 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext): FirstStageStats
       sw_df1: L1 - K1 + 1,
       sw_chi2: null,
       sw_p_value: null,
-      rmse: Math.sqrt(classical.rss / (n - fit.Z.length - ctx.sdofminus)),
+      rmse: Math.sqrt(w.rss / (n - fit.Z.length - ctx.sdofminus)),
     });
   }
   // Sanderson–Windmeijer: partial each endogenous regressor on the fitted values of the others
@@ -157,7 +162,7 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext): FirstStageStats
       const bm = b1[m];
       for (let i = 0; i < n; i++) e[i] -= bm * c[i];
     });
-    const w = ctx.robust ? waldOnZ(fit, e, exIdx, ctx).wald : waldOnZ(fit, e, exIdx, { ...ctx, robust: false }).wald;
+    const w = waldOnZ(fit, e, exIdx, ctx, scratch).robust;
     if (w === null) continue;
     const df1 = L1 - K1 + 1;
     const F = waldToF(w, df1, fit, ctx);
@@ -232,46 +237,38 @@ function kpStatistic(c: Canonical, shat0: Float64Array, n: number, K1: number, L
   return { chi2: n * q.value, df: L1 - kk - q.rankDeficit };
 }
 
-function kpOmega(c: Canonical, Vhat: Float64Array[], n: number, clusters: ClusterIds[]): Float64Array {
-  const scores: Float64Array[] = [];
+/** Ω̂ of the K1·L1 scores v_j ∘ z_l (ranktest's shat0); `scores` are reused buffers of length n. */
+function kpOmega(c: Canonical, Vhat: Float64Array[], n: number, clusters: ClusterIds[], scores: Float64Array[], ones: Float64Array): Float64Array {
+  let s = 0;
   for (const v of Vhat)
     for (const z of c.Z1p) {
-      const s = new Float64Array(n);
-      for (let i = 0; i < n; i++) s[i] = v[i] * z[i];
-      scores.push(s);
+      const out = scores[s++];
+      for (let i = 0; i < n; i++) out[i] = v[i] * z[i];
     }
-  const onesE = new Float64Array(n).fill(1);
-  return scoreMeat(scores, onesE, n, clusters).map((v) => v / n);
+  return scoreMeat(scores, ones, n, clusters).map((x) => x / n);
 }
 
-/** J = N ḡ'Ω⁻¹ḡ at the two-step efficient GMM estimate with weight Ω⁻¹ (ivreg2's Hansen J). */
-function gmmJ(Z: Float64Array[], X: Float64Array[], y: Float64Array, Omega: Float64Array, n: number): number | null {
-  const L = Z.length;
-  const K = X.length;
-  const QXZ = new Float64Array(K * L);
-  for (let a = 0; a < K; a++) for (let l = 0; l < L; l++) QXZ[a * L + l] = dot(X[a], Z[l], n) / n;
-  const QZy = Float64Array.from(Z, (z) => dot(z, y, n) / n);
+/**
+ * J = N ḡ'Ω⁻¹ḡ at the two-step efficient GMM estimate with weight Ω⁻¹ (ivreg2's Hansen J), from the
+ * cross-products Z'X (L×K, row-major) and Z'y: ḡ = (Z'y − Z'X b)/N needs no pass over the rows.
+ */
+function gmmJ(ZX: Float64Array, Zy: Float64Array, Omega: Float64Array, n: number, L: number, K: number): number | null {
+  const QXZ = transpose(ZX, L, K).map((v) => v / n);
+  const QZy = Zy.map((v) => v / n);
   const aux1 = solve(Omega, transpose(QXZ, K, L), L, K);
   const aux2 = solve(Omega, QZy, L, 1);
   if (!aux1 || !aux2) return null;
   const M = symmetrize(matMul(QXZ, aux1, K, L, K), K);
   const beta = solve(M, matMul(QXZ, aux2, K, L, 1), K, 1);
   if (!beta) return null;
-  const e = y.slice(0, n);
-  for (let a = 0; a < K; a++) {
-    const b = beta[a];
-    const x = X[a];
-    for (let i = 0; i < n; i++) e[i] -= b * x[i];
-  }
-  const g = Float64Array.from(Z, (z) => dot(z, e, n) / n);
-  const r = quadFormInverse(Omega, g, L);
-  return n * r.value;
+  const g = matMul(ZX, beta, L, K, 1).map((v, l) => (Zy[l] - v) / n);
+  return n * quadFormInverse(Omega, g, L).value;
 }
 
-function omegaOf(Z: Float64Array[], e: Float64Array, n: number, ctx: IvDiagContext): Float64Array {
+function omegaOf(Z: Float64Array[], ZZ: Float64Array, e: Float64Array, n: number, ctx: IvDiagContext): Float64Array {
   if (!ctx.robust) {
     const s2 = dot(e, e, n) / n;
-    return crossProducts(Z, n).map((v) => (v * s2) / n);
+    return ZZ.map((v) => (v * s2) / n);
   }
   return symmetrize(scoreMeat(Z, e, n, ctx.clusters).map((v) => v / n), Z.length);
 }
@@ -286,6 +283,21 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
   const L1 = fit.excludedNames.length;
   const out: Diagnostic[] = [];
   const clustered = ctx.clusters.length > 0;
+  // One pass for every cross-product the J statistics need: W = [Z, X2, y] (X1 is inside Z).
+  const W = [...fit.Z, ...fit.X.slice(fit.kExog), fit.y];
+  const P = W.length;
+  const G = crossProducts(W, n);
+  const rowsOf = (rows: number[], cols: number[]) => {
+    const m = new Float64Array(rows.length * cols.length);
+    rows.forEach((r, a) => cols.forEach((c, b) => (m[a * cols.length + b] = G[r * P + c])));
+    return m;
+  };
+  const zIdx = Array.from({ length: L }, (_, l) => l);
+  const x2Idx = Array.from({ length: K1 }, (_, j) => L + j);
+  const xIdx = [...zIdx.slice(0, fit.kExog), ...x2Idx];
+  const yIdx = [P - 1];
+  const zrIdx = [...zIdx, ...x2Idx];
+  const scratch = new Float64Array(n);
   const M = clustered ? minClusters(ctx.clusters) : 0;
 
   // identification
@@ -297,12 +309,15 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
     out.push({ id: 'weakid_cd', name: 'Cragg–Donald Wald F (weak identification)', statistic: na(reason) });
   } else {
     const minEval = c.evals[K1 - 1];
+    // buffers for the K1·L1 rank-test scores, shared by the LM and Wald versions
+    const scores = ctx.robust ? Array.from({ length: K1 * L1 }, () => new Float64Array(n)) : [];
+    const ones = ctx.robust ? new Float64Array(n).fill(1) : new Float64Array(0);
     const cd = ((minEval / (1 - minEval)) * (n - L - ctx.sdofminus)) / L1;
     if (!ctx.robust) {
       const lm = n * minEval;
       out.push({ id: 'underid', name: 'Anderson canonical correlation LM (underidentification)', statistic: lm, df: idDf, p_value: chi2UpperP(lm, idDf), note: 'H0: the equation is underidentified (rank of the reduced-form coefficients < number of endogenous regressors)' });
     } else {
-      const lmStat = kpStatistic(c, kpOmega(c, c.X2p, n, ctx.clusters), n, K1, L1);
+      const lmStat = kpStatistic(c, kpOmega(c, c.X2p, n, ctx.clusters, scores, ones), n, K1, L1);
       out.push(
         lmStat
           ? { id: 'underid', name: 'Kleibergen–Paap rk LM (underidentification)', statistic: lmStat.chi2, df: lmStat.df, p_value: chi2UpperP(lmStat.chi2, lmStat.df), note: 'H0: the equation is underidentified; robust to heteroskedasticity' + (clustered ? ' and clustering' : '') }
@@ -320,7 +335,7 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
         }
         return v;
       });
-      const w = kpStatistic(c, kpOmega(c, resid, n, ctx.clusters), n, K1, L1);
+      const w = kpStatistic(c, kpOmega(c, resid, n, ctx.clusters, scores, ones), n, K1, L1);
       const f = w ? (clustered ? (((w.chi2 / (n - 1)) * (n - L - ctx.sdofminus) * (M - 1)) / M) / L1 : ((w.chi2 / n) * (n - L - ctx.sdofminus)) / L1) : null;
       out.push(
         f !== null
@@ -338,10 +353,12 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
   } else {
     let J: number | null;
     if (!ctx.robust) {
-      const { fitted } = project(fit.Qz, fit.fit.resid, n);
-      J = (n * dot(fitted, fitted, n)) / fit.fit.rss;
+      // u'P_Z u = Σ_l (q_l'u)²
+      let upu = 0;
+      for (const q of fit.Qz) upu += dot(q, fit.fit.resid, n) ** 2;
+      J = (n * upu) / fit.fit.rss;
     } else {
-      J = gmmJ(fit.Z, fit.X, fit.y, omegaOf(fit.Z, fit.fit.resid, n, ctx), n);
+      J = gmmJ(rowsOf(zIdx, xIdx), rowsOf(zIdx, yIdx), omegaOf(fit.Z, rowsOf(zIdx, zIdx), fit.fit.resid, n, ctx), n, L, K);
     }
     out.push(
       J === null
@@ -352,15 +369,22 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
 
   // endogeneity: C = J(restricted: X2 exogenous) − J(unrestricted), both with the restricted Ω
   {
+    // restricted model: X2 exogenous, so 2SLS is OLS of y on X (coefficients from the cross-products)
     const Zr = [...fit.Z, ...fit.X.slice(fit.kExog)];
-    const qr = householderQr(fit.X, n);
-    const Q = thinQ(qr);
-    const { fitted } = project(Q, fit.y, n);
-    const er = new Float64Array(n);
-    for (let i = 0; i < n; i++) er[i] = fit.y[i] - fitted[i];
-    const Om = omegaOf(Zr, er, n, ctx);
-    const Jr = gmmJ(Zr, fit.X, fit.y, Om, n);
-    const Jf = gmmJ(fit.Z, fit.X, fit.y, block(Om, Zr.length, 0, L, 0, L), n);
+    const bOls = solve(rowsOf(xIdx, xIdx), rowsOf(xIdx, yIdx), K, 1);
+    let Jr: number | null = null;
+    let Jf: number | null = null;
+    if (bOls) {
+      const er = scratch;
+      er.set(fit.y.subarray(0, n));
+      fit.X.forEach((x, a) => {
+        const b = bOls[a];
+        for (let i = 0; i < n; i++) er[i] -= b * x[i];
+      });
+      const Om = omegaOf(Zr, rowsOf(zrIdx, zrIdx), er, n, ctx);
+      Jr = gmmJ(rowsOf(zrIdx, xIdx), rowsOf(zrIdx, yIdx), Om, n, Zr.length, K);
+      Jf = gmmJ(rowsOf(zIdx, xIdx), rowsOf(zIdx, yIdx), block(Om, Zr.length, 0, L, 0, L), n, L, K);
+    }
     const name = `Endogeneity of ${fit.endogNames.join(', ')} (C statistic)`;
     out.push(
       Jr === null || Jf === null
@@ -372,7 +396,7 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
   // Anderson–Rubin: reduced form of y on Z, excluded instruments jointly 0
   {
     const exIdx = Array.from({ length: L1 }, (_, j) => fit.kExog + j);
-    const { wald } = waldOnZ(fit, fit.y, exIdx, ctx);
+    const wald = waldOnZ(fit, fit.y, exIdx, ctx, scratch).robust;
     if (wald === null) {
       out.push({ id: 'ar_f', name: 'Anderson–Rubin Wald F (weak-instrument-robust)', statistic: na('the covariance of the reduced form is singular') });
     } else {

@@ -5,16 +5,18 @@
 // K columns; Z = [X1, Z1 (L1 excluded instruments)], L columns. Householder QR of Z (exogenous
 // columns first, so its first columns span X1 exactly) gives X̂ = P_Z X = Q_Z Q_Zᵀ X; the k-class
 // estimator solves B β = (1−κ) X'y + κ X̂'y with B = (1−κ) X'X + κ X̂'X̂ (κ = 1: 2SLS, least squares
-// of y on X̂; κ = LIML's λ). Its covariance is B⁻¹ X̂' Ω X̂ B⁻¹ (ivreg2; iid: σ² B⁻¹). With the thin
-// QR X̂ = Q R that is A (Qᵀ Ω Q) Aᵀ with A = B⁻¹ Rᵀ (= R⁻¹ for 2SLS), so the fit is handed to the
-// covariance registry as a LinearFit whose scores basis is Q and whose "R⁻¹" is A: every SE type
-// (iid, robust, one- and multi-way cluster) comes from the same code as OLS. Formulas: Baum,
+// of y on X̂; κ = LIML's λ). Its covariance is B⁻¹ X̂' Ω X̂ B⁻¹ (ivreg2; iid: σ² B⁻¹). With X̂'X̂ = R'R
+// and Q = X̂ R⁻¹ that is A (Qᵀ Ω Q) Aᵀ with A = B⁻¹ Rᵀ (= R⁻¹ for 2SLS), so the fit is handed to the
+// covariance registry as a LinearFit whose scores basis is X̂ (mapped to Q by R⁻¹, never formed) and
+// whose "R⁻¹" is A: every SE type (iid, robust, one- and multi-way cluster) comes from the same code
+// as OLS. Formulas: Baum,
 // Schaffer & Stillman (2003, 2007), ivreg2 help file and source (s_liml).
 import { AppError } from '../../shared/errors.js';
 import { INTERCEPT_TERM } from '../../shared/spec.js';
 import { eigenDescending, inverse, matMul, symmetricFunction, transpose } from '../linalg/dense.js';
 import { crossProducts } from '../linalg/gram.js';
-import { householderQr, invertUpper, solveLeastSquares, thinQ, upperTimesTranspose } from '../linalg/qr.js';
+import { invertUpper, upperTimesTranspose } from '../linalg/qr.js';
+import { thinQr, triangularFactor } from '../linalg/thin-qr.js';
 import { centeredSumSquares, dot, ones } from '../linalg/vector.js';
 import type { LinearFit } from './linear-fit.js';
 
@@ -48,9 +50,10 @@ export interface IvFit {
   zNames: string[];
   Z: Float64Array[];
   excludedNames: string[];
-  /** Thin Q of Z (L columns; the first kExog span X1) and R of Z (L×L, upper). */
+  /** Thin Q of Z (L columns; the first kExog span X1), R of Z (L×L, upper) and R⁻¹. */
   Qz: Float64Array[];
   Rz: Float64Array;
+  RzInv: Float64Array;
   /** Projected regressors P_Z X (exogenous columns are X itself). */
   Xhat: Float64Array[];
   y: Float64Array;
@@ -86,7 +89,7 @@ export function fitIv(input: IvInput): IvFit {
   // dropped (ivreg2 drops in the same order).
   const allX = [...exogCols, ...input.endog];
   const allXNames = [...exogNames, ...input.endogNames];
-  const qrX = householderQr(allX, n);
+  const qrX = triangularFactor(allX, n);
   for (const j of qrX.dropped) omitted.push({ term: allXNames[j], reason: 'collinear' });
   const keptX = qrX.kept;
   const kExog = keptX.filter((j) => j < exogCols.length).length;
@@ -102,7 +105,7 @@ export function fitIv(input: IvInput): IvFit {
   // dropped with a note, as ivreg2 does).
   const zAll = [...X.slice(0, kExog), ...input.excluded];
   const zAllNames = [...xNames.slice(0, kExog), ...input.excludedNames];
-  const qrZ = householderQr(zAll, n);
+  const qrZ = thinQr(zAll, n);
   for (const j of qrZ.dropped) {
     if (j < kExog) throw new AppError('INTERNAL', 'an exogenous regressor kept in X was dropped from Z');
     omitted.push({ term: zAllNames[j], reason: 'instrument collinear with the exogenous regressors' + (input.intercept ? '' : ' and fixed effects') });
@@ -123,7 +126,7 @@ export function fitIv(input: IvInput): IvFit {
   }
   const L = Z.length;
   const K = X.length;
-  const Qz = thinQ(qrZ);
+  const Qz = qrZ.Q;
   const Rz = qrZ.R;
 
   // First stage: X̂ (exogenous columns are their own projection) and the perfect-fit check.
@@ -148,19 +151,19 @@ export function fitIv(input: IvInput): IvFit {
 
   // The scores basis is Q of X̂ for every κ: ivreg2's robust/cluster k-class covariance is
   // B⁻¹ X̂' Ω X̂ B⁻¹ with B = (1−κ) X'X + κ X̂'X̂ (= X̂'X̂ for 2SLS).
-  const qrW = householderQr(Xhat, n, 1e-10);
-  if (qrW.dropped.length > 0) {
-    const names = qrW.dropped.map((j) => xNames[j]).join(', ');
+  // X̂ itself is the scores basis (no Q is formed: covariance/meat.ts maps the meat with R⁻¹).
+  const fw = triangularFactor(Xhat, n, 1e-10);
+  if (fw.dropped.length > 0) {
+    const names = fw.dropped.map((j) => xNames[j]).join(', ');
     throw new AppError('ESTIMATION', `the instruments do not identify ${names}: the projected regressors are collinear (weak or redundant instruments)`);
   }
-  const Qw = thinQ(qrW);
-  const RwInv = invertUpper(qrW.R, K);
+  const RwInv = invertUpper(fw.R, K);
   let beta: Float64Array;
   let A: Float64Array;
   let bread: Float64Array;
   if (kappa === 1) {
-    // 2SLS = least squares of y on X̂, with one step of refinement (linalg/qr.ts)
-    beta = solveLeastSquares(qrW, Xhat, input.y).beta;
+    // 2SLS: R'R b = X̂'y, plus one step of iterative refinement on the residual y − X̂b
+    beta = refinedNormalSolve(RwInv, Xhat, input.y, n);
     A = RwInv;
     bread = upperTimesTranspose(RwInv, K);
   } else {
@@ -172,7 +175,7 @@ export function fitIv(input: IvInput): IvFit {
     if (!Binv) throw new AppError('ESTIMATION', 'the LIML normal equations are singular');
     beta = matMul(Binv, c, K, K, 1);
     bread = Binv;
-    A = matMul(Binv, transpose(qrW.R, K, K), K, K, K);
+    A = matMul(Binv, transpose(fw.R, K, K), K, K, K);
   }
   const resid = input.y.slice(0, n);
   for (let j = 0; j < K; j++) {
@@ -187,9 +190,9 @@ export function fitIv(input: IvInput): IvFit {
     terms: xNames,
     beta,
     bread,
-    basis: Qw,
-    basisToQ: null,
-    basisCondition: 1,
+    basis: Xhat,
+    basisToQ: RwInv,
+    basisCondition: fw.condition,
     Rinv: A,
     resid,
     n,
@@ -200,7 +203,7 @@ export function fitIv(input: IvInput): IvFit {
     hasIntercept,
     interceptIndex: hasIntercept ? 0 : -1,
   };
-  return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Qz, Rz, Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
+  return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Qz, Rz, RzInv: invertUpper(Rz, L), Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
 }
 
 /** LIML's λ (Anderson & Rubin 1949): the concentration matrices through Q_Z and its X1 part. */
@@ -233,4 +236,22 @@ export function partialOut(Q: Float64Array[], k: number, v: Float64Array, n: num
     for (let i = 0; i < n; i++) out[i] -= c * q[i];
   }
   return out;
+}
+
+/** b = (A'A)⁻¹A'y with (A'A)⁻¹ = R⁻¹R⁻ᵀ, then one step of iterative refinement on y − Ab. */
+function refinedNormalSolve(Rinv: Float64Array, A: Float64Array[], y: Float64Array, n: number): Float64Array {
+  const k = A.length;
+  const solve = (v: Float64Array) => {
+    const g = Float64Array.from(A, (a) => dot(a, v, n));
+    return matMul(upperTimesTranspose(Rinv, k), g, k, k, 1);
+  };
+  const beta = solve(y);
+  const e = y.slice(0, n);
+  A.forEach((a, j) => {
+    const b = beta[j];
+    for (let i = 0; i < n; i++) e[i] -= b * a[i];
+  });
+  const delta = solve(e);
+  for (let j = 0; j < k; j++) beta[j] += delta[j];
+  return beta;
 }

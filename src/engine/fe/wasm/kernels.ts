@@ -55,9 +55,10 @@ function instance(): Exports | { reason: string } {
 }
 
 /** The WebAssembly kernel set for pb, or why it cannot be used. */
-export function createWasmKernels(pb: DemeanProblem): Kernels | { reason: string } {
+export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels | { reason: string } {
   const { n, P, Q, groups, grouped } = pb;
-  const S = P + (P & 1);
+  // P rounded up to even, or a wider stride asked for (zero padding lanes)
+  const S = Math.max(stride ?? 0, P + (P & 1));
   const S8 = S * 8;
 
   // ---- layout (byte offsets, 16-aligned); acc … inv must start at 0, the rest is written first
