@@ -1,7 +1,7 @@
 // Export a dataset to a minimal .xlsx workbook: one sheet named after the dataset, a bold and
 // frozen header row, numbers as numeric cells, categorical values through the shared string
 // table (its entries are exactly the variables' levels), missing values as absent cells.
-// Date variables (imported as dates) get a date number format so Excel shows dates.
+// Date variables (Stata %td / %tc formats, or imported as dates) get a date number format.
 // The sheet XML is deflated as it is generated, one chunk of rows at a time, so only the
 // compressed sheet is held in memory; the file is written next to the target and renamed.
 import { createDeflateRaw } from 'node:zlib';
@@ -38,14 +38,16 @@ const XF_DATETIME = 3;
 
 /** 'date' / 'datetime' for variables whose values are Stata dates, as far as the project knows. */
 function dateKind(v: VariableInfo): 'date' | 'datetime' | null {
-  if (v.type !== 'numeric') return null;
-  // A display format, when variables carry one (Stata .dta import), is the most direct sign.
-  const fmt = (v as VariableInfo & { displayFormat?: unknown }).displayFormat;
-  if (typeof fmt === 'string') {
-    if (/^%-?td/.test(fmt)) return 'date';
-    if (/^%-?tc/i.test(fmt)) return 'datetime';
+  if (v.type !== 'numeric' || v.recipe.kind !== 'import') return null;
+  // The Stata display format (from .dta and .xlsx imports) says it best: %td (and the old %d)
+  // are days, %tc / %tC milliseconds. Weekly, monthly, ... formats (%tw, %tm) are not days.
+  const fmt = v.recipe.format;
+  if (fmt !== undefined) {
+    if (/^%-?t?d/.test(fmt)) return 'date';
+    if (/^%-?t[cC]/.test(fmt)) return 'datetime';
+    return null;
   }
-  const src = v.recipe.kind === 'import' ? v.recipe.sourceType : undefined;
+  const src = v.recipe.sourceType;
   return src === 'date' || src === 'datetime' ? src : null;
 }
 

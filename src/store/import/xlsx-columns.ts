@@ -153,6 +153,7 @@ export function buildTable(cells: SheetCells, ctx: SheetContext): ImportedTable 
     const label = `${where}, column ${columnLetters(c)} ("${names[c - c0]!}")`;
     columns.push(typeColumn(cols[c] ?? null, header + 1, nrows, names[c - c0]!, cells, ctx.date1904, label, warnings));
   }
+  if (nrows === 0) warnings.push(`${where} has a header row but no data rows`);
   if (blankRows > 0) {
     warnings.push(`${where}: ${blankRows} empty ${blankRows === 1 ? 'row' : 'rows'} between data rows ${blankRows === 1 ? 'was' : 'were'} kept as missing values`);
   }

@@ -192,8 +192,11 @@ export function readStyles(wb: Workbook): Uint8Array {
   const custom = new Map<number, number>();
   const xfs: number[] = [];
   let inCellXfs = false;
+  let inNumFmts = false; // differential formats (<dxfs>) have <numFmt>s too, which cells never use
   while (x.next()) {
-    if (x.is('numFmt') && x.kind !== TAG_CLOSE) {
+    if (x.is('numFmts')) {
+      inNumFmts = x.kind === TAG_OPEN;
+    } else if (inNumFmts && x.is('numFmt') && x.kind !== TAG_CLOSE) {
       const id = Number(x.attr('numFmtId'));
       custom.set(id, classifyFormatCode(x.attr('formatCode') ?? ''));
     } else if (x.is('cellXfs')) {
