@@ -10,6 +10,7 @@ import { canonicalJson } from '../shared/spec.js';
 import type { ProjectInfo } from '../shared/types.js';
 import { validateSpec } from '../shared/validate.js';
 import { exportDataset } from '../store/export-file.js';
+import { listXlsxSheets } from '../store/import/xlsx.js';
 import { applyToolOutput } from '../store/apply-tool.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { importFile } from '../store/import/import-file.js';
@@ -73,6 +74,7 @@ export class AppController {
         return { path };
       },
       'dataset:import': (args) => this.importDataset(args),
+      'dataset:sheets': ({ path }) => listXlsxSheets(this.checkPath(path)),
       'dataset:list': () => this.requireProject().listDatasets(),
       'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
       'dataset:export': ({ datasetId, path }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path)),
@@ -176,7 +178,7 @@ export class AppController {
     this.store = null;
   }
 
-  private async importDataset({ path, name }: ArgsOf<'dataset:import'>): Promise<ResultOf<'dataset:import'>> {
+  private async importDataset({ path, name, sheet, headerRow }: ArgsOf<'dataset:import'>): Promise<ResultOf<'dataset:import'>> {
     const store = this.requireProject();
     const full = this.checkPath(path);
     const jobId = randomUUID();
@@ -186,6 +188,8 @@ export class AppController {
     try {
       const summary = await importFile(store, full, {
         ...(name ? { name } : {}),
+        ...(sheet !== undefined ? { sheet } : {}),
+        ...(headerRow !== undefined ? { headerRow } : {}),
         signal: abort.signal,
         onProgress: (fraction) => {
           if (fraction - last < 0.02 && fraction < 1) return;

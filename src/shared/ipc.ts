@@ -32,7 +32,11 @@ export const channels = {
     args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export') }),
     result: null as unknown as { path: string } | null,
   },
-  'dataset:import': { args: obj({ path, name: opt(str({ min: 1, max: 200 })) }), result: null as unknown as ImportSummary },
+  'dataset:import': {
+    args: obj({ path, name: opt(str({ min: 1, max: 200 })), sheet: opt(str({ min: 1, max: 200 })), headerRow: opt(int({ min: 1, max: 1_000_000 })) }),
+    result: null as unknown as ImportSummary,
+  },
+  'dataset:sheets': { args: obj({ path }), result: null as unknown as string[] },
   'dataset:list': { args: none(), result: null as unknown as DatasetInfo[] },
   'dataset:rows': {
     args: obj({ datasetId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }), variables: opt(arr(str({ min: 1 }), { max: 1000 })) }),

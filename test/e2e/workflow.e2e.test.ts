@@ -587,6 +587,22 @@ describe('browser-mode workflow', () => {
       await expectTableNotClipped(page, 'hdfe result at 1024×800');
       await shot(page, '14-narrow');
 
+      // 11. an Excel workbook (written by openpyxl): the sheet dialog picks the second sheet, whose
+      //     column names sit on row 3 under a title block; Chinese text arrives intact
+      await page.setViewportSize({ width: 1400, height: 900 });
+      const xlsxChooser = page.waitForEvent('filechooser');
+      await page.getByTestId('import-button').click();
+      await (await xlsxChooser).setFiles(join(ROOT, 'test', 'fixtures', 'xlsx', 'openpyxl.xlsx'));
+      await page.getByTestId('sheet-dialog').waitFor();
+      await page.getByTestId('sheet-select').selectOption('second');
+      await page.getByTestId('header-row').fill('3');
+      await page.getByTestId('sheet-ok').click();
+      await page.getByTestId('status-message').filter({ hasText: 'openpyxl' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('variable-item').filter({ hasText: 'province' }).waitFor();
+      expect(await page.getByTestId('variable-item').count()).toBe(3);
+      await page.getByText('广东').first().waitFor({ timeout: 30_000 });
+      await shot(page, '15-xlsx-import');
+
       expect(pageErrors, 'no uncaught errors in the page').toEqual([]);
       await context.close();
     },

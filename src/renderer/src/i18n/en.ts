@@ -200,6 +200,9 @@ export const en = {
 
   'var.imported': 'Imported from {source} (column {column})',
   'var.made': 'Made by: {describe} — from {inputs}',
+  'import.sheetTitle': 'Import an Excel sheet',
+  'import.sheet': 'Sheet',
+  'import.headerRow': 'Row with the column names',
   'tool.title': 'Variable tools',
   'tool.panelDecl': 'Panel (xtset)',
   'tool.panelApply': 'Declare',

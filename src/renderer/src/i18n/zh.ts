@@ -202,6 +202,9 @@ export const zh: Record<MessageKey, string> = {
 
   'var.imported': '导入自 {source}（列 {column}）',
   'var.made': '生成方式：{describe}——来自 {inputs}',
+  'import.sheetTitle': '导入 Excel 工作表',
+  'import.sheet': '工作表',
+  'import.headerRow': '变量名所在行',
   'tool.title': '变量工具',
   'tool.panelDecl': '面板设定（xtset）',
   'tool.panelApply': '设定',

@@ -252,8 +252,16 @@ export class Session {
       const picked = await host.pickPath('import');
       if (!picked) return;
       const name = fileStem(picked.fileName ?? picked.path);
+      // Excel: which sheet, and which row holds the names (asked only when there is a choice)
+      let sheetArgs: { sheet?: string; headerRow?: number } = {};
+      if (/\.xlsx$/i.test(picked.fileName ?? picked.path)) {
+        const sheets = await host.invoke('dataset:sheets', { path: picked.path });
+        const choice = await this.#askSheet(sheets);
+        if (!choice) return;
+        sheetArgs = { sheet: choice.sheet, ...(choice.headerRow !== 1 ? { headerRow: choice.headerRow } : {}) };
+      }
       this.status.info('import.started', { name });
-      const summary = await this.jobs.track('import', () => host.invoke('dataset:import', { path: picked.path, name }));
+      const summary = await this.jobs.track('import', () => host.invoke('dataset:import', { path: picked.path, name, ...sheetArgs }));
       const datasets = await host.invoke('dataset:list');
       if (this.#project) this.#project = { ...this.#project, datasets };
       this.selectDataset(summary.dataset.id, 'data');
@@ -274,6 +282,26 @@ export class Session {
       const out = await host.invoke('dataset:export', { datasetId: dataset.id, path: picked.path });
       this.status.info('data.exported', { rows: out.rows, path: out.path });
       for (const w of out.warnings) this.status.info('data.exportWarning', { message: w });
+    });
+  }
+
+  // ---- Excel sheet choice -------------------------------------------------------------------
+
+  #sheetRequest = $state.raw<{ sheets: string[]; resolve: (c: { sheet: string; headerRow: number } | null) => void } | null>(null);
+
+  /** The pending sheet question (SheetDialog shows it), or null. */
+  get sheetRequest(): { sheets: string[] } | null {
+    return this.#sheetRequest;
+  }
+  answerSheet(choice: { sheet: string; headerRow: number } | null): void {
+    const r = this.#sheetRequest;
+    this.#sheetRequest = null;
+    r?.resolve(choice);
+  }
+  #askSheet(sheets: string[]): Promise<{ sheet: string; headerRow: number } | null> {
+    return new Promise((resolve) => {
+      this.#sheetRequest?.resolve(null);
+      this.#sheetRequest = { sheets, resolve };
     });
   }
 
