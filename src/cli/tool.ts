@@ -47,7 +47,8 @@ export async function cmdTool(tool: ToolId, argv: string[], pickDataset: (store:
       if (raw !== undefined) params[param.key] = paramValue(param.kind, raw, param.key);
     }
     const request: ToolRequest = { tool, params };
-    const problems = checkToolRequest(request, ds.variables, ds.panel ?? null);
+    const others = new Map(store.listDatasets().map((d) => [d.name, d.variables]));
+    const problems = checkToolRequest(request, ds.variables, ds.panel ?? null, others);
     if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((x) => x.message).join('; '));
     const panel = ds.panel ?? null;
     const cols = new Map<string, Column>();
@@ -60,6 +61,11 @@ export async function cmdTool(tool: ToolId, argv: string[], pickDataset: (store:
         const c = cols.get(n);
         if (!c) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
         return c;
+      },
+      foreign: (dsName, n) => {
+        const other = store.findDataset(dsName);
+        if (!other) throw new AppError('NOT_FOUND', `there is no dataset "${dsName}" in this project`);
+        return store.readColumn(other.id, n);
       },
     });
     const { written } = applyToolOutput(store, ds.id, request, output);

@@ -6,7 +6,7 @@ import type { ToolOutput, ToolOutputColumn, ToolRequest } from '../shared/tools.
 import { TOOLS, withDefaults } from '../shared/tools.js';
 import type { Column } from './data.js';
 import { type ExprEnv, generate, parseExpression, referencedVariables, replace } from './expr/index.js';
-import { deviationPower, difference, dummies, egen, growth, interact, lag, lead, logShift, splitDummy, standardize, trim, winsorize } from './transform/index.js';
+import { bartik, deviationPower, difference, dummies, egen, growth, interact, invariantTimesLagged, lag, lead, logShift, splitDummy, standardize, trim, winsorize } from './transform/index.js';
 import type { GroupStat, Panel, Var } from './transform/index.js';
 
 export interface ToolContext {
@@ -15,6 +15,8 @@ export interface ToolContext {
   names: readonly string[];
   column(name: string): Column;
   panel: { id: string; time: string } | null;
+  /** A column of another dataset of the project (bartik's shares and levels tables). */
+  foreign?(dataset: string, name: string): Column;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -45,6 +47,12 @@ export function toolInputs(request: ToolRequest, panel: { id: string; time: stri
       break;
     case 'devpower':
       names.push(str(p.var), str(p.time));
+      break;
+    case 'ivlagged':
+      names.push(str(p.z), str(p.series));
+      break;
+    case 'bartik':
+      names.push(str(p.unit), str(p.time));
       break;
     default:
       names.push(...list(p.vars), ...(str(p.var) ? [str(p.var)] : []), ...list(p.by));
@@ -149,6 +157,28 @@ export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
       const name = outName(str(p.name), ctx, taken);
       const r = deviationPower(v(str(p.var)), v(str(p.time)), { power: numberOr(p.power, 3) });
       return one(name, numeric(r.values), [str(p.var), str(p.time)], r.describe, r.warnings);
+    }
+    case 'ivlagged': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = invariantTimesLagged(v(str(p.z)), v(str(p.series)), panel(), { lag: numberOr(p.k, 1) });
+      return one(name, numeric(r.values), [str(p.z), str(p.series)], r.describe, r.warnings);
+    }
+    case 'bartik': {
+      const name = outName(str(p.name), ctx, taken);
+      const f = (ds: string, col: string): Var => {
+        if (!ctx.foreign) throw new AppError('INTERNAL', 'bartik needs the other datasets of the project');
+        return { name: `${ds}.${col}`, column: ctx.foreign(ds, col) };
+      };
+      const shares = str(p.shares);
+      const levels = str(p.levels);
+      const r = bartik({
+        target: { unit: v(str(p.unit)), time: v(str(p.time)) },
+        shares: { unit: f(shares, str(p.sharesUnit)), sector: f(shares, str(p.sharesSector)), share: f(shares, str(p.share)) },
+        levels: { unit: f(levels, str(p.levelsUnit)), sector: f(levels, str(p.levelsSector)), time: f(levels, str(p.levelsTime)), level: f(levels, str(p.level)) },
+        leaveOneOut: p.leaveOneOut !== false,
+        growthKind: str(p.growthKind) === 'log' ? 'log' : 'rate',
+      });
+      return one(name, numeric(r.values), [str(p.unit), str(p.time), `${shares}.${str(p.share)}`, `${levels}.${str(p.level)}`], r.describe, r.warnings);
     }
     default:
       throw new AppError('INVALID_ARGUMENT', `unknown tool "${String(req.tool)}"`);

@@ -214,7 +214,8 @@ export class AppController {
     const dataset = store.getDataset(datasetId);
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new AppError('INVALID_ARGUMENT', 'tool parameters must be an object');
     const request: ToolRequest = { tool, params: params as ToolRequest['params'] };
-    const problems = checkToolRequest(request, dataset.variables, dataset.panel ?? null);
+    const others = new Map(store.listDatasets().map((d) => [d.name, d.variables]));
+    const problems = checkToolRequest(request, dataset.variables, dataset.panel ?? null, others);
     if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((p) => p.message).join('; '));
     const jobId = randomUUID();
     const output = await this.opts.jobs.runTool({ type: 'tool', jobId, request, projectPath: store.path, datasetId });

@@ -18,9 +18,24 @@ export type ToolId =
   | 'dummies'
   | 'split'
   | 'interact'
-  | 'devpower';
+  | 'devpower'
+  | 'ivlagged'
+  | 'bartik';
 
-export type ToolParamKind = 'newname' | 'variable' | 'variables' | 'expression' | 'condition' | 'number' | 'text' | 'choice' | 'boolean';
+export type ToolParamKind =
+  | 'newname'
+  | 'variable'
+  | 'variables'
+  | 'expression'
+  | 'condition'
+  | 'number'
+  | 'text'
+  | 'choice'
+  | 'boolean'
+  /** another dataset of the project, by name */
+  | 'dataset'
+  /** a column of the dataset named by the parameter in `of` */
+  | 'foreign';
 
 export interface ToolParam {
   key: string;
@@ -30,6 +45,8 @@ export interface ToolParam {
   choices?: string[];
   /** variable(s): only numeric variables make sense here. */
   numeric?: boolean;
+  /** foreign: the key of the 'dataset' parameter whose column this names. */
+  of?: string;
   labelKey: string;
 }
 
@@ -108,6 +125,37 @@ export const TOOLS: Record<ToolId, ToolDeclaration> = {
     labelKey: 'tool.devpower',
     params: [name(), { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' }, { key: 'time', kind: 'variable', required: true, labelKey: 'tool.param.time' }, { key: 'power', kind: 'number', default: 3, labelKey: 'tool.param.power' }],
   },
+  ivlagged: {
+    id: 'ivlagged',
+    labelKey: 'tool.ivlagged',
+    panel: true,
+    params: [
+      name(),
+      { key: 'z', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.zInvariant' },
+      { key: 'series', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.series' },
+      { key: 'k', kind: 'number', default: 1, labelKey: 'tool.param.k' },
+    ],
+  },
+  bartik: {
+    id: 'bartik',
+    labelKey: 'tool.bartik',
+    params: [
+      name(),
+      { key: 'unit', kind: 'variable', required: true, labelKey: 'tool.param.unit' },
+      { key: 'time', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.time' },
+      { key: 'shares', kind: 'dataset', required: true, labelKey: 'tool.param.sharesData' },
+      { key: 'sharesUnit', kind: 'foreign', of: 'shares', required: true, labelKey: 'tool.param.unit' },
+      { key: 'sharesSector', kind: 'foreign', of: 'shares', required: true, labelKey: 'tool.param.sector' },
+      { key: 'share', kind: 'foreign', of: 'shares', required: true, labelKey: 'tool.param.share' },
+      { key: 'levels', kind: 'dataset', required: true, labelKey: 'tool.param.levelsData' },
+      { key: 'levelsUnit', kind: 'foreign', of: 'levels', required: true, labelKey: 'tool.param.unit' },
+      { key: 'levelsSector', kind: 'foreign', of: 'levels', required: true, labelKey: 'tool.param.sector' },
+      { key: 'levelsTime', kind: 'foreign', of: 'levels', required: true, labelKey: 'tool.param.time' },
+      { key: 'level', kind: 'foreign', of: 'levels', required: true, labelKey: 'tool.param.level' },
+      { key: 'leaveOneOut', kind: 'boolean', default: true, labelKey: 'tool.param.leaveOneOut' },
+      { key: 'growthKind', kind: 'choice', default: 'rate', choices: ['rate', 'log'], labelKey: 'tool.param.growthKind' },
+    ],
+  },
 };
 
 export const TOOL_IDS = Object.keys(TOOLS) as ToolId[];
@@ -138,8 +186,27 @@ export interface ToolProblem {
   message: string;
 }
 
+/** The columns a request reads from other datasets of the project: dataset name → column names. */
+export function foreignInputs(req: ToolRequest): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of TOOLS[req.tool]?.params ?? []) {
+    if (p.kind !== 'foreign' || !p.of) continue;
+    const ds = req.params[p.of];
+    const col = req.params[p.key];
+    if (typeof ds !== 'string' || typeof col !== 'string' || ds === '' || col === '') continue;
+    out.set(ds, [...new Set([...(out.get(ds) ?? []), col])]);
+  }
+  return out;
+}
+
 /** Problems with a request on these variables (empty when it can run). English text; the UI maps params. */
-export function checkToolRequest(req: ToolRequest, variables: VariableInfo[] | null, panel: { id: string; time: string } | null): ToolProblem[] {
+export function checkToolRequest(
+  req: ToolRequest,
+  variables: VariableInfo[] | null,
+  panel: { id: string; time: string } | null,
+  /** Other datasets of the project (name → variables), for dataset and foreign parameters. */
+  datasets?: ReadonlyMap<string, VariableInfo[]>,
+): ToolProblem[] {
   const decl = TOOLS[req.tool];
   if (!decl) return [{ param: 'tool', message: `unknown tool "${String(req.tool)}"` }];
   const out: ToolProblem[] = [];
@@ -176,6 +243,17 @@ export function checkToolRequest(req: ToolRequest, variables: VariableInfo[] | n
       case 'boolean':
         if (typeof value !== 'boolean') out.push({ param: p.key, message: `${p.key} must be true or false` });
         break;
+      case 'dataset':
+        if (typeof value !== 'string') out.push({ param: p.key, message: `${p.key} must be a dataset name` });
+        else if (datasets && !datasets.has(value)) out.push({ param: p.key, message: `there is no dataset "${value}" in this project` });
+        break;
+      case 'foreign': {
+        const ds = p.of ? req.params[p.of] : undefined;
+        const vars = typeof ds === 'string' ? datasets?.get(ds) : undefined;
+        if (typeof value !== 'string') out.push({ param: p.key, message: `${p.key} must be a variable name` });
+        else if (vars && !vars.some((v) => v.name === value)) out.push({ param: p.key, message: `variable "${value}" is not in dataset "${String(ds)}"` });
+        break;
+      }
       case 'choice':
         if (typeof value !== 'string' || !(p.choices ?? []).includes(value)) out.push({ param: p.key, message: `${p.key} must be one of ${(p.choices ?? []).join(', ')}` });
         break;

@@ -2,7 +2,8 @@
 // it (src/engine/tools.ts) and post the new columns back; main writes them in one transaction.
 import type { Column } from '../engine/data.js';
 import { runTool, toolInputs } from '../engine/tools.js';
-import { toErrorInfo } from '../shared/errors.js';
+import { AppError, toErrorInfo } from '../shared/errors.js';
+import { foreignInputs } from '../shared/tools.js';
 import type { FromWorker, ToolJob } from '../shared/worker-messages.js';
 import { ProjectStore } from '../store/project.js';
 
@@ -15,6 +16,12 @@ export function runToolJob(job: ToolJob, post: (m: FromWorker) => void, nativeBi
     const ds = store.getDataset(job.datasetId);
     const panel = ds.panel ?? null;
     const loaded = new Map<string, Column>();
+    const foreign = new Map<string, Column>();
+    for (const [dsName, cols] of foreignInputs(job.request)) {
+      const other = store.findDataset(dsName);
+      if (!other) throw new AppError('NOT_FOUND', `there is no dataset "${dsName}" in this project`);
+      for (const c of cols) foreign.set(`${dsName}\u0000${c}`, store.readColumn(other.id, c));
+    }
     // a name the dataset lacks is left to the tool, which says so (with a "did you mean")
     for (const name of toolInputs(job.request, panel)) if (ds.variables.some((v) => v.name === name)) loaded.set(name, store.readColumn(job.datasetId, name));
     store.close();
@@ -28,6 +35,11 @@ export function runToolJob(job: ToolJob, post: (m: FromWorker) => void, nativeBi
       column: (name) => {
         const c = loaded.get(name);
         if (!c) throw new Error(`column ${name} was not loaded`);
+        return c;
+      },
+      foreign: (dsName, name) => {
+        const c = foreign.get(`${dsName}\u0000${name}`);
+        if (!c) throw new Error(`column ${dsName}.${name} was not loaded`);
         return c;
       },
     });

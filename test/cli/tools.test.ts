@@ -2,6 +2,7 @@
 // generate / winsorize / lag write variables into the project with their recipe and an operation
 // log entry; bad requests fail with one line naming the problem and change nothing.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../src/store/project.js';
@@ -69,5 +70,40 @@ describe('panel-studio variable tools', () => {
     const after = ProjectStore.open(project, { readonly: true });
     expect(after.listDatasets()[0].variables.length).toBe(nvars);
     after.close();
+  });
+});
+
+describe('panel-studio bartik (shift-share across datasets)', () => {
+  const dir = tempDir();
+  const project = join(dir, 'b.pstudio');
+  const ref = (f: string) => resolve('test/reference/transform', f);
+
+  it('reads shares and levels from other datasets; leave-one-out matches the R reference', async () => {
+    for (const [file, name] of [['bartik_panel.csv', 'panel'], ['bartik_shares.csv', 'shares'], ['bartik_levels.csv', 'levels']]) {
+      expect(run('import', ref(file), '--project', project, '--name', name).status).toBe(0);
+    }
+    const args = ['--project', project, '--dataset', 'panel', '--unit', 'unit', '--time', 'year', '--shares', 'shares', '--sharesUnit', 'unit', '--sharesSector', 'sector', '--share', 'share', '--levels', 'levels', '--levelsUnit', 'unit', '--levelsSector', 'sector', '--levelsTime', 'year', '--level', 'level'];
+    const r = run('bartik', '--name', 'B_loo', ...args);
+    expect(r.stderr.split('\n').filter((l) => !l.startsWith('note:') && l !== '')).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(run('bartik', '--name', 'B', '--leaveOneOut', 'false', ...args).status).toBe(0);
+    const bad = run('bartik', '--name', 'B2', ...args.map((a) => (a === 'share' ? 'shr' : a)));
+    expect(bad.stderr).toMatch(/variable "shr" is not in dataset "shares"/);
+    const expected = JSON.parse(readFileSync(ref('expected.json'), 'utf8')).bartik as Record<string, (number | null)[]>;
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const ds = store.findDataset('panel');
+      const got = (n: string) => Array.from((store.readColumn(ds!.id, n) as { values: Float64Array }).values);
+      for (const [col, key] of [['B_loo', 'rate_loo'], ['B', 'rate']] as const) {
+        got(col).forEach((v, i) => {
+          const e = expected[key][i];
+          if (e === null) expect(v).toBeNaN();
+          else expect(Math.abs(v - e)).toBeLessThan(1e-12 * Math.max(1, Math.abs(e)));
+        });
+      }
+      expect(ds!.variables.find((v) => v.name === 'B_loo')?.recipe).toMatchObject({ tool: 'bartik', params: { leaveOneOut: true, shares: 'shares' } });
+    } finally {
+      store.close();
+    }
   });
 });

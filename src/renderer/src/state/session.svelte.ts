@@ -69,7 +69,7 @@ export class Session {
 
   constructor() {
     this.form = new ModelForm(() => this.#dataset?.variables ?? null);
-    this.toolForm = new ToolForm(() => this.#dataset);
+    this.toolForm = new ToolForm(() => this.#dataset, () => this.#project?.datasets ?? []);
   }
 
   get ready(): boolean {

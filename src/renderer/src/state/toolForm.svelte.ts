@@ -7,6 +7,7 @@ export class ToolForm {
   #tool = $state<ToolId>('generate');
   #params = $state.raw<Record<string, ToolParamValue>>({});
   readonly #dataset: () => DatasetInfo | null;
+  readonly #datasets: () => DatasetInfo[];
 
   #request = $derived.by((): ToolRequest => {
     const params: Record<string, ToolParamValue> = {};
@@ -20,11 +21,13 @@ export class ToolForm {
 
   #problems = $derived.by((): ToolProblem[] => {
     const ds = this.#dataset();
-    return ds ? checkToolRequest(this.#request, ds.variables, ds.panel ?? null) : [{ param: 'dataset', message: 'no dataset' }];
+    const others = new Map(this.#datasets().map((d) => [d.name, d.variables]));
+    return ds ? checkToolRequest(this.#request, ds.variables, ds.panel ?? null, others) : [{ param: 'dataset', message: 'no dataset' }];
   });
 
-  constructor(dataset: () => DatasetInfo | null) {
+  constructor(dataset: () => DatasetInfo | null, datasets: () => DatasetInfo[]) {
     this.#dataset = dataset;
+    this.#datasets = datasets;
   }
 
   get tool(): ToolId {
