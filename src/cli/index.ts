@@ -14,6 +14,7 @@ import { importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
 import { type Parsed, parseArgs, required } from './args.js';
 import { cmdTool, cmdXtset, toolUsage } from './tool.js';
+import { cmdDescribe } from './describe.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
@@ -21,6 +22,7 @@ const USAGE = `usage:
   panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
+  panel-studio summarize|correlate|vif --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 
@@ -38,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
       case 'xtset':
         return cmdXtset(rest, pickDataset);
+      case 'summarize':
+      case 'correlate':
+      case 'vif':
+        return await cmdDescribe(verb, rest, pickDataset);
       case undefined:
       case 'help':
       case '--help':

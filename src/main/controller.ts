@@ -12,6 +12,7 @@ import { validateSpec } from '../shared/validate.js';
 import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
 import { applyToolOutput } from '../store/apply-tool.js';
+import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
@@ -89,6 +90,12 @@ export class AppController {
         return ds;
       },
       'tool:run': (args) => this.runTool(args),
+      'describe:run': ({ datasetId, ...request }) => {
+        const store = this.requireProject();
+        const ds = store.getDataset(datasetId);
+        for (const v of describeInputs(request)) if (!ds.variables.some((x) => x.name === v)) throw new AppError('NOT_FOUND', `variable "${v}" is not in the dataset`);
+        return this.opts.jobs.runDescribe({ type: 'describe', jobId: randomUUID(), request, projectPath: store.path, datasetId });
+      },
       'estimate:run': (args) => this.startEstimate(args),
       'job:cancel': ({ jobId }) => {
         const imp = this.imports.get(jobId);

@@ -7,7 +7,8 @@ import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
 import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
-import type { FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
+import type { DescribeResult } from '../shared/describe.js';
+import type { DescribeJob, FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
   send(message: ToWorker): void;
@@ -55,6 +56,11 @@ export class JobHost {
   /** A variable tool in the worker: resolves with the new columns (main writes them). */
   runTool(job: ToolJob, onProgress: Progress = () => {}): Promise<ToolOutput> {
     return this.enqueue(job, onProgress) as Promise<ToolOutput>;
+  }
+
+  /** Descriptive statistics in the worker. */
+  runDescribe(job: DescribeJob, onProgress: Progress = () => {}): Promise<DescribeResult> {
+    return this.enqueue(job, onProgress) as Promise<DescribeResult>;
   }
 
   private enqueue(job: ToWorker, onProgress: Progress): Promise<unknown> {
@@ -113,6 +119,7 @@ export class JobHost {
         this.running = null;
         if (m.type === 'done') p.resolve(m.result);
         else if (m.type === 'tool-done') p.resolve(m.output);
+        else if (m.type === 'describe-done') p.resolve(m.result);
         else p.reject(new AppError(m.error.code, m.error.message));
         this.pump();
       }

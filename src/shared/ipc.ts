@@ -2,7 +2,8 @@
 // type of its result. Main validates with these schemas; preload and the web bridge invoke through
 // the typed `Api`. Channel names appear as strings nowhere else.
 import type { ErrorInfo } from './errors.js';
-import { type Infer, arr, int, json, literal, none, obj, opt, str } from './schema.js';
+import type { DescribeResult } from './describe.js';
+import { type Infer, arr, bool, int, json, literal, none, obj, opt, str } from './schema.js';
 import { TOOL_IDS, type ToolId } from './tools.js';
 import type {
   DatasetInfo,
@@ -51,6 +52,18 @@ export const channels = {
   'tool:run': {
     args: obj({ datasetId: id, tool: literal(...(TOOL_IDS as [ToolId, ...ToolId[]])), params: json() }),
     result: null as unknown as ToolRunSummary,
+  },
+  'describe:run': {
+    args: obj({
+      datasetId: id,
+      kind: literal('summarize', 'correlate', 'vif'),
+      variables: arr(str({ min: 1, max: 200 }), { max: 500 }),
+      by: opt(str({ min: 1, max: 200 })),
+      sample: opt(literal('per_variable', 'listwise', 'pairwise')),
+      detail: opt(bool()),
+      method: opt(literal('pearson', 'spearman')),
+    }),
+    result: null as unknown as DescribeResult,
   },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),

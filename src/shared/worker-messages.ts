@@ -3,6 +3,7 @@ import type { ErrorInfo } from './errors.js';
 import type { EstimationResult } from './result.js';
 import type { ModelSpec } from './spec.js';
 import type { ToolOutput, ToolRequest } from './tools.js';
+import type { DescribeRequest, DescribeResult } from './describe.js';
 import type { JobStage } from './types.js';
 
 export interface RunJob {
@@ -24,11 +25,21 @@ export interface ToolJob {
   datasetId: number;
 }
 
-export type ToWorker = RunJob | ToolJob;
+/** Descriptive statistics: load the variables, compute, hand back the (small) result. */
+export interface DescribeJob {
+  type: 'describe';
+  jobId: string;
+  request: DescribeRequest;
+  projectPath: string;
+  datasetId: number;
+}
+
+export type ToWorker = RunJob | ToolJob | DescribeJob;
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; jobId: string; stage: JobStage; fraction: number }
   | { type: 'done'; jobId: string; result: EstimationResult }
   | { type: 'tool-done'; jobId: string; output: ToolOutput }
+  | { type: 'describe-done'; jobId: string; result: DescribeResult }
   | { type: 'error'; jobId: string; error: ErrorInfo };

@@ -1,10 +1,12 @@
-// One variable-construction job: open the project read-only, load the columns the tool reads, run
+// Variable-construction and descriptive-statistics jobs. A tool job: open the project read-only, load the columns the tool reads, run
 // it (src/engine/tools.ts) and post the new columns back; main writes them in one transaction.
 import type { Column } from '../engine/data.js';
 import { runTool, toolInputs } from '../engine/tools.js';
 import { AppError, toErrorInfo } from '../shared/errors.js';
 import { foreignInputs } from '../shared/tools.js';
-import type { FromWorker, ToolJob } from '../shared/worker-messages.js';
+import type { DescribeJob, FromWorker, ToolJob } from '../shared/worker-messages.js';
+import { describeInputs } from '../shared/describe.js';
+import { runDescribe } from '../engine/describe/run.js';
 import { ProjectStore } from '../store/project.js';
 
 export function runToolJob(job: ToolJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
@@ -44,6 +46,27 @@ export function runToolJob(job: ToolJob, post: (m: FromWorker) => void, nativeBi
       },
     });
     post({ type: 'tool-done', jobId, output });
+  } catch (err) {
+    post({ type: 'error', jobId, error: toErrorInfo(err) });
+  } finally {
+    store?.close();
+  }
+}
+
+/** Descriptive statistics: the columns of the request, then summarize / correlate / vif. */
+export function runDescribeJob(job: DescribeJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
+  const { jobId } = job;
+  let store: ProjectStore | null = null;
+  try {
+    post({ type: 'progress', jobId, stage: 'load', fraction: 0 });
+    store = ProjectStore.open(job.projectPath, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const loaded = new Map<string, Column>();
+    for (const name of describeInputs(job.request)) loaded.set(name, store.readColumn(job.datasetId, name));
+    store.close();
+    store = null;
+    post({ type: 'progress', jobId, stage: 'estimate', fraction: 0.5 });
+    const result = runDescribe(job.request, (name) => loaded.get(name) as Column);
+    post({ type: 'describe-done', jobId, result });
   } catch (err) {
     post({ type: 'error', jobId, error: toErrorInfo(err) });
   } finally {

@@ -107,3 +107,23 @@ describe('panel-studio bartik (shift-share across datasets)', () => {
     }
   });
 });
+
+describe('panel-studio summarize / correlate / vif', () => {
+  it('Table 1 statistics on Grunfeld with Stata percentiles; correlate and vif; errors in one line', () => {
+    const data = resolve('test/reference/panel_grunfeld/data.csv');
+    const r = run('summarize', '--data', data, '--vars', 'inv,value,capital');
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(r.stdout) as { rows: { variable: string; n: number; mean: number; median: number; p25: number }[] };
+    const inv = s.rows.find((x) => x.variable === 'inv');
+    expect(inv?.n).toBe(200);
+    // Grunfeld inv: mean 145.95825 (R: mean(plm::Grunfeld$inv)); the full reference is test/reference/describe
+    expect(inv?.mean).toBeCloseTo(145.95825, 8);
+    const c = JSON.parse(run('correlate', '--data', data, '--vars', 'inv,value,capital').stdout) as { kind: string };
+    expect(c.kind).toBe('correlate');
+    const v = JSON.parse(run('vif', '--data', data, '--vars', 'value,capital').stdout) as { kind: string; rows: { vif: number }[] };
+    expect(v.rows[0].vif).toBeGreaterThan(1);
+    const bad = run('summarize', '--data', data, '--vars', 'inv,nosuch');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.trim()).toMatch(/^panel-studio: variable "nosuch" is not in the dataset$/);
+  });
+});

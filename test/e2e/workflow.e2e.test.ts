@@ -574,6 +574,19 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('status-message').filter({ hasText: 'column' }).waitFor({ timeout: 30_000 });
       expect(await page.getByTestId('variable-item').count(), 'a failed tool writes nothing').toBe(varCount + 2);
       await shot(page, '13e-variable-tools');
+
+      // 9f. descriptive statistics (Table 1) of y and x1: N and the mean equal a direct computation
+      await page.getByTestId('describe-tab').click();
+      await page.getByTestId('describe-vars-option-y').check();
+      await page.getByTestId('describe-vars-option-x1').check();
+      await page.getByTestId('describe-run').click();
+      const table = page.getByTestId('describe-table');
+      await table.waitFor({ timeout: 30_000 });
+      const yRow = (await table.locator('tbody tr').first().innerText()).split('\t').map((s) => s.trim());
+      expect(yRow[0]).toBe('y');
+      expect(yRow[1]!.replace(/\D/g, '')).toBe(String(fixture.y.length));
+      expectShown(yRow[2]!, fixture.y.reduce((a, b) => a + b, 0) / fixture.y.length, 'mean of y');
+      await shot(page, '13f-describe');
       await page.getByTestId('model-tab').click();
 
       // 10. a narrow window stacks the form above the result; still nothing is clipped

@@ -48,14 +48,19 @@ export function planBrackets(x: Float64Array, i0: number, i1: number, ranks: rea
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     sample[k] = x[i0 + Math.floor((seed / 4294967296) * n)];
   }
-  sample.sort();
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (const r of [...new Set(ranks)].sort((a, b) => a - b)) {
+  // the sample's order statistics at each bracket's ends, by selection (a sort costs more)
+  const wanted = [...new Set(ranks)].sort((a, b) => a - b);
+  const ends = wanted.map((r) => {
     const q = (r + 0.5) / n;
     const w = Z * Math.sqrt(q * (1 - q) * SAMPLE) + 2;
-    const a = sample[Math.max(0, Math.floor(q * SAMPLE - w))];
-    const b = sample[Math.min(SAMPLE - 1, Math.ceil(q * SAMPLE + w))];
+    return [Math.max(0, Math.floor(q * SAMPLE - w)), Math.min(SAMPLE - 1, Math.ceil(q * SAMPLE + w))];
+  });
+  const at = orderStatistics(sample, 0, SAMPLE - 1, ends.flat());
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const [ia, ib] of ends) {
+    const a = at.get(ia) as number;
+    const b = at.get(ib) as number;
     // Overlapping brackets merge, so each value belongs to at most one.
     if (lo.length > 0 && a <= hi[hi.length - 1]) hi[hi.length - 1] = Math.max(b, hi[hi.length - 1]);
     else {

@@ -10,6 +10,7 @@
 import { AppError } from '../../shared/errors.js';
 import { tTwoSidedP } from '../stats/distributions.js';
 import { listwiseMask, scopeMask } from './groups.js';
+import { maskedGram, nearMean } from './gram-blocks.js';
 import { averageRanks } from './ranks.js';
 import { commonRows } from './summarize.js';
 import type { CorrelationCell, CorrelationResult, CorrelationSample, NamedColumn } from './types.js';
@@ -40,10 +41,6 @@ function presentMask(v: Float64Array, scope: Uint8Array): Uint8Array {
   return m;
 }
 
-function allSet(m: Uint8Array): boolean {
-  for (let i = 0; i < m.length; i++) if (m[i] === 0) return false;
-  return true;
-}
 
 function pairMeansChunk(x: Float64Array, y: Float64Array, m: Uint8Array | null, i0: number, i1: number, acc: Float64Array): void {
   let n = 0;
@@ -127,6 +124,77 @@ function cell(r: number, n: number, levels: readonly number[], constant: boolean
   return { r, p_value: p, n, stars: starsFor(p, levels), ...(p === null ? { na: 'p-value needs at least 3 observations' } : {}) };
 }
 
+/** Pearson r from shifted sums over n rows: Sa = Σx', Saa = Σx'², Sab = Σx'y' (x' = x − c). */
+function rFromSums(n: number, sa: number, sb: number, saa: number, sbb: number, sab: number): number {
+  const sxx = saa - (sa * sa) / n;
+  const syy = sbb - (sb * sb) / n;
+  const sxy = sab - (sa * sb) / n;
+  if (!(sxx > 0 && syy > 0)) return Number.NaN;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/**
+ * Pearson r and n of every pair. Rows complete in every variable (usually nearly all) go through
+ * one blocked Gram matrix of the shifted columns (gram-blocks.ts); with `pairwise`, the other rows
+ * add their products to the pairs present in them, one row at a time.
+ */
+function pearsonMatrix(values: readonly Float64Array[], scope: Uint8Array, complete: Uint8Array, allComplete: boolean, pairwise: boolean): { r: Float64Array; n: Float64Array } {
+  const K = values.length;
+  const nrows = scope.length;
+  const shift = Float64Array.from(values, nearMean);
+  const G = maskedGram(values, shift, allComplete ? null : complete);
+  const p = K + 1;
+  // per pair (a, b): rows outside the complete set where both are present
+  const nI = new Float64Array(K * K);
+  const sA = new Float64Array(K * K); // Σ x'_a over those rows, at [a·K + b]
+  const sAA = new Float64Array(K * K);
+  const sAB = new Float64Array(K * K);
+  if (pairwise && !allComplete) {
+    const idx = new Int32Array(K);
+    const xs = new Float64Array(K);
+    for (let i = 0; i < nrows; i++) {
+      if (!scope[i] || complete[i]) continue;
+      let m = 0;
+      for (let a = 0; a < K; a++) {
+        const v = values[a][i];
+        if (v - v === 0) {
+          idx[m] = a;
+          xs[m++] = v - shift[a];
+        }
+      }
+      for (let u = 0; u < m; u++) {
+        const a = idx[u];
+        for (let w = u; w < m; w++) {
+          const b = idx[w];
+          nI[a * K + b]++;
+          sA[a * K + b] += xs[u];
+          sA[b * K + a] += xs[w];
+          sAA[a * K + b] += xs[u] * xs[u];
+          sAA[b * K + a] += xs[w] * xs[w];
+          sAB[a * K + b] += xs[u] * xs[w];
+        }
+      }
+    }
+  }
+  const r = new Float64Array(K * K);
+  const n = new Float64Array(K * K);
+  for (let a = 0; a < K; a++) {
+    for (let b = a; b < K; b++) {
+      const ab = a * K + b;
+      const ba = b * K + a;
+      const nn = G[0] + nI[ab];
+      const sa = G[a + 1] + sA[ab];
+      const sb = G[b + 1] + (a === b ? sA[ab] : sA[ba]);
+      const saa = G[(a + 1) * p + a + 1] + sAA[ab];
+      const sbb = G[(b + 1) * p + b + 1] + (a === b ? sAA[ab] : sAA[ba]);
+      const sab = G[(a + 1) * p + b + 1] + sAB[ab];
+      r[ab] = r[ba] = nn > 0 ? rFromSums(nn, sa, sb, saa, sbb, sab) : Number.NaN;
+      n[ab] = n[ba] = nn;
+    }
+  }
+  return { r, n };
+}
+
 export function correlate(columns: readonly NamedColumn[], opts: CorrelateOptions = {}): CorrelationResult {
   const sample = opts.sample ?? 'pairwise';
   const method = opts.method ?? 'pearson';
@@ -149,45 +217,26 @@ export function correlate(columns: readonly NamedColumn[], opts: CorrelateOption
       '; p-value from t = r·sqrt((n−2)/(1−r²)) on n−2 df, two-sided; stars for p < each level',
     warnings: [],
   };
-  let listwise: Uint8Array | null = null;
-  if (sample === 'listwise') {
-    const lw = listwiseMask(nrows, columns, scope);
-    listwise = lw.mask;
-    result.n_listwise = lw.count;
-  }
-  const present = values.map((v) => (listwise ? listwise : presentMask(v, scope)));
-  const complete = present.map(allSet);
-  // Spearman with one sample for all pairs: rank each variable once.
-  const ranked = method === 'spearman' && listwise ? values.map((v) => averageRanks(v, listwise as Uint8Array)) : null;
+  const lw = listwiseMask(nrows, columns, scope);
+  if (sample === 'listwise') result.n_listwise = lw.count;
+  const allComplete = lw.count === nrows;
+  let r: Float64Array;
+  let n: Float64Array;
+  if (method === 'pearson') ({ r, n } = pearsonMatrix(values, scope, lw.mask, allComplete, sample === 'pairwise'));
+  else if (sample === 'listwise' || allComplete) {
+    // one sample for all pairs: rank each variable once within it
+    const ranked = values.map((v) => averageRanks(v, lw.mask));
+    ({ r, n } = pearsonMatrix(ranked, scope, lw.mask, false, false));
+  } else ({ r, n } = spearmanPairwise(values, scope));
   const matrix: CorrelationCell[][] = Array.from({ length: K }, () => new Array<CorrelationCell>(K));
-  const pairMask = new Uint8Array(nrows);
   for (let a = 0; a < K; a++) {
     for (let b = a; b < K; b++) {
-      let m: Uint8Array | null;
-      if (listwise) m = complete[a] ? null : listwise;
-      else if (complete[a] && complete[b]) m = null;
-      else {
-        for (let i = 0; i < nrows; i++) pairMask[i] = present[a][i] & present[b][i];
-        m = pairMask;
-      }
-      let x = values[a];
-      let y = values[b];
-      if (method === 'spearman') {
-        if (ranked) {
-          x = ranked[a];
-          y = ranked[b];
-        } else {
-          const rm = m ?? new Uint8Array(nrows).fill(1);
-          x = averageRanks(values[a], rm);
-          y = a === b ? x : averageRanks(values[b], rm);
-        }
-      }
-      const { r, n } = pearsonPair(x, y, m);
-      const c = cell(a === b && Number.isFinite(r) ? 1 : r, n, levels, n >= 2);
+      const c = cell(r[a * K + b], n[a * K + b], levels, n[a * K + b] >= 2);
       if (a === b) {
+        if (c.r !== null) c.r = 1;
         c.p_value = null;
         c.stars = 0;
-        delete c.na;
+        if (c.r !== null) delete c.na;
       }
       matrix[a][b] = c;
       matrix[b][a] = c;
@@ -196,4 +245,25 @@ export function correlate(columns: readonly NamedColumn[], opts: CorrelateOption
   result.matrix = matrix;
   for (let a = 0; a < K; a++) if (matrix[a][a].r === null) result.warnings.push(`variable "${columns[a].name}" does not vary (or has fewer than 2 observations): its correlations are not defined`);
   return result;
+}
+
+/** Spearman with pairwise samples: each pair is ranked within its own rows (Stata `spearman, pw`). */
+function spearmanPairwise(values: readonly Float64Array[], scope: Uint8Array): { r: Float64Array; n: Float64Array } {
+  const K = values.length;
+  const nrows = scope.length;
+  const present = values.map((v) => presentMask(v, scope));
+  const r = new Float64Array(K * K);
+  const n = new Float64Array(K * K);
+  const pairMask = new Uint8Array(nrows);
+  for (let a = 0; a < K; a++) {
+    for (let b = a; b < K; b++) {
+      for (let i = 0; i < nrows; i++) pairMask[i] = present[a][i] & present[b][i];
+      const x = averageRanks(values[a], pairMask);
+      const y = a === b ? x : averageRanks(values[b], pairMask);
+      const pr = pearsonPair(x, y, pairMask);
+      r[a * K + b] = r[b * K + a] = pr.r;
+      n[a * K + b] = n[b * K + a] = pr.n;
+    }
+  }
+  return { r, n };
 }

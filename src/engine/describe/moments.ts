@@ -214,12 +214,9 @@ function copy(br: Brackets, buf: Float64Array, t: number, v: number): void {
  */
 export function momentsFrom(x: Float64Array, i0: number, i1: number, first: FirstPass, higher: boolean, brackets: Brackets | null = null): Moments {
   const n = i1 - i0;
-  const { sum, min, max } = first;
-  if (n === 0) return { n: 0, sum: 0, mean: Number.NaN, m2: Number.NaN, m3: Number.NaN, m4: Number.NaN, min: Number.NaN, max: Number.NaN };
-  if (min === max) return { n, sum, mean: min, m2: 0, m3: 0, m4: 0, min, max };
-  // A provisional mean inside [min, max] even if the sum overflowed or rounded badly.
-  let mt = sum / n;
-  if (!(mt >= min && mt <= max)) mt = min / 2 + max / 2;
+  const trivial = trivialMoments(n, first);
+  if (trivial) return trivial;
+  const mt = provisionalMean(n, first);
   const b = new Float64Array(4);
   for (let c0 = i0; c0 < i1; c0 += CHUNK) {
     const c1 = Math.min(i1, c0 + CHUNK);
@@ -230,6 +227,25 @@ export function momentsFrom(x: Float64Array, i0: number, i1: number, first: Firs
       if (brackets) for (let t = 0; t < brackets.lo.length; t++) bracketChunk(x, brackets, t, c0, c1);
     }
   }
+  return finishMoments(n, first, mt, b, higher);
+}
+
+/** Moments that need no second pass: no values, or all equal. */
+export function trivialMoments(n: number, first: FirstPass): Moments | null {
+  const { sum, min, max } = first;
+  if (n === 0) return { n: 0, sum: 0, mean: Number.NaN, m2: Number.NaN, m3: Number.NaN, m4: Number.NaN, min: Number.NaN, max: Number.NaN };
+  if (min === max) return { n, sum, mean: min, m2: 0, m3: 0, m4: 0, min, max };
+  return null;
+}
+
+/** The centre of the second pass: Σx/n, or the midrange if that sum overflowed or rounded badly. */
+export function provisionalMean(n: number, first: FirstPass): number {
+  const mt = first.sum / n;
+  return mt >= first.min && mt <= first.max ? mt : first.min / 2 + first.max / 2;
+}
+
+/** Moments from the sums b = [Σd, Σd², Σd³, Σd⁴] of d = x − mt. */
+export function finishMoments(n: number, first: FirstPass, mt: number, b: Float64Array, higher: boolean): Moments {
   const delta = b[0] / n;
   // Central sums about the corrected mean from those about mt (binomial expansion in delta).
   const m2 = Math.max(0, b[1] - delta * b[0]);
@@ -239,7 +255,7 @@ export function momentsFrom(x: Float64Array, i0: number, i1: number, first: Firs
     m3 = b[2] - 3 * delta * b[1] + 3 * delta * delta * b[0] - n * delta ** 3;
     m4 = b[3] - 4 * delta * b[2] + 6 * delta * delta * b[1] - 4 * delta ** 3 * b[0] + n * delta ** 4;
   }
-  return { n, sum, mean: mt + delta, m2, m3, m4, min, max };
+  return { n, sum: first.sum, mean: mt + delta, m2, m3, m4, min: first.min, max: first.max };
 }
 
 /** Moments of x[i0, i1); `higher` adds the third and fourth central sums. */

@@ -15,6 +15,7 @@ import { listwiseMask, rowGroups, scopeMask, type RowGroups } from './groups.js'
 import { percentilesFromRanks, planBrackets, rankValues, ranksFor } from './brackets.js';
 import { firstPass, momentsFrom, type FirstPass } from './moments.js';
 import { PERCENTILE_RULE } from './select.js';
+import { WASM_MAX_BRACKETS, WasmScratch } from './wasm/moments-wasm.js';
 import type { NamedColumn, PercentileValue, SummaryResult, SummaryRow, SummarySample } from './types.js';
 
 const CHUNK = 4096;
@@ -35,6 +36,14 @@ export interface SummarizeOptions {
   percentiles?: number[];
   /** Rows in scope (Stata `if`/`in`): 1 = use; length nrows. Default all rows. */
   filter?: Uint8Array;
+  /** 'auto' (default): the WebAssembly SIMD pass when the runtime has it; 'js': plain JS (tests). */
+  kernel?: 'auto' | 'js';
+}
+
+/** Where the compacted values live and which kernel runs the second pass. */
+interface Scratch {
+  x: Float64Array;
+  wasm: WasmScratch | null;
 }
 
 function columnLength(c: Column): number {
@@ -79,7 +88,11 @@ export function summarize(columns: readonly NamedColumn[], opts: SummarizeOption
   }
   const groups = opts.by ? rowGroups(opts.by.column, rowMask) : null;
   if (groups && opts.by) result.by_missing = groups.missing;
-  const scratch = new Float64Array(nrows);
+  const starts = groups ? groupStarts(rowMask, groups) : null;
+  const wasm = (opts.kernel ?? 'auto') === 'auto' ? WasmScratch.create(nrows) : null;
+  const scratch: Scratch = { x: wasm ? wasm.values : new Float64Array(nrows), wasm };
+  // the module compacts with the mask itself; with neither a filter nor listwise rows it needs none
+  wasm?.setMask(rowMask === scope && !opts.filter ? null : rowMask);
   const detail = opts.detail ?? false;
   for (const { name, column } of columns) {
     if (column.kind === 'categorical') {
@@ -87,22 +100,37 @@ export function summarize(columns: readonly NamedColumn[], opts: SummarizeOption
       continue;
     }
     if (!groups) {
-      const first = { sum: 0, min: Infinity, max: -Infinity };
-      const n = compact(column.values, rowMask, scratch, first);
+      let first: FirstPass = { sum: 0, min: Infinity, max: -Infinity };
+      let n: number;
+      if (wasm) ({ n, first } = wasm.compactFrom(column.values));
+      else n = compact(column.values, rowMask, scratch.x, first);
       result.rows.push(statsRow(name, scratch, 0, n, first, detail, ps));
     } else {
-      const offsets = scatterByGroup(column.values, rowMask, groups, scratch);
+      const start = starts as Int32Array;
+      const { end, firsts } = scatterByGroup(column.values, rowMask, groups, start, scratch.x);
       for (let g = 0; g < groups.groups; g++) {
-        const row = statsRow(name, scratch, offsets[g], offsets[g + 1], null, detail, ps);
+        const row = statsRow(name, scratch, start[g], end[g], firsts[g], detail, ps);
         row.group = groups.keys[g];
         result.rows.push(row);
       }
-      // After the groups: the percentile selection of the total reorders across segments.
-      if (opts.total ?? true) result.rows.push(statsRow(name, scratch, 0, offsets[groups.groups], null, detail, ps));
+      if (opts.total ?? true) {
+        // close the gaps the variable's missing values left, then the total over all groups
+        let k = 0;
+        const total: FirstPass = { sum: 0, min: Infinity, max: -Infinity };
+        for (let g = 0; g < groups.groups; g++) {
+          if (k !== start[g]) scratch.x.copyWithin(k, start[g], end[g]);
+          k += end[g] - start[g];
+          total.sum += firsts[g].sum;
+          total.min = Math.min(total.min, firsts[g].min);
+          total.max = Math.max(total.max, firsts[g].max);
+        }
+        result.rows.push(statsRow(name, scratch, 0, k, total, detail, ps));
+      }
     }
     const last = result.rows[result.rows.length - 1];
     if (last.n === 0) result.warnings.push(`variable "${name}" has no non-missing observations in the sample`);
   }
+  wasm?.release();
   return result;
 }
 
@@ -159,30 +187,45 @@ function compact(v: Float64Array, mask: Uint8Array, out: Float64Array, first: Fi
   return j;
 }
 
-function countChunk(v: Float64Array, mask: Uint8Array, ids: Int32Array, counts: Int32Array, i0: number, i1: number): void {
-  for (let i = i0; i < i1; i++) {
-    const x = v[i];
-    if (mask[i] && x - x === 0 && ids[i] >= 0) counts[ids[i]]++;
-  }
-}
-
-function scatterChunk(v: Float64Array, mask: Uint8Array, ids: Int32Array, pos: Int32Array, out: Float64Array, i0: number, i1: number): void {
+function scatterChunk(v: Float64Array, mask: Uint8Array, ids: Int32Array, pos: Int32Array, acc: Float64Array, out: Float64Array, i0: number, i1: number): void {
   for (let i = i0; i < i1; i++) {
     const x = v[i];
     const g = ids[i];
-    if (mask[i] && x - x === 0 && g >= 0) out[pos[g]++] = x;
+    if (mask[i] && x - x === 0 && g >= 0) {
+      out[pos[g]++] = x;
+      // the group's first pass on the way: acc[3g..3g+2] = Σx, min, max
+      acc[3 * g] += x;
+      if (x < acc[3 * g + 1]) acc[3 * g + 1] = x;
+      if (x > acc[3 * g + 2]) acc[3 * g + 2] = x;
+    }
   }
 }
 
-/** Counting sort of the usable values by group: group g occupies out[offsets[g], offsets[g+1]). */
-function scatterByGroup(v: Float64Array, mask: Uint8Array, groups: RowGroups, out: Float64Array): Int32Array {
-  const counts = new Int32Array(groups.groups);
-  for (let i0 = 0; i0 < v.length; i0 += CHUNK) countChunk(v, mask, groups.ids, counts, i0, Math.min(v.length, i0 + CHUNK));
-  const offsets = new Int32Array(groups.groups + 1);
-  for (let g = 0; g < groups.groups; g++) offsets[g + 1] = offsets[g] + counts[g];
-  const pos = offsets.slice(0, groups.groups);
-  for (let i0 = 0; i0 < v.length; i0 += CHUNK) scatterChunk(v, mask, groups.ids, pos, out, i0, Math.min(v.length, i0 + CHUNK));
-  return offsets;
+/**
+ * One pass of a counting sort by group: group g's usable values go to out[start[g], end[g]), where
+ * start comes from the group sizes (every row of the group in the sample) and end leaves out the
+ * variable's missing values. Returns the groups' first passes too.
+ */
+function scatterByGroup(v: Float64Array, mask: Uint8Array, groups: RowGroups, start: Int32Array, out: Float64Array): { end: Int32Array; firsts: FirstPass[] } {
+  const G = groups.groups;
+  const end = start.slice(0, G);
+  const acc = new Float64Array(3 * G);
+  for (let g = 0; g < G; g++) {
+    acc[3 * g + 1] = Infinity;
+    acc[3 * g + 2] = -Infinity;
+  }
+  for (let i0 = 0; i0 < v.length; i0 += CHUNK) scatterChunk(v, mask, groups.ids, end, acc, out, i0, Math.min(v.length, i0 + CHUNK));
+  const firsts = Array.from({ length: G }, (_, g): FirstPass => ({ sum: acc[3 * g], min: acc[3 * g + 1], max: acc[3 * g + 2] }));
+  return { end, firsts };
+}
+
+/** Group g's rows in the sample, as offsets of consecutive segments. */
+function groupStarts(mask: Uint8Array, groups: RowGroups): Int32Array {
+  const size = new Int32Array(groups.groups);
+  for (let i = 0; i < mask.length; i++) if (mask[i] && groups.ids[i] >= 0) size[groups.ids[i]]++;
+  const start = new Int32Array(groups.groups + 1);
+  for (let g = 0; g < groups.groups; g++) start[g + 1] = start[g] + size[g];
+  return start;
 }
 
 function emptyRow(variable: string, n: number, reason: string, ps: readonly number[], detail: boolean): SummaryRow {
@@ -202,7 +245,8 @@ function emptyRow(variable: string, n: number, reason: string, ps: readonly numb
 }
 
 /** Statistics of the segment x[i0, i1) (its first pass, if already done); may reorder it. */
-function statsRow(variable: string, x: Float64Array, i0: number, i1: number, done: FirstPass | null, detail: boolean, ps: readonly number[]): SummaryRow {
+function statsRow(variable: string, scratch: Scratch, i0: number, i1: number, done: FirstPass | null, detail: boolean, ps: readonly number[]): SummaryRow {
+  const x = scratch.x;
   const n = i1 - i0;
   if (n === 0) return emptyRow(variable, 0, 'no observations', ps, detail);
   const first = done ?? firstPass(x, i0, i1);
@@ -210,7 +254,7 @@ function statsRow(variable: string, x: Float64Array, i0: number, i1: number, don
   const ranks = ranksFor(n, all);
   // Value brackets for the percentile ranks are filled by the moments pass (brackets.ts).
   const br = first.min < first.max ? planBrackets(x, i0, i1, ranks) : null;
-  const m = momentsFrom(x, i0, i1, first, detail, br);
+  const m = scratch.wasm && (br?.lo.length ?? 0) <= WASM_MAX_BRACKETS ? scratch.wasm.moments(i0, i1, first, detail, br) : momentsFrom(x, i0, i1, first, detail, br);
   const q = first.min === first.max ? all.map(() => first.min) : percentilesFromRanks(n, all, rankValues(x, i0, i1 - 1, ranks, br));
   const row: SummaryRow = {
     variable,

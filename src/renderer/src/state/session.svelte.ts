@@ -12,7 +12,7 @@ import type { ToolRunSummary } from '../../../shared/ipc.js';
 import { ToolForm } from './toolForm.svelte.js';
 import { StatusState } from './status.svelte.js';
 
-export type Tab = 'data' | 'model';
+export type Tab = 'data' | 'describe' | 'model';
 
 interface SavedView {
   datasetId: number | null;
