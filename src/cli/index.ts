@@ -15,6 +15,7 @@ import { ProjectStore } from '../store/project.js';
 import { type Parsed, parseArgs, required } from './args.js';
 import { cmdTool, cmdXtset, toolUsage } from './tool.js';
 import { cmdDescribe } from './describe.js';
+import { cmdCombine } from './combine.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
@@ -22,6 +23,8 @@ const USAGE = `usage:
   panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
+  panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
+  panel-studio append --project P.pstudio --master A --using B --name NEW
   panel-studio summarize|correlate|vif --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
@@ -40,6 +43,9 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
       case 'xtset':
         return cmdXtset(rest, pickDataset);
+      case 'merge':
+      case 'append':
+        return cmdCombine(verb, rest);
       case 'summarize':
       case 'correlate':
       case 'vif':

@@ -12,6 +12,7 @@ import { validateSpec } from '../shared/validate.js';
 import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
 import { applyToolOutput } from '../store/apply-tool.js';
+import { writeCombined } from '../store/write-dataset.js';
 import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { importFile } from '../store/import/import-file.js';
@@ -90,6 +91,16 @@ export class AppController {
         return ds;
       },
       'tool:run': (args) => this.runTool(args),
+      'combine:run': async (request) => {
+        const store = this.requireProject();
+        for (const n of [request.master, request.using]) if (!store.findDataset(n)) throw new AppError('NOT_FOUND', `there is no dataset "${n}" in this project`);
+        if (store.findDataset(request.name)) throw new AppError('INVALID_ARGUMENT', `a dataset named "${request.name}" already exists; choose another name`);
+        const out = await this.opts.jobs.runCombine({ type: 'combine', jobId: randomUUID(), request, projectPath: store.path });
+        if (this.store !== store || !store.isOpen) throw new AppError('CANCELLED', 'the project was closed meanwhile; nothing was written');
+        const dataset = writeCombined(store, request, out.nrows, out.columns, out.report);
+        this.opts.emit('project:changed', store.info());
+        return { dataset, report: out.report };
+      },
       'describe:run': ({ datasetId, ...request }) => {
         const store = this.requireProject();
         const ds = store.getDataset(datasetId);

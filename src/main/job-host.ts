@@ -8,7 +8,7 @@ import type { EstimationResult } from '../shared/result.js';
 import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
 import type { DescribeResult } from '../shared/describe.js';
-import type { DescribeJob, FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
+import type { CombineJob, DescribeJob, FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
   send(message: ToWorker): void;
@@ -61,6 +61,11 @@ export class JobHost {
   /** Descriptive statistics in the worker. */
   runDescribe(job: DescribeJob, onProgress: Progress = () => {}): Promise<DescribeResult> {
     return this.enqueue(job, onProgress) as Promise<DescribeResult>;
+  }
+
+  /** Merge / append in the worker: the new dataset's columns and the match report. */
+  runCombine(job: CombineJob, onProgress: Progress = () => {}): Promise<Extract<FromWorker, { type: 'combine-done' }>> {
+    return this.enqueue(job, onProgress) as Promise<Extract<FromWorker, { type: 'combine-done' }>>;
   }
 
   private enqueue(job: ToWorker, onProgress: Progress): Promise<unknown> {
@@ -120,6 +125,7 @@ export class JobHost {
         if (m.type === 'done') p.resolve(m.result);
         else if (m.type === 'tool-done') p.resolve(m.output);
         else if (m.type === 'describe-done') p.resolve(m.result);
+        else if (m.type === 'combine-done') p.resolve(m);
         else p.reject(new AppError(m.error.code, m.error.message));
         this.pump();
       }

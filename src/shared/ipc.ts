@@ -3,6 +3,7 @@
 // the typed `Api`. Channel names appear as strings nowhere else.
 import type { ErrorInfo } from './errors.js';
 import type { DescribeResult } from './describe.js';
+import type { CombineReport } from './combine.js';
 import { type Infer, arr, bool, int, json, literal, none, obj, opt, str } from './schema.js';
 import { TOOL_IDS, type ToolId } from './tools.js';
 import type {
@@ -64,6 +65,18 @@ export const channels = {
       method: opt(literal('pearson', 'spearman')),
     }),
     result: null as unknown as DescribeResult,
+  },
+  'combine:run': {
+    args: obj({
+      kind: literal('merge', 'append'),
+      master: str({ min: 1, max: 200 }),
+      using: str({ min: 1, max: 200 }),
+      keys: opt(arr(str({ min: 1, max: 200 }), { max: 20 })),
+      merge: opt(literal('1:1', 'm:1', '1:m')),
+      keep: opt(arr(literal('master', 'using', 'match'), { max: 3 })),
+      name: str({ min: 1, max: 200 }),
+    }),
+    result: null as unknown as { dataset: DatasetInfo; report: CombineReport },
   },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),

@@ -2,7 +2,8 @@
 import type { ErrorInfo } from './errors.js';
 import type { EstimationResult } from './result.js';
 import type { ModelSpec } from './spec.js';
-import type { ToolOutput, ToolRequest } from './tools.js';
+import type { ToolOutput, ToolOutputColumn, ToolRequest } from './tools.js';
+import type { CombineReport, CombineRequest } from './combine.js';
 import type { DescribeRequest, DescribeResult } from './describe.js';
 import type { JobStage } from './types.js';
 
@@ -34,7 +35,15 @@ export interface DescribeJob {
   datasetId: number;
 }
 
-export type ToWorker = RunJob | ToolJob | DescribeJob;
+/** Merge or append two datasets: load both, combine, hand the new columns back (main writes them). */
+export interface CombineJob {
+  type: 'combine';
+  jobId: string;
+  request: CombineRequest;
+  projectPath: string;
+}
+
+export type ToWorker = RunJob | ToolJob | DescribeJob | CombineJob;
 
 export type FromWorker =
   | { type: 'ready' }
@@ -42,4 +51,5 @@ export type FromWorker =
   | { type: 'done'; jobId: string; result: EstimationResult }
   | { type: 'tool-done'; jobId: string; output: ToolOutput }
   | { type: 'describe-done'; jobId: string; result: DescribeResult }
+  | { type: 'combine-done'; jobId: string; nrows: number; columns: { name: string; column: ToolOutputColumn['column'] }[]; report: CombineReport }
   | { type: 'error'; jobId: string; error: ErrorInfo };

@@ -3,7 +3,7 @@
 // is the same code (run-job.ts).
 import type { FromWorker, ToWorker } from '../shared/worker-messages.js';
 import { runJob } from './run-job.js';
-import { runDescribeJob, runToolJob } from './run-tool.js';
+import { runCombineJob, runDescribeJob, runToolJob } from './run-tool.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ToWorker }) => void): void;
@@ -24,6 +24,10 @@ const post: (m: FromWorker) => void = parentPort
 function handle(msg: ToWorker): void {
   if (msg.type === 'tool') {
     runToolJob(msg, post, nativeBinding);
+    return;
+  }
+  if (msg.type === 'combine') {
+    runCombineJob(msg, post, nativeBinding);
     return;
   }
   if (msg.type === 'describe') {

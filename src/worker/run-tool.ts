@@ -4,7 +4,8 @@ import type { Column } from '../engine/data.js';
 import { runTool, toolInputs } from '../engine/tools.js';
 import { AppError, toErrorInfo } from '../shared/errors.js';
 import { foreignInputs } from '../shared/tools.js';
-import type { DescribeJob, FromWorker, ToolJob } from '../shared/worker-messages.js';
+import type { CombineJob, DescribeJob, FromWorker, ToolJob } from '../shared/worker-messages.js';
+import { runCombine } from '../engine/combine/run.js';
 import { describeInputs } from '../shared/describe.js';
 import { runDescribe } from '../engine/describe/run.js';
 import { ProjectStore } from '../store/project.js';
@@ -67,6 +68,32 @@ export function runDescribeJob(job: DescribeJob, post: (m: FromWorker) => void, 
     post({ type: 'progress', jobId, stage: 'estimate', fraction: 0.5 });
     const result = runDescribe(job.request, (name) => loaded.get(name) as Column);
     post({ type: 'describe-done', jobId, result });
+  } catch (err) {
+    post({ type: 'error', jobId, error: toErrorInfo(err) });
+  } finally {
+    store?.close();
+  }
+}
+
+/** Merge / append: every column of both datasets, combined in the engine, posted back to main. */
+export function runCombineJob(job: CombineJob, post: (m: FromWorker) => void, nativeBinding?: string): void {
+  const { jobId } = job;
+  let store: ProjectStore | null = null;
+  try {
+    post({ type: 'progress', jobId, stage: 'load', fraction: 0 });
+    store = ProjectStore.open(job.projectPath, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const load = (name: string) => {
+      const ds = (store as ProjectStore).findDataset(name);
+      if (!ds) throw new AppError('NOT_FOUND', `there is no dataset "${name}" in this project`);
+      return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: (store as ProjectStore).readColumn(ds.id, v.name) })) };
+    };
+    const master = load(job.request.master);
+    const using = load(job.request.using);
+    store.close();
+    store = null;
+    post({ type: 'progress', jobId, stage: 'estimate', fraction: 0.5 });
+    const { data, report } = runCombine(job.request, master, using);
+    post({ type: 'combine-done', jobId, nrows: data.nrows, columns: data.columns, report });
   } catch (err) {
     post({ type: 'error', jobId, error: toErrorInfo(err) });
   } finally {

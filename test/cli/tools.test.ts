@@ -127,3 +127,33 @@ describe('panel-studio summarize / correlate / vif', () => {
     expect(bad.stderr.trim()).toMatch(/^panel-studio: variable "nosuch" is not in the dataset$/);
   });
 });
+
+describe('panel-studio merge / append', () => {
+  it('m:1 merge of a province-year panel into a firm panel: Stata counts as R computed them; a new dataset', () => {
+    const dir = tempDir();
+    const project = join(dir, 'm.pstudio');
+    const ref = (f: string) => resolve('test/reference/combine', f);
+    for (const [file, name] of [['panel.csv', 'panel'], ['province_year.csv', 'prov']]) expect(run('import', ref(file), '--project', project, '--name', name).status).toBe(0);
+    const r = run('merge', '--project', project, '--master', 'panel', '--using', 'prov', '--keys', 'province,year', '--kind', 'm:1', '--name', 'merged');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    const expected = JSON.parse(readFileSync(ref('expected.json'), 'utf8')).m1.counts as Record<string, number>;
+    expect(out).toMatchObject({ dataset: 'merged', matched: expected.matched, left_only: expected.left_only, right_only: expected.right_only, nrows: expected.nrows });
+    // 1:1 on keys that repeat in the master: Stata's uniqueness error, nothing written
+    const bad = run('merge', '--project', project, '--master', 'panel', '--using', 'prov', '--keys', 'province', '--kind', '1:1', '--name', 'bad');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/does not uniquely identify/);
+    const app = run('append', '--project', project, '--master', 'panel', '--using', 'panel', '--name', 'twice');
+    expect(JSON.parse(app.stdout)).toMatchObject({ dataset: 'twice', kind: 'append' });
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      expect(store.listDatasets().map((d) => d.name)).toEqual(['panel', 'prov', 'merged', 'twice']);
+      const merged = store.findDataset('merged')!;
+      expect(merged.nrows).toBe(expected.nrows);
+      expect(merged.variables.find((v) => v.name === 'index')?.recipe).toMatchObject({ kind: 'transform', tool: 'merge' });
+      expect(store.findDataset('twice')!.nrows).toBe(2 * store.findDataset('panel')!.nrows);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -616,6 +616,22 @@ describe('browser-mode workflow', () => {
       await page.getByText('广东').first().waitFor({ timeout: 30_000 });
       await shot(page, '15-xlsx-import');
 
+      // 12. combining datasets into a new one: a 1:m merge on year fails with Stata's uniqueness
+      //     message (2020 repeats in the workbook) and writes nothing; append stacks the 200 rows
+      await page.getByTestId('data-tab').click();
+      await page.getByTestId('combine-panel').locator('summary').click();
+      await page.getByTestId('combine-using').selectOption('firms');
+      await page.getByTestId('combine-kind').selectOption('1:m');
+      await page.getByTestId('combine-keys-option-year').check();
+      await page.getByTestId('combine-name').fill('gdp_firms');
+      await page.getByTestId('combine-run').click();
+      await page.getByTestId('combine-panel').getByRole('alert').filter({ hasText: 'uniquely' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('combine-kind').selectOption('append');
+      await page.getByTestId('combine-run').click();
+      await page.getByTestId('combine-report').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('combine-report').innerText()).toContain('203');
+      await shot(page, '16-append');
+
       expect(pageErrors, 'no uncaught errors in the page').toEqual([]);
       await context.close();
     },

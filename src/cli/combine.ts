@@ -1,0 +1,43 @@
+// `panel-studio merge --project P --master A --using B --keys k1,k2 --kind m:1 [--keep match,master]
+// --name NEW` and `panel-studio append --project P --master A --using B --name NEW`: a new dataset
+// from two, with Stata's match report on stdout (JSON). The inputs are left unchanged.
+import { resolve } from 'node:path';
+import { runCombine } from '../engine/combine/run.js';
+import type { CombineRequest } from '../shared/combine.js';
+import { AppError } from '../shared/errors.js';
+import { ProjectStore } from '../store/project.js';
+import { writeCombined } from '../store/write-dataset.js';
+import { parseArgs, required } from './args.js';
+
+const KINDS = ['1:1', 'm:1', '1:m'] as const;
+const KEEP = ['master', 'using', 'match'] as const;
+
+export function cmdCombine(kind: 'merge' | 'append', argv: string[]): number {
+  const p = parseArgs(argv, ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
+  const mergeKind = p.flags.get('kind') ?? '1:1';
+  if (!(KINDS as readonly string[]).includes(mergeKind)) throw new AppError('INVALID_ARGUMENT', `--kind must be 1:1, m:1 or 1:m, got "${mergeKind}"`);
+  const keep = p.flags.get('keep')?.split(',').map((s) => s.trim());
+  for (const k of keep ?? []) if (!(KEEP as readonly string[]).includes(k)) throw new AppError('INVALID_ARGUMENT', `--keep takes master, using and match, got "${k}"`);
+  const request: CombineRequest = {
+    kind,
+    master: required(p, 'master'),
+    using: required(p, 'using'),
+    name: required(p, 'name'),
+    ...(kind === 'merge' ? { keys: required(p, 'keys').split(',').map((s) => s.trim()), merge: mergeKind as CombineRequest['merge'] } : {}),
+    ...(keep ? { keep: keep as CombineRequest['keep'] } : {}),
+  };
+  const store = ProjectStore.open(resolve(required(p, 'project')));
+  try {
+    const load = (name: string) => {
+      const ds = store.findDataset(name);
+      if (!ds) throw new AppError('NOT_FOUND', `there is no dataset "${name}" in ${store.path}`);
+      return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: store.readColumn(ds.id, v.name) })) };
+    };
+    const { data, report } = runCombine(request, load(request.master), load(request.using));
+    const ds = writeCombined(store, request, data.nrows, data.columns, report);
+    process.stdout.write(`${JSON.stringify({ dataset: ds.name, ...report })}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

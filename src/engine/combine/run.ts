@@ -1,0 +1,27 @@
+// Runs a combine request (src/shared/combine.ts) on two in-memory datasets.
+import type { CombineReport, CombineRequest } from '../../shared/combine.js';
+import { AppError } from '../../shared/errors.js';
+import { append } from './append.js';
+import { applyMerge, planMerge } from './merge.js';
+import type { Dataset } from './types.js';
+
+export function runCombine(req: CombineRequest, master: Dataset, using: Dataset): { data: Dataset; report: CombineReport } {
+  if (req.kind === 'append') {
+    const data = append(master, using);
+    return { data, report: { kind: 'append', nrows: data.nrows } };
+  }
+  const keys = req.keys ?? [];
+  if (keys.length === 0) throw new AppError('INVALID_ARGUMENT', 'choose the key variable(s) to merge on');
+  const pick = (d: Dataset, side: string) =>
+    keys.map((k) => {
+      const c = d.columns.find((x) => x.name === k);
+      if (!c) throw new AppError('INVALID_ARGUMENT', `key variable "${k}" is not in the ${side} dataset`);
+      return c;
+    });
+  const plan = planMerge(pick(master, 'master'), pick(using, 'using'), req.merge ?? '1:1', { ...(req.keep ? { keep: req.keep } : {}) });
+  const out = applyMerge(plan, master, using);
+  return {
+    data: { nrows: out.nrows, columns: out.columns },
+    report: { kind: 'merge', nrows: out.nrows, ...plan.report, missing_keys: plan.missing_keys, not_from_using: out.not_from_using },
+  };
+}

@@ -1,0 +1,30 @@
+// Combining two datasets of a project into a new one (Stata merge / append). The result is always
+// a NEW dataset: the inputs stay as they were, so nothing is lost if the merge is not what was meant.
+
+export interface CombineRequest {
+  kind: 'merge' | 'append';
+  /** Dataset names: the master (left) and the using (right) dataset. */
+  master: string;
+  using: string;
+  /** merge: key variables present in both datasets. */
+  keys?: string[];
+  /** merge: which side is unique on the keys (Stata 1:1, m:1, 1:m). */
+  merge?: '1:1' | 'm:1' | '1:m';
+  /** merge: which results to keep (Stata keep()); default all. */
+  keep?: ('master' | 'using' | 'match')[];
+  /** Name of the new dataset. */
+  name: string;
+}
+
+/** Stata's merge table: observations by result. */
+export interface CombineReport {
+  kind: 'merge' | 'append';
+  nrows: number;
+  matched?: number;
+  left_only?: number;
+  right_only?: number;
+  /** Rows of each side whose key has a missing value (they never match). */
+  missing_keys?: { left: number; right: number };
+  /** Variables in both datasets (not keys): the master's values were kept. */
+  not_from_using?: string[];
+}
