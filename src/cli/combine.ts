@@ -1,3 +1,4 @@
+// `panel-studio keep|drop --project P --dataset A --if "year >= 2005" --name NEW`,
 // `panel-studio merge --project P --master A --using B --keys k1,k2 --kind m:1 [--keep match,master]
 // --name NEW` and `panel-studio append --project P --master A --using B --name NEW`: a new dataset
 // from two, with Stata's match report on stdout (JSON). The inputs are left unchanged.
@@ -12,16 +13,18 @@ import { parseArgs, required } from './args.js';
 const KINDS = ['1:1', 'm:1', '1:m'] as const;
 const KEEP = ['master', 'using', 'match'] as const;
 
-export function cmdCombine(kind: 'merge' | 'append', argv: string[]): number {
-  const p = parseArgs(argv, ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
+export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop', argv: string[]): number {
+  const subset = kind === 'keep' || kind === 'drop';
+  const p = parseArgs(argv, subset ? ['project', 'dataset', 'if', 'name'] : ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
   const mergeKind = p.flags.get('kind') ?? '1:1';
   if (!(KINDS as readonly string[]).includes(mergeKind)) throw new AppError('INVALID_ARGUMENT', `--kind must be 1:1, m:1 or 1:m, got "${mergeKind}"`);
   const keep = p.flags.get('keep')?.split(',').map((s) => s.trim());
   for (const k of keep ?? []) if (!(KEEP as readonly string[]).includes(k)) throw new AppError('INVALID_ARGUMENT', `--keep takes master, using and match, got "${k}"`);
   const request: CombineRequest = {
     kind,
-    master: required(p, 'master'),
-    using: required(p, 'using'),
+    master: required(p, subset ? 'dataset' : 'master'),
+    using: subset ? required(p, 'dataset') : required(p, 'using'),
+    ...(subset ? { condition: required(p, 'if') } : {}),
     name: required(p, 'name'),
     ...(kind === 'merge' ? { keys: required(p, 'keys').split(',').map((s) => s.trim()), merge: mergeKind as CombineRequest['merge'] } : {}),
     ...(keep ? { keep: keep as CombineRequest['keep'] } : {}),
@@ -33,7 +36,8 @@ export function cmdCombine(kind: 'merge' | 'append', argv: string[]): number {
       if (!ds) throw new AppError('NOT_FOUND', `there is no dataset "${name}" in ${store.path}`);
       return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: store.readColumn(ds.id, v.name) })) };
     };
-    const { data, report } = runCombine(request, load(request.master), load(request.using));
+    const { data, report } = runCombine(request, load(request.master), subset ? null : load(request.using));
+    for (const w of report.warnings ?? []) process.stderr.write(`note: ${w}\n`);
     const ds = writeCombined(store, request, data.nrows, data.columns, report);
     process.stdout.write(`${JSON.stringify({ dataset: ds.name, ...report })}\n`);
     return 0;

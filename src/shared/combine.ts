@@ -1,8 +1,10 @@
-// Combining two datasets of a project into a new one (Stata merge / append). The result is always
-// a NEW dataset: the inputs stay as they were, so nothing is lost if the merge is not what was meant.
+// Making a new dataset from existing ones: merge / append two datasets, or keep / drop rows by a
+// condition. The result is always a NEW dataset: the inputs stay as they were, so nothing is lost
+// if the operation was not what was meant.
 
 export interface CombineRequest {
-  kind: 'merge' | 'append';
+  /** merge / append two datasets, or keep / drop the rows of `master` where `condition` holds. */
+  kind: 'merge' | 'append' | 'keep' | 'drop';
   /** Dataset names: the master (left) and the using (right) dataset. */
   master: string;
   using: string;
@@ -12,13 +14,15 @@ export interface CombineRequest {
   merge?: '1:1' | 'm:1' | '1:m';
   /** merge: which results to keep (Stata keep()); default all. */
   keep?: ('master' | 'using' | 'match')[];
+  /** keep / drop: the condition, in the expression language (Stata `keep if` / `drop if`). */
+  condition?: string;
   /** Name of the new dataset. */
   name: string;
 }
 
 /** Stata's merge table: observations by result. */
 export interface CombineReport {
-  kind: 'merge' | 'append';
+  kind: 'merge' | 'append' | 'keep' | 'drop';
   nrows: number;
   matched?: number;
   left_only?: number;
@@ -27,4 +31,7 @@ export interface CombineReport {
   missing_keys?: { left: number; right: number };
   /** Variables in both datasets (not keys): the master's values were kept. */
   not_from_using?: string[];
+  /** keep / drop: rows removed. */
+  dropped?: number;
+  warnings?: string[];
 }

@@ -36,13 +36,19 @@ export function writeCombined(store: ProjectStore, request: CombineRequest, nrow
           tool: request.kind,
           inputs: [request.master, request.using],
           params: { ...request },
-          describe: request.kind === 'merge' ? `merge ${request.merge ?? '1:1'} ${(request.keys ?? []).join(' ')} of ${request.master} with ${request.using}` : `append ${request.using} to ${request.master}`,
+          describe:
+            request.kind === 'merge'
+              ? `merge ${request.merge ?? '1:1'} ${(request.keys ?? []).join(' ')} of ${request.master} with ${request.using}`
+              : request.kind === 'append'
+                ? `append ${request.using} to ${request.master}`
+                : `${request.kind} if ${request.condition ?? ''} (from ${request.master})`,
           at,
         },
         missing,
       };
     });
-    const { datasetId, variableIds } = store.beginDataset(request.name, `${request.kind}: ${request.master} + ${request.using}`, nrows, variables);
+    const source = request.kind === 'keep' || request.kind === 'drop' ? `${request.kind} if ${request.condition ?? ''}: ${request.master}` : `${request.kind}: ${request.master} + ${request.using}`;
+    const { datasetId, variableIds } = store.beginDataset(request.name, source, nrows, variables);
     stagingId = datasetId;
     for (let chunk = 0; chunk * CHUNK_ROWS < nrows; chunk++) {
       const a = chunk * CHUNK_ROWS;

@@ -157,3 +157,24 @@ describe('panel-studio merge / append', () => {
     }
   });
 });
+
+describe('panel-studio keep / drop', () => {
+  it('keep if and drop if make new datasets and leave the original as it was', () => {
+    const dir = tempDir();
+    const project = join(dir, 'k.pstudio');
+    expect(run('import', resolve('test/reference/panel_grunfeld/data.csv'), '--project', project, '--name', 'g').status).toBe(0);
+    const k = run('keep', '--project', project, '--dataset', 'g', '--if', 'year >= 1945 & firm <= 5', '--name', 'late');
+    expect(JSON.parse(k.stdout)).toMatchObject({ dataset: 'late', kind: 'keep', nrows: 50, dropped: 150 });
+    const d = run('drop', '--project', project, '--dataset', 'g', '--if', 'inv > 100', '--name', 'small');
+    const out = JSON.parse(d.stdout) as { nrows: number; dropped: number };
+    expect(out.nrows + out.dropped).toBe(200);
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const inv = (store.readColumn(store.findDataset('small')!.id, 'inv') as { values: Float64Array }).values;
+      expect(Math.max(...inv)).toBeLessThanOrEqual(100);
+      expect(store.findDataset('g')!.nrows).toBe(200);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -3,9 +3,23 @@ import type { CombineReport, CombineRequest } from '../../shared/combine.js';
 import { AppError } from '../../shared/errors.js';
 import { append } from './append.js';
 import { applyMerge, planMerge } from './merge.js';
+import { takeRows } from './gather.js';
+import { evaluateCondition } from '../expr/index.js';
 import type { Dataset } from './types.js';
 
-export function runCombine(req: CombineRequest, master: Dataset, using: Dataset): { data: Dataset; report: CombineReport } {
+export function runCombine(req: CombineRequest, master: Dataset, using: Dataset | null): { data: Dataset; report: CombineReport } {
+  if (req.kind === 'keep' || req.kind === 'drop') {
+    if (!req.condition) throw new AppError('INVALID_ARGUMENT', `${req.kind} needs a condition, e.g. year >= 2005`);
+    const byName = new Map(master.columns.map((c) => [c.name, c.column]));
+    const cond = evaluateCondition(req.condition, { nrows: master.nrows, names: () => [...byName.keys()], column: (n) => byName.get(n) });
+    const want = req.kind === 'keep' ? 1 : 0;
+    const rows = new Int32Array(req.kind === 'keep' ? cond.count : master.nrows - cond.count);
+    let j = 0;
+    for (let i = 0; i < master.nrows; i++) if (cond.mask[i] === want) rows[j++] = i;
+    const data = takeRows(master, rows);
+    return { data, report: { kind: req.kind, nrows: data.nrows, dropped: master.nrows - data.nrows, warnings: [...cond.warnings, ...cond.issues.map((x) => x.message)] } };
+  }
+  if (!using) throw new AppError('INVALID_ARGUMENT', `${req.kind} needs a second dataset`);
   if (req.kind === 'append') {
     const data = append(master, using);
     return { data, report: { kind: 'append', nrows: data.nrows } };
