@@ -26,7 +26,7 @@ const USAGE = `usage:
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
   panel-studio append --project P.pstudio --master A --using B --name NEW
   panel-studio keep|drop --project P.pstudio --dataset A --if CONDITION --name NEW
-  panel-studio summarize|correlate|vif --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
+  panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 
@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'summarize':
       case 'correlate':
       case 'vif':
+      case 'duplicates':
         return await cmdDescribe(verb, rest, pickDataset);
       case undefined:
       case 'help':

@@ -121,9 +121,33 @@ export interface VifResult {
   warnings: string[];
 }
 
+/** Stata `duplicates report`: observations by number of copies of the key. */
+export interface DuplicatesRow {
+  /** Observations sharing one key value. */
+  copies: number;
+  /** Observations in groups of this size (= copies × groups). */
+  observations: number;
+  /** Observations beyond the first of each group. */
+  surplus: number;
+}
+
+export interface DuplicatesReport {
+  kind: 'duplicates';
+  keys: string[];
+  nrows: number;
+  /** Ascending by copies (Stata `duplicates report`). */
+  rows: DuplicatesRow[];
+  /** Distinct key values. */
+  groups: number;
+  /** True when every key value occurs once (the keys identify the observations). */
+  unique: boolean;
+  note: string;
+}
+
 /** A request for descriptive statistics on a dataset (the app, the CLI and the worker share it). */
 export interface DescribeRequest {
-  kind: 'summarize' | 'correlate' | 'vif';
+  kind: 'summarize' | 'correlate' | 'vif' | 'duplicates';
+  /** duplicates: the key variables. */
   variables: string[];
   /** summarize: statistics per group of this variable. */
   by?: string;
@@ -135,7 +159,7 @@ export interface DescribeRequest {
   method?: 'pearson' | 'spearman';
 }
 
-export type DescribeResult = SummaryResult | CorrelationResult | VifResult;
+export type DescribeResult = SummaryResult | CorrelationResult | VifResult | DuplicatesReport;
 
 /** Variables a request reads. */
 export function describeInputs(req: DescribeRequest): string[] {

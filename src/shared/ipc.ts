@@ -57,7 +57,7 @@ export const channels = {
   'describe:run': {
     args: obj({
       datasetId: id,
-      kind: literal('summarize', 'correlate', 'vif'),
+      kind: literal('summarize', 'correlate', 'vif', 'duplicates'),
       variables: arr(str({ min: 1, max: 200 }), { max: 500 }),
       by: opt(str({ min: 1, max: 200 })),
       sample: opt(literal('per_variable', 'listwise', 'pairwise')),

@@ -178,3 +178,14 @@ describe('panel-studio keep / drop', () => {
     }
   });
 });
+
+describe('panel-studio duplicates', () => {
+  it('Stata duplicates report: firm × year identifies Grunfeld; firm alone repeats 20 times', () => {
+    const data = resolve('test/reference/panel_grunfeld/data.csv');
+    const a = JSON.parse(run('duplicates', '--data', data, '--vars', 'firm,year').stdout) as { unique: boolean; rows: { copies: number; observations: number }[] };
+    expect(a.unique).toBe(true);
+    expect(a.rows).toEqual([{ copies: 1, observations: 200, surplus: 0 }]);
+    const b = JSON.parse(run('duplicates', '--data', data, '--vars', 'firm').stdout) as { unique: boolean; rows: unknown[] };
+    expect(b).toMatchObject({ unique: false, rows: [{ copies: 20, observations: 200, surplus: 190 }] });
+  });
+});

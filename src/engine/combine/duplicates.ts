@@ -38,6 +38,7 @@ export function duplicatesReport(keys: readonly NamedColumn[]): DuplicatesReport
     .sort((a, b) => a[0] - b[0])
     .map(([copies, count]) => ({ copies, observations: copies * count, surplus: (copies - 1) * count }));
   return {
+    kind: 'duplicates',
     keys: keys.map((k) => k.name),
     nrows: ids.length,
     rows,

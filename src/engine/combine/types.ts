@@ -56,23 +56,4 @@ export interface MergeOutput extends Dataset {
   not_from_using: string[];
 }
 
-export interface DuplicatesRow {
-  /** Observations sharing one key value. */
-  copies: number;
-  /** Observations in groups of this size (= copies × groups). */
-  observations: number;
-  /** Observations beyond the first of each group. */
-  surplus: number;
-}
-
-export interface DuplicatesReport {
-  keys: string[];
-  nrows: number;
-  /** Ascending by copies (Stata `duplicates report`). */
-  rows: DuplicatesRow[];
-  /** Distinct key values. */
-  groups: number;
-  /** True when every key value occurs once (the keys identify the observations). */
-  unique: boolean;
-  note: string;
-}
+export type { DuplicatesReport, DuplicatesRow } from '../../shared/describe.js';

@@ -5,6 +5,7 @@ import type { Column } from '../data.js';
 import { correlate } from './correlate.js';
 import { summarize } from './summarize.js';
 import { vif } from './vif.js';
+import { duplicatesReport } from '../combine/duplicates.js';
 
 export function runDescribe(req: DescribeRequest, column: (name: string) => Column): DescribeResult {
   if (req.variables.length === 0) throw new AppError('INVALID_ARGUMENT', 'choose at least one variable');
@@ -19,6 +20,8 @@ export function runDescribe(req: DescribeRequest, column: (name: string) => Colu
     case 'correlate':
       if (cols.length < 2) throw new AppError('INVALID_ARGUMENT', 'a correlation matrix needs at least two variables');
       return correlate(cols, { sample: req.sample === 'listwise' ? 'listwise' : 'pairwise', method: req.method === 'spearman' ? 'spearman' : 'pearson' });
+    case 'duplicates':
+      return duplicatesReport(cols);
     case 'vif':
       if (cols.length < 2) throw new AppError('INVALID_ARGUMENT', 'VIF needs at least two regressors');
       return vif(cols);
