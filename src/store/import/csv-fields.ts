@@ -98,6 +98,8 @@ export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number
     m = m * 10 + (c - 48);
   }
   let nd = p - d0;
+  // an integer with leading zeros ("000001", "0123") is a code: the column stays text
+  if (p === e && nd > 1 && buf[d0] === 48) return K_BAD;
   if (p === e && nd > 0 && nd <= 15) {
     parsed.value = neg ? -m : m; // Number("-0") is -0 too
     return K_NUMBER;

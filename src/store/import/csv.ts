@@ -334,7 +334,10 @@ export class CsvTokenizer {
           starts[nf] = pos;
           ends[nf] = p;
           const nd = dot < 0 ? p - d0 : p - d0 - 1;
-          if (plain && nd > 0 && nd <= 15) {
+          // "000001" (stock, county and product codes) is a code, not the number 1: an integer
+          // with leading zeros keeps the whole column text (classifyNumeric says so; "0.5" is a number)
+          const code = dot < 0 && buf[d0] === 48 && d0 + 1 < p && buf[d0 + 1]! >= 48 && buf[d0 + 1]! <= 57;
+          if (plain && !code && nd > 0 && nd <= 15) {
             const v = dot < 0 ? m : m / POW10[p - dot - 1]!;
             nums[nf] = neg ? -v : v;
             flags[nf] = F_NUM;

@@ -306,7 +306,7 @@ describe('missing values and type inference', () => {
 
   it('parses numbers exactly like Number()', async () => {
     const values = [
-      '0', '-0', '+4', '007', '12', '-3.', '.5', '-.25', '1e3', '1E-3', '2.5e+2', ' 7 ', '0.1', '0.2',
+      '0', '-0', '+4', '7.0', '12', '-3.', '.5', '-.25', '1e3', '1E-3', '2.5e+2', ' 7 ', '0.1', '0.2',
       '3.141592653589793', '123456789012345678', '1.7976931348623157e308', '5e-324', '0.000001234',
       '9007199254740993', '-12.34567890123456789', '1234567.891',
     ];
@@ -315,6 +315,12 @@ describe('missing values and type inference', () => {
     const expected = values.map((v) => Number(v));
     expect(t.col.x).toEqual(expected);
     expect(Object.is(t.col.x![1], -0)).toBe(true);
+  });
+
+  it('keeps integer codes with leading zeros as text (stock codes 000001): no digits are lost', async () => {
+    const t = await load(file('codes.csv', 'code,v\n000001,1\n600000,2\n000002,0.5\n'));
+    expect(t.scan.columns.map((c) => c.kind)).toEqual(['text', 'numeric']);
+    expect(t.scan.columns[0]!.levels).toEqual(['000001', '000002', '600000']);
   });
 
   it('matches Number() on many random decimal literals', async () => {
@@ -327,8 +333,10 @@ describe('missing values and type inference', () => {
     const values: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const sign = rnd() < 0.3 ? '-' : rnd() < 0.1 ? '+' : '';
-      const int = digits(Math.floor(rnd() * 12));
       const frac = rnd() < 0.7 ? '.' + digits(Math.floor(rnd() * 20)) : '';
+      // integers with leading zeros are codes (text, tested above): give those a non-zero first digit
+      const int0 = digits(Math.floor(rnd() * 12));
+      const int = frac === '' && int0.length > 1 && int0[0] === '0' ? `1${int0.slice(1)}` : int0;
       const exp = rnd() < 0.3 ? `e${rnd() < 0.5 ? '-' : ''}${Math.floor(rnd() * 40)}` : '';
       const lit = sign + int + frac + exp;
       if (/\d/.test(int + frac)) values.push(lit);
