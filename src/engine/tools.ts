@@ -158,6 +158,35 @@ export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
       const r = deviationPower(v(str(p.var)), v(str(p.time)), { power: numberOr(p.power, 3) });
       return one(name, numeric(r.values), [str(p.var), str(p.time)], r.describe, r.warnings);
     }
+    case 'destring': {
+      // Stata destring: text that reads as a number becomes that number; anything else is missing
+      // (counted per variable). Thousands separators and surrounding spaces are tolerated.
+      const columns: ToolOutputColumn[] = [];
+      const warnings: string[] = [];
+      for (const name of list(p.vars)) {
+        const c = ctx.column(name);
+        if (c.kind === 'numeric') throw new AppError('INVALID_ARGUMENT', `"${name}" is already numeric`);
+        const parsed = Float64Array.from(c.levels, (l) => {
+          const t = l.trim().replace(/,(?=\d{3}(\D|$))/g, '');
+          return t === '' ? Number.NaN : Number(t);
+        });
+        let bad = 0;
+        let example = '';
+        for (let j = 0; j < parsed.length; j++)
+          if (!Number.isFinite(parsed[j])) {
+            parsed[j] = Number.NaN;
+            if (c.levels[j].trim() !== '') {
+              bad++;
+              example ||= c.levels[j];
+            }
+          }
+        const values = Float64Array.from(c.codes, (code) => (code < 0 ? Number.NaN : parsed[code]));
+        if (bad > 0) warnings.push(`${name}: ${bad} distinct text values are not numbers (e.g. "${example}") and became missing`);
+        const target = p.replace === true ? name : outName(`${name}${str(p.suffix)}`, ctx, taken);
+        columns.push({ name: target, column: numeric(values), inputs: [name], replace: p.replace === true });
+      }
+      return { columns, warnings, describe: 'destring: text read as numbers (non-numeric text → missing)' };
+    }
     case 'ivlagged': {
       const name = outName(str(p.name), ctx, taken);
       const r = invariantTimesLagged(v(str(p.z)), v(str(p.series)), panel(), { lag: numberOr(p.k, 1) });

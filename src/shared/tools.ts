@@ -19,6 +19,7 @@ export type ToolId =
   | 'split'
   | 'interact'
   | 'devpower'
+  | 'destring'
   | 'ivlagged'
   | 'bartik';
 
@@ -124,6 +125,11 @@ export const TOOLS: Record<ToolId, ToolDeclaration> = {
     id: 'devpower',
     labelKey: 'tool.devpower',
     params: [name(), { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' }, { key: 'time', kind: 'variable', required: true, labelKey: 'tool.param.time' }, { key: 'power', kind: 'number', default: 3, labelKey: 'tool.param.power' }],
+  },
+  destring: {
+    id: 'destring',
+    labelKey: 'tool.destring',
+    params: [{ key: 'vars', kind: 'variables', required: true, labelKey: 'tool.param.vars' }, suffix('_num'), { key: 'replace', kind: 'boolean', default: false, labelKey: 'tool.param.replace' }],
   },
   ivlagged: {
     id: 'ivlagged',

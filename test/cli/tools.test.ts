@@ -2,7 +2,7 @@
 // generate / winsorize / lag write variables into the project with their recipe and an operation
 // log entry; bad requests fail with one line naming the problem and change nothing.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../src/store/project.js';
@@ -187,5 +187,26 @@ describe('panel-studio duplicates', () => {
     expect(a.rows).toEqual([{ copies: 1, observations: 200, surplus: 0 }]);
     const b = JSON.parse(run('duplicates', '--data', data, '--vars', 'firm').stdout) as { unique: boolean; rows: unknown[] };
     expect(b).toMatchObject({ unique: false, rows: [{ copies: 20, observations: 200, surplus: 190 }] });
+  });
+});
+
+describe('panel-studio destring', () => {
+  it('stock codes kept as text on import become numbers on request; non-numbers are counted', () => {
+    const dir = tempDir();
+    const csv = join(dir, 'codes.csv');
+    writeFileSync(csv, 'code,v\n000001,1\n600000,2\n000002,3\nST-01,4\n');
+    const project = join(dir, 'c.pstudio');
+    expect(run('import', csv, '--project', project).status).toBe(0);
+    const r = run('destring', '--project', project, '--vars', 'code');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/1 distinct text values are not numbers \(e\.g\. "ST-01"\)/);
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const ds = store.listDatasets()[0];
+      expect(Array.from((store.readColumn(ds.id, 'code_num') as { values: Float64Array }).values)).toEqual([1, 600000, 2, NaN]);
+      expect(ds.variables.find((v) => v.name === 'code')?.type).toBe('categorical');
+    } finally {
+      store.close();
+    }
   });
 });

@@ -259,6 +259,7 @@ export const en = {
   'describe.surplus': 'Surplus',
   'describe.unique': '{keys} identifies the observations uniquely.',
   'describe.notUnique': '{keys} does not identify the observations uniquely.',
+  'tool.destring': 'Text to numbers (destring)',
   'tool.title': 'Variable tools',
   'tool.panelDecl': 'Panel (xtset)',
   'tool.panelApply': 'Declare',

@@ -261,6 +261,7 @@ export const zh: Record<MessageKey, string> = {
   'describe.surplus': '多余观测值',
   'describe.unique': '{keys} 可以唯一标识观测值。',
   'describe.notUnique': '{keys} 不能唯一标识观测值。',
+  'tool.destring': '文本转数值（destring）',
   'tool.title': '变量工具',
   'tool.panelDecl': '面板设定（xtset）',
   'tool.panelApply': '设定',
