@@ -20,7 +20,7 @@ import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
   panel-studio import FILE --project P.pstudio [--name NAME]
-  panel-studio export --project P.pstudio [--dataset NAME] --out FILE.csv|.xlsx|.dta
+  panel-studio export --project P.pstudio [--dataset NAME] [--vars a,b,...] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         return await cmdImport(parseArgs(rest, ['project', 'name']));
       case 'export':
-        return await cmdExport(parseArgs(rest, ['project', 'dataset', 'out']));
+        return await cmdExport(parseArgs(rest, ['project', 'dataset', 'out', 'vars']));
       case 'estimate':
         return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
       case 'xtset':
@@ -119,7 +119,8 @@ async function cmdExport(p: Parsed): Promise<number> {
   try {
     const ds = pickDataset(store, p.flags.get('dataset'));
     const out = resolve(required(p, 'out'));
-    const r = await exportDataset(store, ds.id, out);
+    const vars = p.flags.get('vars')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const r = await exportDataset(store, ds.id, out, vars);
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${JSON.stringify({ dataset: ds.name, rows: r.rows, out: r.path })}\n`);
     return 0;

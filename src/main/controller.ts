@@ -79,7 +79,7 @@ export class AppController {
       'dataset:sheets': ({ path }) => listXlsxSheets(this.checkPath(path)),
       'dataset:list': () => this.requireProject().listDatasets(),
       'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
-      'dataset:export': ({ datasetId, path }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path)),
+      'dataset:export': ({ datasetId, path, variables }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path), variables),
       'dataset:delete': ({ datasetId }) => {
         this.requireProject().deleteDataset(datasetId);
         this.opts.emit('project:changed', this.requireProject().info());

@@ -44,7 +44,7 @@ export const channels = {
     args: obj({ datasetId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }), variables: opt(arr(str({ min: 1 }), { max: 1000 })) }),
     result: null as unknown as RowPage,
   },
-  'dataset:export': { args: obj({ datasetId: id, path }), result: null as unknown as { path: string; rows: number; warnings: string[] } },
+  'dataset:export': { args: obj({ datasetId: id, path, variables: opt(arr(str({ min: 1, max: 200 }), { max: 5000 })) }), result: null as unknown as { path: string; rows: number; warnings: string[] } },
   'dataset:delete': { args: obj({ datasetId: id }), result: null as unknown as null },
   'dataset:setPanel': {
     args: obj({ datasetId: id, panel: opt(obj({ id: str({ min: 1, max: 200 }), time: str({ min: 1, max: 200 }) })) }),

@@ -3,22 +3,23 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CHUNK_ROWS } from './codec.js';
 import type { ProjectStore } from './project.js';
+import { selectVariables } from './select-variables.js';
 
 function quote(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function exportCsv(store: ProjectStore, datasetId: number, target: string): Promise<{ path: string; rows: number }> {
+export async function exportCsv(store: ProjectStore, datasetId: number, target: string, variables?: string[]): Promise<{ path: string; rows: number }> {
   const ds = store.getDataset(datasetId);
   const out = createWriteStream(target, { encoding: 'utf8' });
-  const names = ds.variables.map((v) => v.name);
+  const names = selectVariables(ds, variables).map((v) => v.name);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
   try {
     await write(`${names.map(quote).join(',')}\n`);
     for (let offset = 0; offset < ds.nrows; offset += CHUNK_ROWS) {
-      const page = store.readRows(datasetId, offset, CHUNK_ROWS);
+      const page = store.readRows(datasetId, offset, CHUNK_ROWS, names);
       const cols = names.map((n) => page.columns[n]);
       const lines: string[] = [];
       for (let i = 0; i < page.nrows; i++) {

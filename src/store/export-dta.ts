@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.js';
 import type { VariableInfo } from '../shared/types.js';
 import { CHUNK_ROWS } from './codec.js';
 import type { ProjectStore } from './project.js';
+import { selectVariables } from './select-variables.js';
 
 const MISSING_DOUBLE = 2 ** 1023; // Stata's `.` for doubles, 0x7fe0000000000000
 const MAX_STR = 2045;
@@ -150,10 +151,10 @@ function labelTable(name: string, labels: Record<string, string>, warnings: stri
   return table;
 }
 
-export async function exportDta(store: ProjectStore, datasetId: number, target: string): Promise<{ path: string; rows: number; warnings: string[] }> {
+export async function exportDta(store: ProjectStore, datasetId: number, target: string, variables?: string[]): Promise<{ path: string; rows: number; warnings: string[] }> {
   if (!target.toLowerCase().endsWith('.dta')) throw new AppError('INVALID_ARGUMENT', `${target}: a Stata file name must end in .dta`);
   const ds = store.getDataset(datasetId);
-  const vars = ds.variables;
+  const vars = selectVariables(ds, variables);
   if (vars.length > 32767) throw new AppError('INVALID_ARGUMENT', `${ds.name} has ${vars.length} variables; Stata format 118 holds at most 32,767`);
   const warnings: string[] = [];
   const { names, renamed } = stataNames(vars.map((v) => v.name));
@@ -216,7 +217,7 @@ export async function exportDta(store: ProjectStore, datasetId: number, target: 
     // Data, one store chunk of rows at a time.
     const gsos: Gso[] = [];
     for (let offset = 0; offset < ds.nrows; offset += CHUNK_ROWS) {
-      const page = store.readRows(datasetId, offset, CHUNK_ROWS);
+      const page = store.readRows(datasetId, offset, CHUNK_ROWS, vars.map((v) => v.name));
       const block = Buffer.alloc(page.nrows * rowWidth);
       let at = 0;
       vars.forEach((v, j) => {

@@ -12,10 +12,10 @@ export interface ExportSummary {
   warnings: string[];
 }
 
-export async function exportDataset(store: ProjectStore, datasetId: number, target: string): Promise<ExportSummary> {
+export async function exportDataset(store: ProjectStore, datasetId: number, target: string, variables?: string[]): Promise<ExportSummary> {
   const ext = extname(target).toLowerCase();
-  if (ext === '.csv') return { ...(await exportCsv(store, datasetId, target)), warnings: [] };
-  if (ext === '.xlsx') return { ...(await exportXlsx(store, datasetId, target)), warnings: [] };
-  if (ext === '.dta') return exportDta(store, datasetId, target);
+  if (ext === '.csv') return { ...(await exportCsv(store, datasetId, target, variables)), warnings: [] };
+  if (ext === '.xlsx') return { ...(await exportXlsx(store, datasetId, target, variables)), warnings: [] };
+  if (ext === '.dta') return exportDta(store, datasetId, target, variables);
   throw new AppError('INVALID_ARGUMENT', `${target}: choose a .csv, .xlsx or .dta file name to export to`);
 }

@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors.js';
 import type { VariableInfo } from '../shared/types.js';
 import { CHUNK_ROWS } from './codec.js';
 import type { ProjectStore } from './project.js';
+import { selectVariables } from './select-variables.js';
 import { columnLetters } from './import/xlsx-columns.js';
 import { escapeXml } from './import/xlsx-xml.js';
 import { crc32, deflateEntry, zipParts, type DeflatedEntry } from './import/xlsx-zip.js';
@@ -157,11 +158,11 @@ class SheetWriter {
   }
 }
 
-export async function exportXlsx(store: ProjectStore, datasetId: number, target: string): Promise<{ path: string; rows: number }> {
+export async function exportXlsx(store: ProjectStore, datasetId: number, target: string, variables?: string[]): Promise<{ path: string; rows: number }> {
   if (!target.toLowerCase().endsWith('.xlsx')) throw new AppError('INVALID_ARGUMENT', `${target}: the file name must end in .xlsx`);
   const file = basename(target);
   const ds = store.getDataset(datasetId);
-  const vars = ds.variables;
+  const vars = selectVariables(ds, variables);
   if (ds.nrows > MAX_DATA_ROWS) {
     throw new AppError('BAD_DATA', `${file}: dataset "${ds.name}" has ${ds.nrows.toLocaleString('en-US')} rows, more than an Excel sheet holds (1,048,575 plus the header row); export it to CSV instead`);
   }

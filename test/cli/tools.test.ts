@@ -210,3 +210,21 @@ describe('panel-studio destring', () => {
     }
   });
 });
+
+describe('panel-studio export --vars', () => {
+  it('exports a selection of variables to CSV, xlsx and dta, in dataset order', async () => {
+    const dir = tempDir();
+    const project = join(dir, 'e.pstudio');
+    expect(run('import', resolve('test/reference/panel_grunfeld/data.csv'), '--project', project).status).toBe(0);
+    expect(run('export', '--project', project, '--vars', 'value,firm', '--out', join(dir, 'sel.csv')).status).toBe(0);
+    expect(readFileSync(join(dir, 'sel.csv'), 'utf8').split('\n')[0]).toBe('firm,value');
+    for (const ext of ['xlsx', 'dta']) {
+      expect(run('export', '--project', project, '--vars', 'value,firm', '--out', join(dir, `sel.${ext}`)).status).toBe(0);
+      const back = join(dir, `back-${ext}.pstudio`);
+      const imp = JSON.parse(run('import', join(dir, `sel.${ext}`), '--project', back).stdout) as { variables: { name: string }[]; rows: number };
+      expect(imp.variables.map((v) => v.name)).toEqual(['firm', 'value']);
+      expect(imp.rows).toBe(200);
+    }
+    expect(run('export', '--project', project, '--vars', 'nosuch', '--out', join(dir, 'x.csv')).stderr).toMatch(/variable "nosuch" is not in dataset/);
+  });
+});
