@@ -6,6 +6,7 @@ import type { ToolOutput, ToolOutputColumn, ToolRequest } from '../shared/tools.
 import { TOOLS, withDefaults } from '../shared/tools.js';
 import type { Column } from './data.js';
 import { type ExprEnv, generate, parseExpression, referencedVariables, replace } from './expr/index.js';
+import { type RecodeRule, recode } from './transform/recode.js';
 import { bartik, deviationPower, difference, dummies, egen, growth, interact, invariantTimesLagged, lag, lead, logShift, splitDummy, standardize, trim, winsorize } from './transform/index.js';
 import type { GroupStat, Panel, Var } from './transform/index.js';
 
@@ -158,6 +159,11 @@ export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
       const r = deviationPower(v(str(p.var)), v(str(p.time)), { power: numberOr(p.power, 3) });
       return one(name, numeric(r.values), [str(p.var), str(p.time)], r.describe, r.warnings);
     }
+    case 'recode': {
+      const name = outName(str(p.name), ctx, taken);
+      const r = recode(v(str(p.var)), parseRecodeRules(str(p.rules)));
+      return one(name, numeric(r.values), [str(p.var)], r.describe, r.warnings);
+    }
     case 'destring': {
       // Stata destring: text that reads as a number becomes that number; anything else is missing
       // (counted per variable). Thousands separators and surrounding spaces are tolerated.
@@ -212,4 +218,37 @@ export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
     default:
       throw new AppError('INVALID_ARGUMENT', `unknown tool "${String(req.tool)}"`);
   }
+}
+
+/**
+ * Stata recode rules: "(1 2 = 1) (3/5 = 2) (min/0 = .) (missing = 0) (else = 9)". Each rule is
+ * values, an inclusive range (min/max for −∞/+∞), missing, nonmissing or else; the target a number
+ * or "." (missing). A malformed rule is named in the error.
+ */
+export function parseRecodeRules(text: string): RecodeRule[] {
+  const rules: RecodeRule[] = [];
+  const re = /\(([^()]*)\)/g;
+  let m: RegExpExecArray | null;
+  const num = (t: string, rule: string, minmax?: 'min' | 'max'): number => {
+    if (minmax && t === minmax) return minmax === 'min' ? -Infinity : Infinity;
+    const v = t === '.' ? Number.NaN : Number(t);
+    if (t === '' || (t !== '.' && !Number.isFinite(v))) throw new AppError('INVALID_ARGUMENT', `recode rule (${rule}): "${t}" is not a number`);
+    return v;
+  };
+  while ((m = re.exec(text)) !== null) {
+    const rule = m[1].trim();
+    const eq = rule.lastIndexOf('=');
+    if (eq < 0) throw new AppError('INVALID_ARGUMENT', `recode rule (${rule}): write it as (old = new), e.g. (1/5 = 1)`);
+    const lhs = rule.slice(0, eq).trim();
+    const rhs = rule.slice(eq + 1).trim();
+    const to = rhs === '.' ? null : num(rhs, rule);
+    if (lhs === 'missing' || lhs === 'nonmissing' || lhs === 'else') rules.push({ when: lhs, to });
+    else if (lhs.includes('/')) {
+      const [lo, hi] = lhs.split('/').map((s) => s.trim());
+      rules.push({ when: 'range', lo: num(lo, rule, 'min'), hi: num(hi, rule, 'max'), to });
+    } else rules.push({ when: 'values', values: lhs.split(/\s+/).map((t) => num(t, rule)), to });
+  }
+  const rest = text.replace(/\([^()]*\)/g, '').trim();
+  if (rules.length === 0 || rest !== '') throw new AppError('INVALID_ARGUMENT', `recode rules must be in parentheses, e.g. (1 2 = 1) (3/max = 2)${rest ? `; not understood: "${rest}"` : ''}`);
+  return rules;
 }

@@ -20,6 +20,7 @@ export type ToolId =
   | 'interact'
   | 'devpower'
   | 'destring'
+  | 'recode'
   | 'ivlagged'
   | 'bartik';
 
@@ -125,6 +126,11 @@ export const TOOLS: Record<ToolId, ToolDeclaration> = {
     id: 'devpower',
     labelKey: 'tool.devpower',
     params: [name(), { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' }, { key: 'time', kind: 'variable', required: true, labelKey: 'tool.param.time' }, { key: 'power', kind: 'number', default: 3, labelKey: 'tool.param.power' }],
+  },
+  recode: {
+    id: 'recode',
+    labelKey: 'tool.recode',
+    params: [name(), { key: 'var', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.var' }, { key: 'rules', kind: 'text', required: true, labelKey: 'tool.param.rules' }],
   },
   destring: {
     id: 'destring',

@@ -228,3 +228,23 @@ describe('panel-studio export --vars', () => {
     expect(run('export', '--project', project, '--vars', 'nosuch', '--out', join(dir, 'x.csv')).stderr).toMatch(/variable "nosuch" is not in dataset/);
   });
 });
+
+describe('panel-studio recode', () => {
+  it('Stata recode rules: lists, ranges with min/max, missing; a malformed rule is named', () => {
+    const dir = tempDir();
+    const csv = join(dir, 'r.csv');
+    writeFileSync(csv, 'x\n1\n2\n3\n7\n.\n-4\n');
+    const project = join(dir, 'r.pstudio');
+    expect(run('import', csv, '--project', project).status).toBe(0);
+    const r = run('recode', '--project', project, '--var', 'x', '--name', 'g', '--rules', '(1 2 = 10) (3/max = 20) (min/0 = .) (missing = -1)');
+    expect(r.status, r.stderr).toBe(0);
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const ds = store.listDatasets()[0];
+      expect(Array.from((store.readColumn(ds.id, 'g') as { values: Float64Array }).values)).toEqual([10, 10, 20, 20, -1, NaN]);
+    } finally {
+      store.close();
+    }
+    expect(run('recode', '--project', project, '--var', 'x', '--name', 'h', '--rules', '(1 2 = a)').stderr).toMatch(/recode rule \(1 2 = a\): "a" is not a number/);
+  });
+});

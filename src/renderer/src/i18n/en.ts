@@ -260,6 +260,8 @@ export const en = {
   'describe.unique': '{keys} identifies the observations uniquely.',
   'describe.notUnique': '{keys} does not identify the observations uniquely.',
   'tool.destring': 'Text to numbers (destring)',
+  'tool.recode': 'Recode values',
+  'tool.param.rules': 'Rules, e.g. (1 2 = 1) (3/max = 2) (missing = 0)',
   'tool.title': 'Variable tools',
   'tool.panelDecl': 'Panel (xtset)',
   'tool.panelApply': 'Declare',

@@ -262,6 +262,8 @@ export const zh: Record<MessageKey, string> = {
   'describe.unique': '{keys} 可以唯一标识观测值。',
   'describe.notUnique': '{keys} 不能唯一标识观测值。',
   'tool.destring': '文本转数值（destring）',
+  'tool.recode': '重新编码（recode）',
+  'tool.param.rules': '规则，例如 (1 2 = 1) (3/max = 2) (missing = 0)',
   'tool.title': '变量工具',
   'tool.panelDecl': '面板设定（xtset）',
   'tool.panelApply': '设定',
