@@ -1,8 +1,7 @@
 // panel-studio: the headless command line over the same engine and store (DESIGN.md "The command
 // line"). Exit 0 on success; on any error, exit non-zero with one line on stderr, never a trace.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { estimate } from '../engine/estimate.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
@@ -16,6 +15,7 @@ import { type Parsed, parseArgs, required } from './args.js';
 import { cmdTool, cmdXtset, toolUsage } from './tool.js';
 import { cmdDescribe } from './describe.js';
 import { cmdCombine } from './combine.js';
+import { withData } from './data-source.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
@@ -139,18 +139,7 @@ async function cmdEstimate(p: Parsed): Promise<number> {
     const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : 'cannot be read';
     throw new AppError('BAD_FILE', `${specPath} ${why}`);
   }
-  if (!existsSync(data)) throw new AppError('NOT_FOUND', `${data} does not exist`);
-  const isProject = extname(data).toLowerCase() === '.pstudio';
-  let tmp: string | null = null;
-  let store: ProjectStore;
-  if (isProject) store = ProjectStore.open(data, { readonly: true });
-  else {
-    tmp = mkdtempSync(join(tmpdir(), 'panel-studio-'));
-    store = ProjectStore.create(join(tmp, 'data.pstudio'));
-  }
-  try {
-    if (!isProject) await importFile(store, data);
-    const ds = pickDataset(store, isProject ? p.flags.get('dataset') : undefined);
+  return withData(data, p.flags.get('dataset'), pickDataset, (store, ds) => {
     const spec = validateSpec(specJson, ds.variables);
     const columns = new Map<string, Column>(specVariables(spec).map((n) => [n, store.readColumn(ds.id, n)]));
     const source: ColumnSource = { nrows: ds.nrows, disposable: true, get: (n) => columns.get(n) as Column };
@@ -160,8 +149,5 @@ async function cmdEstimate(p: Parsed): Promise<number> {
     if (out) writeFileSync(out, json);
     else process.stdout.write(json);
     return 0;
-  } finally {
-    store.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }

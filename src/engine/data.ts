@@ -255,7 +255,7 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 
 /** Slot of a double in a power-of-two table (mask = size − 1), from its bit pattern. */
-function hashSlot(x: number, mask: number): number {
+export function hashSlot(x: number, mask: number): number {
   bits[0] = x;
   let h = Math.imul(words[0] ^ Math.imul(words[1], 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 15;

@@ -7,7 +7,7 @@ import type { EstimationResult, FixedEffectInfo } from '../shared/result.js';
 import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
-import { VCOV_REGISTRY, type ClusterIds } from './covariance/index.js';
+import { VCOV_REGISTRY } from './covariance/index.js';
 import { type Column, type ColumnSource, compress, compressInPlace } from './data.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';

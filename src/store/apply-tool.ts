@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.js';
 import { type ToolOutput, type ToolRequest, withDefaults } from '../shared/tools.js';
 import type { DatasetInfo } from '../shared/types.js';
 import type { NewVariable, ProjectStore } from './project.js';
+import { countMissing } from './write-dataset.js';
 
 export function applyToolOutput(store: ProjectStore, datasetId: number, request: ToolRequest, output: ToolOutput): { dataset: DatasetInfo; written: string[] } {
   const before = store.getDataset(datasetId);
@@ -16,9 +17,7 @@ export function applyToolOutput(store: ProjectStore, datasetId: number, request:
     const items = output.columns.map((c) => {
       const old = before.variables.find((v) => v.name === c.name);
       if (old && !c.replace) throw new AppError('INVALID_ARGUMENT', `variable "${c.name}" already exists`);
-      let missing = 0;
-      if (c.column.kind === 'numeric') for (const x of c.column.values) missing += x !== x ? 1 : 0;
-      else for (const x of c.column.codes) missing += x < 0 ? 1 : 0;
+      const missing = countMissing(c.column);
       const variable: NewVariable = {
         name: c.name,
         type: c.column.kind,

@@ -12,6 +12,14 @@ export interface ComputedColumn {
   column: { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; levels: string[] };
 }
 
+/** Missing values of a computed column (NaN, or code −1). */
+export function countMissing(column: ComputedColumn['column']): number {
+  let missing = 0;
+  if (column.kind === 'numeric') for (const x of column.values) missing += x !== x ? 1 : 0;
+  else for (const x of column.codes) missing += x < 0 ? 1 : 0;
+  return missing;
+}
+
 export function writeCombined(store: ProjectStore, request: CombineRequest, nrows: number, columns: ComputedColumn[], report: CombineReport): DatasetInfo {
   if (store.findDataset(request.name)) throw new AppError('INVALID_ARGUMENT', `a dataset named "${request.name}" already exists; choose another name`);
   const master = store.findDataset(request.master);
@@ -22,9 +30,7 @@ export function writeCombined(store: ProjectStore, request: CombineRequest, nrow
     const at = new Date().toISOString();
     const variables: NewVariable[] = columns.map((c) => {
       const from = master?.variables.find((v) => v.name === c.name) ?? using?.variables.find((v) => v.name === c.name);
-      let missing = 0;
-      if (c.column.kind === 'numeric') for (const x of c.column.values) missing += x !== x ? 1 : 0;
-      else for (const x of c.column.codes) missing += x < 0 ? 1 : 0;
+      const missing = countMissing(c.column);
       return {
         name: c.name,
         type: c.column.kind,

@@ -10,6 +10,7 @@
 import { AppError } from '../../shared/errors.js';
 import { factorize, type Column } from '../data.js';
 import type { NamedColumn } from './types.js';
+import { lowerBound } from '../transform/percentile.js';
 
 const CHUNK = 4096;
 
@@ -55,7 +56,7 @@ function ranks(c: Column, descending: boolean): { rank: Int32Array; buckets: num
       groupRank[g] = G;
       continue;
     }
-    const r = lowerBound(sorted, rep[g]);
+    const r = lowerBound(sorted, sorted.length, rep[g]);
     groupRank[g] = descending ? G - 1 - r : r;
   }
   const rank = new Int32Array(n);
@@ -79,16 +80,6 @@ function rankChunk(ids: Int32Array, groupRank: Int32Array, rank: Int32Array, i0:
   for (let i = i0; i < i1; i++) rank[i] = groupRank[ids[i]];
 }
 
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Stable counting sort of perm by rank[perm[i]]. */
 function countingPass(perm: Int32Array, rank: Int32Array, buckets: number): Int32Array {

@@ -3,23 +3,13 @@
 // usual case) use a direct lookup array indexed by value; others an open-addressing hash on the
 // value's bits (a JS Map of numbers is ≈10× slower at 10⁵ keys; see data.ts). Keys must be finite;
 // −0 and 0 are one key. Whole-array loops run per CHUNK in small functions (see data.ts).
+import { hashSlot } from '../data.js';
 
 const CHUNK = 4096;
 const DIRECT_SPAN = 1 << 20;
 
 export const ABSENT = -2;
 
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-
-function hashSlot(x: number, mask: number): number {
-  bits[0] = x;
-  let h = Math.imul(words[0] ^ Math.imul(words[1], 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 13;
-  return h & mask;
-}
 
 export class NumberTable {
   size = 0;
