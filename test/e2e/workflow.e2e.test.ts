@@ -510,7 +510,7 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('model-item').nth(5).waitFor({ timeout: 60_000 });
       await page.locator('#result-title').filter({ hasText: '随机效应' }).waitFor({ timeout: 30_000 });
       expect(await runError.count(), 're ran without an error').toBe(0);
-      expect(await page.getByTestId('result-card').innerText()).toContain('Hausman test (FE vs RE)');
+      expect(await page.getByTestId('result-card').innerText()).toContain('Hausman 检验（固定效应 vs 随机效应）');
       await shot(page, '13c-re-hausman');
 
       // 9d. IV (ivreghdfe): x2 endogenous, instrumented by x1, absorbing firm;
@@ -541,8 +541,9 @@ describe('browser-mode workflow', () => {
       }
       const diagText = await page.getByTestId('result-card').innerText();
       expect(diagText).toContain('第一阶段');
-      expect(diagText).toContain('Anderson');
+      expect(diagText).toContain('识别不足检验');
       expect(diagText).toContain('Cragg–Donald');
+      expect(diagText).toContain('过度识别检验');
       await shot(page, '13d-iv-result');
 
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm

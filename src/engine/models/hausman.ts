@@ -48,7 +48,7 @@ export function hausman(fe: EstimationResult, re: EstimationResult, opts: Hausma
     throw new AppError('INVALID_ARGUMENT', `the two models explain different variables ("${fe.spec.y}" and "${re.spec.y}"); the Hausman test needs the same equation`);
   }
   const robust = re.diagnostics.find((d) => d.name === MUNDLAK_TEST) ?? {
-    name: MUNDLAK_TEST,
+    id: 'mundlak', name: MUNDLAK_TEST,
     statistic: { na: 'the random-effects result carries no Mundlak test; re-estimate it with the re estimator' },
   };
   return [classicHausman(fe, re, opts.sigmamore === true, opts.positiveOnly === true), robust];
@@ -57,7 +57,7 @@ export function hausman(fe: EstimationResult, re: EstimationResult, opts: Hausma
 function classicHausman(fe: EstimationResult, re: EstimationResult, sigmamore: boolean, positiveOnly: boolean): Diagnostic {
   const notes: string[] = [];
   if (fe.nobs !== re.nobs) notes.push(`Warning: the models use different samples (N = ${fe.nobs} and ${re.nobs}); the test assumes one sample.`);
-  const na = (reason: string): Diagnostic => ({ name: HAUSMAN_TEST, statistic: { na: reason }, note: [...notes, CLASSIC_CAVEAT].join(' ') });
+  const na = (reason: string): Diagnostic => ({ id: 'hausman', name: HAUSMAN_TEST, statistic: { na: reason }, note: [...notes, CLASSIC_CAVEAT].join(' ') });
   if (fe.vcov.type !== 'iid' || re.vcov.type !== 'iid') {
     return na(`the classic Hausman test needs conventional (iid) covariances; these models use "${fe.vcov.type}" and "${re.vcov.type}" (Stata's hausman refuses them too)`);
   }
@@ -114,6 +114,7 @@ function classicHausman(fe: EstimationResult, re: EstimationResult, sigmamore: b
     return na(`χ² = ${stat.toPrecision(6)} < 0: the model fitted on these data fails the asymptotic assumptions of the Hausman test (Stata prints the same warning); try sigmamore, or the Mundlak test`);
   }
   return {
+    id: 'hausman',
     name: HAUSMAN_TEST,
     statistic: stat,
     df: rank,
@@ -149,7 +150,7 @@ export interface MundlakInput {
 export function mundlakTest(input: MundlakInput): Diagnostic {
   const { ys, columns, names, means, meanNames, cluster } = input;
   const note = `Mundlak (1978) / Wooldridge (2010, §10.7.3): RE-GLS (same θ_i) of y on x and the panel means of the time-varying regressors; Wald χ² that the ${means.length} mean coefficients are 0 with the CR1 covariance clustered by "${cluster.variable}" (${cluster.groups} clusters), as Stata xtreg y x m_x, re vce(cluster) + test m_x. Robust to heteroskedasticity and within-panel correlation; asymptotically equivalent to xtoverid's Sargan–Hansen statistic, not numerically identical.`;
-  if (means.length === 0) return { name: MUNDLAK_TEST, statistic: { na: 'no time-varying regressor: fixed and random effects give no comparable slopes' }, note };
+  if (means.length === 0) return { id: 'mundlak', name: MUNDLAK_TEST, statistic: { na: 'no time-varying regressor: fixed and random effects give no comparable slopes' }, note };
   const fit = fitOls({ y: ys, X: [...columns, ...means], names: [...names, ...meanNames], intercept: false }).fit;
   fit.hasIntercept = fit.terms[0] === INTERCEPT_TERM;
   fit.interceptIndex = fit.hasIntercept ? 0 : -1;
@@ -159,14 +160,14 @@ export function mundlakTest(input: MundlakInput): Diagnostic {
     if (meanSet.has(t)) idx.push(j);
   });
   const q = idx.length;
-  if (q === 0) return { name: MUNDLAK_TEST, statistic: { na: 'every panel mean is collinear with the regressors' }, note };
+  if (q === 0) return { id: 'mundlak', name: MUNDLAK_TEST, statistic: { na: 'every panel mean is collinear with the regressors' }, note };
   if (q > cluster.groups - 1) {
-    return { name: MUNDLAK_TEST, statistic: { na: `${q} restrictions but only ${cluster.groups} clusters: the cluster-robust covariance has too low rank for the joint test` }, note };
+    return { id: 'mundlak', name: MUNDLAK_TEST, statistic: { na: `${q} restrictions but only ${cluster.groups} clusters: the cluster-robust covariance has too low rank for the joint test` }, note };
   }
   const V = VCOV_REGISTRY.cluster(fit, { clusters: [cluster] }).V;
   const w = waldChi2(fit.beta, V, fit.k, idx);
-  if (w === null) return { name: MUNDLAK_TEST, statistic: { na: 'the cluster-robust covariance of the mean coefficients is not of full rank' }, note };
-  return { name: MUNDLAK_TEST, statistic: w, df: q, p_value: chi2UpperP(w, q), note };
+  if (w === null) return { id: 'mundlak', name: MUNDLAK_TEST, statistic: { na: 'the cluster-robust covariance of the mean coefficients is not of full rank' }, note };
+  return { id: 'mundlak', name: MUNDLAK_TEST, statistic: w, df: q, p_value: chi2UpperP(w, q), note };
 }
 
 /** b_idx' V_idx⁻¹ b_idx, computed on the correlation scale (see modelF in result.ts); null if singular. */

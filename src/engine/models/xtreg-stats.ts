@@ -89,6 +89,7 @@ export function xtregFeStats(y: Float64Array, X: Float64Array[], beta: Float64Ar
       rho: (sigmaU * sigmaU) / (sigmaU * sigmaU + sigmaE * sigmaE),
     },
     diagnostic: {
+      id: 'fe_f',
       name: 'F test that all u_i = 0',
       statistic: f,
       df: G - 1,
