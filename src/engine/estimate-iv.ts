@@ -17,12 +17,12 @@ import { type Column, type ColumnSource, compress, compressInPlace } from './dat
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
-import { type IvFit, fitIv } from './models/iv.js';
+import { type IvFit, fitIv, qCoef, residualOnZ } from './models/iv.js';
 import { firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
-import { fitOls } from './models/ols.js';
 import { buildLinearResult, normalInference } from './result.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
 import { centeredSumSquares, dot, sumAndSquares } from './linalg/vector.js';
+import { upperTimesTranspose } from './linalg/qr.js';
 
 /**
  * ivreg2's scalings on top of the registry's covariance (which has the small-sample factors):
@@ -193,14 +193,38 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
 
 function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: ClusterIds[], small: boolean, level: number, ctx: { clusters: ClusterIds[]; robust: boolean; sdofminus: number }): FirstStageResult[] {
   const stats = firstStageStats(iv, ctx);
+  const { n, Z, RzInv } = iv;
+  const L = Z.length;
   const hasConst = fit.hasIntercept;
-  const zCols = iv.Z.slice(hasConst ? 1 : 0);
-  const zNames = iv.zNames.slice(hasConst ? 1 : 0);
+  const bread = upperTimesTranspose(RzInv, L);
   return stats.map((s, j) => {
     const x = iv.X[iv.kExog + j];
-    const ols = fitOls({ y: x, X: zCols, names: zNames, intercept: hasConst });
-    const fsFit: LinearFit = { ...ols.fit, kAbsorbed: ctx.sdofminus, dfStats: iv.n - ols.fit.k - ctx.sdofminus };
-    if (fit.tssWithin !== undefined) fsFit.tss = dot(x, x, iv.n);
+    // the first-stage regression through the instruments' R (Z = QR): b = R⁻¹Q'x, scores basis Z
+    const c = qCoef(Z, RzInv, x, n);
+    const resid = residualOnZ(Z, RzInv, c, L, x, new Float64Array(n), n);
+    const rss = dot(resid, resid, n);
+    const fsFit: LinearFit = {
+      terms: iv.zNames,
+      beta: Float64Array.from({ length: L }, (_, a) => {
+        let b = 0;
+        for (let m = a; m < L; m++) b += RzInv[a * L + m] * c[m];
+        return b;
+      }),
+      bread,
+      basis: Z,
+      basisToQ: RzInv,
+      basisCondition: iv.zCondition,
+      Rinv: RzInv,
+      resid,
+      n,
+      k: L,
+      kAbsorbed: ctx.sdofminus,
+      dfStats: n - L - ctx.sdofminus,
+      rss,
+      tss: fit.tssWithin !== undefined || !hasConst ? dot(x, x, n) : centeredSumSquares(x, n),
+      hasIntercept: hasConst,
+      interceptIndex: hasConst ? 0 : -1,
+    };
     const v = ivreg2Scale(VCOV_REGISTRY[spec.vcov](fsFit, { clusters }), fsFit, small);
     const r = buildLinearResult({ spec: { ...spec, y: s.endogenous }, fit: fsFit, vcov: v, omitted: [], sample: { n_input: iv.n, dropped_missing: 0, dropped_singletons: 0, groups: {} }, warnings: [], timing: {} });
     const coefficients: CoefficientRow[] = small ? r.coefficients : normalInference(r.coefficients, level);
@@ -209,7 +233,7 @@ function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: Clust
       endogenous: s.endogenous,
       coefficients,
       nobs: iv.n,
-      r2: 1 - ols.fit.rss / fsFit.tss,
+      r2: 1 - rss / fsFit.tss,
       partial_r2: s.partial_r2,
       shea_partial_r2: s.shea_partial_r2,
       f_stat: s.f_stat ?? na('the covariance of the excluded instruments\' coefficients is singular (too few clusters?)'),

@@ -23,7 +23,7 @@ import { crossProducts } from '../linalg/gram.js';
 import { invertUpper } from '../linalg/qr.js';
 import { dot } from '../linalg/vector.js';
 import { chi2UpperP, fUpperP } from '../stats/distributions.js';
-import { type IvFit, partialOut } from './iv.js';
+import { type IvFit, partialOut, qCoef, residualOnZ } from './iv.js';
 import { stockYogoNote } from './stock-yogo.js';
 
 export interface IvDiagContext {
@@ -48,12 +48,15 @@ export interface FirstStageStats {
   rmse: number;
 }
 
-/** Σ s sᵀ (unscaled) of the scores cols ∘ e: HC, one-way or multi-way cluster. */
-export function scoreMeat(cols: Float64Array[], e: Float64Array, n: number, clusters: ClusterIds[]): Float64Array {
+/**
+ * Σ s sᵀ (unscaled) of the scores cols ∘ e: HC, one-way or multi-way cluster; with `toQ` (upper,
+ * Q = cols · toQ) on the Q basis, mapped as covariance/meat.ts does.
+ */
+export function scoreMeat(cols: Float64Array[], e: Float64Array, n: number, clusters: ClusterIds[], toQ: Float64Array | null = null, condition = Infinity): Float64Array {
   const p = cols.length;
-  if (clusters.length === 0) return observationMeat(cols, e, n, p);
-  if (clusters.length === 1) return clusterMeat(cols, e, clusters[0].ids, clusters[0].groups, n, p);
-  return multiwayMeat(cols, e, clusters, n, p);
+  if (clusters.length === 0) return observationMeat(cols, e, n, p, toQ, condition);
+  if (clusters.length === 1) return clusterMeat(cols, e, clusters[0].ids, clusters[0].groups, n, p, toQ, condition);
+  return multiwayMeat(cols, e, clusters, n, p, toQ, condition);
 }
 
 function minClusters(clusters: ClusterIds[]): number {
@@ -67,16 +70,10 @@ function minClusters(clusters: ClusterIds[]): number {
  * The residual goes into `scratch` (length n): no n-length array is allocated per call.
  */
 function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext, scratch: Float64Array): { classical: number | null; robust: number | null; rss: number } {
-  const { Qz, n } = fit;
-  const L = Qz.length;
-  const coef = Float64Array.from(Qz, (q) => dot(q, v, n));
-  const e = scratch;
-  e.set(v.subarray(0, n));
-  for (let l = 0; l < L; l++) {
-    const c = coef[l];
-    const q = Qz[l];
-    for (let i = 0; i < n; i++) e[i] -= c * q[i];
-  }
+  const { Z, n } = fit;
+  const L = Z.length;
+  const coef = qCoef(Z, fit.RzInv, v, n);
+  const e = residualOnZ(Z, fit.RzInv, coef, L, v, scratch, n);
   const rss = dot(e, e, n);
   const b = matMul(fit.RzInv, coef, L, L, 1);
   const bs = Float64Array.from(idx, (j) => b[j]);
@@ -92,7 +89,7 @@ function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext,
   const iidQ = new Float64Array(L * L);
   for (let i = 0; i < L; i++) iidQ[i * L + i] = rss / n;
   const classical = waldFor(iidQ);
-  const robust = ctx.robust ? waldFor(scoreMeat(Qz, e, n, ctx.clusters)) : classical;
+  const robust = ctx.robust ? waldFor(scoreMeat(Z, e, n, ctx.clusters, fit.RzInv, fit.zCondition)) : classical;
   return { classical, robust, rss };
 }
 
@@ -185,11 +182,11 @@ interface Canonical {
 }
 
 function canonical(fit: IvFit): Canonical | null {
-  const { n, kExog, Qz } = fit;
+  const { n, kExog } = fit;
   const K1 = fit.endogNames.length;
   const L1 = fit.excludedNames.length;
-  const X2p = fit.X.slice(kExog).map((x) => partialOut(Qz, kExog, x, n));
-  const Z1p = fit.Z.slice(kExog).map((z) => partialOut(Qz, kExog, z, n));
+  const X2p = fit.X.slice(kExog).map((x) => partialOut(fit, kExog, x, n));
+  const Z1p = fit.Z.slice(kExog).map((z) => partialOut(fit, kExog, z, n));
   const both = crossProducts([...Z1p, ...X2p], n).map((v) => v / n);
   const P = L1 + K1;
   const Qzz = block(both, P, 0, L1, 0, L1);
@@ -354,8 +351,8 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
     let J: number | null;
     if (!ctx.robust) {
       // u'P_Z u = Σ_l (q_l'u)²
-      let upu = 0;
-      for (const q of fit.Qz) upu += dot(q, fit.fit.resid, n) ** 2;
+      const cu = qCoef(fit.Z, fit.RzInv, fit.fit.resid, n);
+      const upu = dot(cu, cu, cu.length);
       J = (n * upu) / fit.fit.rss;
     } else {
       J = gmmJ(rowsOf(zIdx, xIdx), rowsOf(zIdx, yIdx), omegaOf(fit.Z, rowsOf(zIdx, zIdx), fit.fit.resid, n, ctx), n, L, K);

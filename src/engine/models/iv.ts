@@ -16,7 +16,7 @@ import { INTERCEPT_TERM } from '../../shared/spec.js';
 import { eigenDescending, inverse, matMul, symmetricFunction, transpose } from '../linalg/dense.js';
 import { crossProducts } from '../linalg/gram.js';
 import { invertUpper, upperTimesTranspose } from '../linalg/qr.js';
-import { thinQr, triangularFactor } from '../linalg/thin-qr.js';
+import { triangularFactor } from '../linalg/triangular.js';
 import { centeredSumSquares, dot, ones } from '../linalg/vector.js';
 import type { LinearFit } from './linear-fit.js';
 
@@ -50,10 +50,14 @@ export interface IvFit {
   zNames: string[];
   Z: Float64Array[];
   excludedNames: string[];
-  /** Thin Q of Z (L columns; the first kExog span X1), R of Z (L×L, upper) and R⁻¹. */
-  Qz: Float64Array[];
+  /**
+   * Z = Q R with R upper (L×L) and R⁻¹; Q (orthonormal, its first kExog columns span X1) is never
+   * formed: Q'v = R⁻ᵀ Z'v, and meats on the Q basis map Z-scores with R⁻¹ (covariance/meat.ts).
+   */
   Rz: Float64Array;
   RzInv: Float64Array;
+  /** Condition estimate of the scaled Z'Z (how covariance/meat.ts maps the meat). */
+  zCondition: number;
   /** Projected regressors P_Z X (exogenous columns are X itself). */
   Xhat: Float64Array[];
   y: Float64Array;
@@ -66,16 +70,35 @@ export interface IvFit {
   warnings: string[];
 }
 
-/** Q_Zᵀ v (length L) and P_Z v. */
-export function project(Q: Float64Array[], v: Float64Array, n: number): { coef: Float64Array; fitted: Float64Array } {
-  const coef = Float64Array.from(Q, (q) => dot(q, v, n));
-  const fitted = new Float64Array(n);
-  for (let l = 0; l < Q.length; l++) {
-    const c = coef[l];
-    const q = Q[l];
-    for (let i = 0; i < n; i++) fitted[i] += c * q[i];
+/** Q'v = R⁻ᵀ Z'v for Z = QR (R⁻¹ upper, L×L): the coordinates of P_Z v on the orthonormal basis. */
+export function qCoef(Z: Float64Array[], RInv: Float64Array, v: Float64Array, n: number): Float64Array {
+  const L = Z.length;
+  const g = Float64Array.from(Z, (z) => dot(z, v, n));
+  const c = new Float64Array(L);
+  // (R⁻ᵀ g)_i = Σ_{j ≤ i} R⁻¹[j][i] g_j
+  for (let i = 0; i < L; i++) {
+    let s = 0;
+    for (let j = 0; j <= i; j++) s += RInv[j * L + i] * g[j];
+    c[i] = s;
   }
-  return { coef, fitted };
+  return c;
+}
+
+/**
+ * v − P v (into `out`, length n) where P projects on the first `k` columns of Z: with Q'v = c,
+ * P v = Z[:, :k] R₁₁⁻¹ c[:k] (R⁻¹'s leading block is R₁₁⁻¹). k = L gives the residual on all of Z.
+ */
+export function residualOnZ(Z: Float64Array[], RInv: Float64Array, c: Float64Array, k: number, v: Float64Array, out: Float64Array, n: number): Float64Array {
+  const L = Z.length;
+  out.set(v.subarray(0, n));
+  for (let j = 0; j < k; j++) {
+    // b_j = Σ_{i ≥ j, i < k} R⁻¹[j][i] c_i
+    let b = 0;
+    for (let i = j; i < k; i++) b += RInv[j * L + i] * c[i];
+    const z = Z[j];
+    for (let t = 0; t < n; t++) out[t] -= b * z[t];
+  }
+  return out;
 }
 
 export function fitIv(input: IvInput): IvFit {
@@ -105,7 +128,7 @@ export function fitIv(input: IvInput): IvFit {
   // dropped with a note, as ivreg2 does).
   const zAll = [...X.slice(0, kExog), ...input.excluded];
   const zAllNames = [...xNames.slice(0, kExog), ...input.excludedNames];
-  const qrZ = thinQr(zAll, n);
+  const qrZ = triangularFactor(zAll, n);
   for (const j of qrZ.dropped) {
     if (j < kExog) throw new AppError('INTERNAL', 'an exogenous regressor kept in X was dropped from Z');
     omitted.push({ term: zAllNames[j], reason: 'instrument collinear with the exogenous regressors' + (input.intercept ? '' : ' and fixed effects') });
@@ -126,15 +149,18 @@ export function fitIv(input: IvInput): IvFit {
   }
   const L = Z.length;
   const K = X.length;
-  const Qz = qrZ.Q;
   const Rz = qrZ.R;
+  const RzInv = invertUpper(Rz, L);
 
   // First stage: X̂ (exogenous columns are their own projection) and the perfect-fit check.
   const Xhat: Float64Array[] = X.map((x, j) => {
     if (j < kExog) return x;
-    const { fitted } = project(Qz, x, n);
-    let rss = 0;
-    for (let i = 0; i < n; i++) rss += (x[i] - fitted[i]) ** 2;
+    const c = qCoef(Z, RzInv, x, n);
+    const resid = residualOnZ(Z, RzInv, c, L, x, new Float64Array(n), n);
+    const rss = dot(resid, resid, n);
+    // X̂ = x − residual, computed in the residual's own array (no second allocation)
+    for (let i = 0; i < n; i++) resid[i] = x[i] - resid[i];
+    const fitted = resid;
     if (rss <= PERFECT_FIT * centeredSumSquares(x, n)) {
       throw new AppError('ESTIMATION', `endogenous regressor ${xNames[j]} is perfectly predicted by the instruments (first-stage R² = 1): it is a linear combination of them; treat it as exogenous or use other instruments`);
     }
@@ -145,7 +171,7 @@ export function fitIv(input: IvInput): IvFit {
   let kappa = 1;
   let lambda: number | null = null;
   if (input.method === 'liml') {
-    lambda = L === K ? 1 : limlLambda(input.y, X.slice(kExog), Qz, kExog, n);
+    lambda = L === K ? 1 : limlLambda(input.y, X.slice(kExog), Z, RzInv, kExog, n);
     kappa = lambda;
   }
 
@@ -203,22 +229,23 @@ export function fitIv(input: IvInput): IvFit {
     hasIntercept,
     interceptIndex: hasIntercept ? 0 : -1,
   };
-  return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Qz, Rz, RzInv: invertUpper(Rz, L), Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
+  return { fit, n, xNames, X, kExog, endogNames, zNames, Z, excludedNames, Rz, RzInv, zCondition: qrZ.condition, Xhat, y: input.y, bread2sls, kappa, lambda, omitted, warnings };
 }
 
 /** LIML's λ (Anderson & Rubin 1949): the concentration matrices through Q_Z and its X1 part. */
-function limlLambda(y: Float64Array, X2: Float64Array[], Qz: Float64Array[], kExog: number, n: number): number {
+function limlLambda(y: Float64Array, X2: Float64Array[], Z: Float64Array[], RzInv: Float64Array, kExog: number, n: number): number {
   const Y = [y, ...X2];
   const m = Y.length;
   const YY = crossProducts(Y, n);
-  const proj = (Q: Float64Array[]) => {
-    const C = Y.map((v) => Float64Array.from(Q, (q) => dot(q, v, n)));
+  // Q'Y through R (Q is never formed); Q₁'Y is its first kExog rows
+  const C = Y.map((v) => qCoef(Z, RzInv, v, n));
+  const proj = (k: number) => {
     const P = new Float64Array(m * m);
-    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) P[a * m + b] = dot(C[a], C[b], C[a].length);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) P[a * m + b] = dot(C[a], C[b], k);
     return P;
   };
-  const PZ = proj(Qz);
-  const P1 = proj(Qz.slice(0, kExog));
+  const PZ = proj(Z.length);
+  const P1 = proj(kExog);
   const QWW = YY.map((v, i) => v - PZ[i]);
   const QWW1 = YY.map((v, i) => v - P1[i]);
   const half = symmetricFunction(QWW, m, (l) => (l > 0 ? 1 / Math.sqrt(l) : 0));
@@ -227,15 +254,9 @@ function limlLambda(y: Float64Array, X2: Float64Array[], Qz: Float64Array[], kEx
   return values[m - 1];
 }
 
-/** Partial out the first k columns of Q (orthonormal) from v: v − Q_k Q_kᵀ v. */
-export function partialOut(Q: Float64Array[], k: number, v: Float64Array, n: number): Float64Array {
-  const out = v.slice(0, n);
-  for (let l = 0; l < k; l++) {
-    const q = Q[l];
-    const c = dot(q, v, n);
-    for (let i = 0; i < n; i++) out[i] -= c * q[i];
-  }
-  return out;
+/** v with the first k columns of Z (the exogenous regressors) partialled out, in a new array. */
+export function partialOut(fit: { Z: Float64Array[]; RzInv: Float64Array }, k: number, v: Float64Array, n: number): Float64Array {
+  return residualOnZ(fit.Z, fit.RzInv, qCoef(fit.Z, fit.RzInv, v, n), k, v, new Float64Array(n), n);
 }
 
 /** b = (A'A)⁻¹A'y with (A'A)⁻¹ = R⁻¹R⁻ᵀ, then one step of iterative refinement on y − Ab. */

@@ -49,6 +49,12 @@ describe('iv invariants', () => {
     const s2 = u.reduce((s, e) => s + e * e, 0) / rows.length;
     expect(rel(coef(r, 'x')?.std_error ?? NaN, Math.sqrt(s2 * ss.XtXinv[2][2]))).toBeLessThan(1e-9);
     expect(r.vcov.distribution).toBe('normal');
+    // first stage: OLS of x on [1, w, z1, z2], iid SEs with σ² = RSS/N (ivreg2 without small)
+    const fsRss = rows.reduce((s, d, i) => s + (d.x - [1, d.w, d.z1, d.z2].reduce((a, v, j) => a + v * fs.beta[j], 0)) ** 2, 0);
+    const z1 = r.first_stage?.[0].coefficients.find((c) => c.term === 'z1');
+    expect(rel(z1?.estimate ?? NaN, fs.beta[2])).toBeLessThan(1e-10);
+    expect(rel(z1?.std_error ?? NaN, Math.sqrt((fsRss / rows.length) * fs.XtXinv[2][2]))).toBeLessThan(1e-9);
+    expect(rel(r.first_stage?.[0].r2 ?? NaN, 1 - fsRss / rows.reduce((s, d) => s + (d.x - rows.reduce((a, e) => a + e.x, 0) / rows.length) ** 2, 0))).toBeLessThan(1e-10);
     // small: N − K denominator and t tests
     const small = estimate(ivSpec({ options: { small: 'on' } }), src);
     expect(rel(coef(small, 'x')?.std_error ?? NaN, Math.sqrt((s2 * rows.length) / (rows.length - 3) * ss.XtXinv[2][2]))).toBeLessThan(1e-9);
