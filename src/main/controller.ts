@@ -11,11 +11,12 @@ import type { ProjectInfo } from '../shared/types.js';
 import { validateSpec } from '../shared/validate.js';
 import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
+import { type ColumnType, changeStagingTypes } from '../store/import/change-types.js';
 import { applyToolOutput } from '../store/apply-tool.js';
 import { writeCombined } from '../store/write-dataset.js';
 import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
-import { importFile } from '../store/import/import-file.js';
+import { finishImport, importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
 import type { JobHost } from './job-host.js';
 import { RecentList } from './recent.js';
@@ -77,6 +78,11 @@ export class AppController {
       },
       'dataset:import': (args) => this.importDataset(args),
       'dataset:sheets': ({ path }) => listXlsxSheets(this.checkPath(path)),
+      'dataset:importCommit': ({ stagingId, types }) => this.commitHeldImport(stagingId, types),
+      'dataset:importDiscard': ({ stagingId }) => {
+        this.discardHeldImport(stagingId);
+        return null;
+      },
       'dataset:list': () => this.requireProject().listDatasets(),
       'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
       'dataset:export': ({ datasetId, path, variables }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path), variables),
@@ -191,12 +197,43 @@ export class AppController {
   }
 
   private closeProject(): void {
+    for (const id of [...this.held.keys()]) this.discardHeldImport(id);
     for (const a of this.imports.values()) a.abort();
     this.store?.close();
     this.store = null;
   }
 
-  private async importDataset({ path, name, sheet, headerRow }: ArgsOf<'dataset:import'>): Promise<ResultOf<'dataset:import'>> {
+  /** Imports waiting in the staging area for the user's preview: staging id → log entry. */
+  private readonly held = new Map<number, { logId: number; warnings: string[] }>();
+
+  private commitHeldImport(stagingId: number, types: unknown): ResultOf<'dataset:importCommit'> {
+    const store = this.requireProject();
+    const h = this.held.get(stagingId);
+    if (!h) throw new AppError('NOT_FOUND', 'this import is no longer waiting (it was committed, discarded or the project was closed)');
+    if (types === null || typeof types !== 'object' || Array.isArray(types)) throw new AppError('INVALID_ARGUMENT', 'types must map variable names to "numeric" or "text"');
+    const wanted: Record<string, ColumnType> = {};
+    for (const [k, v] of Object.entries(types)) {
+      if (v !== 'numeric' && v !== 'text') throw new AppError('INVALID_ARGUMENT', `type of "${k}" must be "numeric" or "text"`);
+      wanted[k] = v;
+    }
+    const warnings = changeStagingTypes(store, stagingId, wanted);
+    const dataset = finishImport(store, stagingId, h.logId);
+    this.held.delete(stagingId);
+    this.opts.emit('project:changed', store.info());
+    return { dataset, warnings: [...h.warnings, ...warnings] };
+  }
+
+  private discardHeldImport(stagingId: number): void {
+    const h = this.held.get(stagingId);
+    if (!h) return;
+    this.held.delete(stagingId);
+    if (this.store?.isOpen) {
+      this.store.abortDataset(stagingId);
+      this.store.logEnd(h.logId, 'failed', { error: 'import discarded at the preview' });
+    }
+  }
+
+  private async importDataset({ path, name, sheet, headerRow, preview }: ArgsOf<'dataset:import'>): Promise<ResultOf<'dataset:import'>> {
     const store = this.requireProject();
     const full = this.checkPath(path);
     const jobId = randomUUID();
@@ -208,6 +245,7 @@ export class AppController {
         ...(name ? { name } : {}),
         ...(sheet !== undefined ? { sheet } : {}),
         ...(headerRow !== undefined ? { headerRow } : {}),
+        ...(preview ? { hold: true } : {}),
         signal: abort.signal,
         onProgress: (fraction) => {
           if (fraction - last < 0.02 && fraction < 1) return;
@@ -216,6 +254,10 @@ export class AppController {
         },
       });
       this.opts.emit('job:finished', { jobId, kind: 'import', ok: true, datasetId: summary.dataset.id });
+      if (summary.held) {
+        this.held.set(summary.held.stagingId, { logId: summary.held.logId, warnings: summary.warnings });
+        return { ...summary, preview: store.readRows(summary.held.stagingId, 0, 20, undefined, { staging: true }) };
+      }
       this.opts.emit('project:changed', store.info());
       return summary;
     } catch (err) {

@@ -35,9 +35,11 @@ export const channels = {
     result: null as unknown as { path: string } | null,
   },
   'dataset:import': {
-    args: obj({ path, name: opt(str({ min: 1, max: 200 })), sheet: opt(str({ min: 1, max: 200 })), headerRow: opt(int({ min: 1, max: 1_000_000 })) }),
+    args: obj({ path, name: opt(str({ min: 1, max: 200 })), sheet: opt(str({ min: 1, max: 200 })), headerRow: opt(int({ min: 1, max: 1_000_000 })), preview: opt(bool()) }),
     result: null as unknown as ImportSummary,
   },
+  'dataset:importCommit': { args: obj({ stagingId: id, types: json() }), result: null as unknown as ImportSummary },
+  'dataset:importDiscard': { args: obj({ stagingId: id }), result: null as unknown as null },
   'dataset:sheets': { args: obj({ path }), result: null as unknown as string[] },
   'dataset:list': { args: none(), result: null as unknown as DatasetInfo[] },
   'dataset:rows': {

@@ -79,6 +79,10 @@ export interface RowPage {
 export interface ImportSummary {
   dataset: DatasetInfo;
   warnings: string[];
+  /** A held import (preview): still in the staging area until committed. */
+  held?: { stagingId: number; logId: number };
+  /** Preview: the first rows of the held import. */
+  preview?: RowPage;
 }
 
 export type JobStage = 'queued' | 'load' | 'prepare' | 'estimate' | 'covariance' | 'result' | 'import';

@@ -212,8 +212,8 @@ export class ProjectStore {
     return rows.map((r) => this.datasetInfo(r));
   }
 
-  getDataset(id: number): DatasetInfo {
-    const r = this.db.prepare(`SELECT ${this.datasetColumns} FROM datasets WHERE id = ? AND status = 'ready'`).get(id) as DatasetRow | undefined;
+  getDataset(id: number, opts: { staging?: boolean } = {}): DatasetInfo {
+    const r = this.db.prepare(`SELECT ${this.datasetColumns} FROM datasets WHERE id = ? AND status = ?`).get(id, opts.staging ? 'staging' : 'ready') as DatasetRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `dataset ${id} does not exist in this project`);
     return this.datasetInfo(r);
   }
@@ -272,8 +272,8 @@ export class ProjectStore {
    * position), in ONE transaction: either every column is written or none. The dataset's version goes
    * up, so results computed on the old data are no longer served from the cache.
    */
-  writeVariables(datasetId: number, items: { variable: NewVariable; column: Float64Array | Int32Array }[], opts: { replace?: boolean } = {}): DatasetInfo {
-    const ds = this.getDataset(datasetId);
+  writeVariables(datasetId: number, items: { variable: NewVariable; column: Float64Array | Int32Array }[], opts: { replace?: boolean; staging?: boolean } = {}): DatasetInfo {
+    const ds = this.getDataset(datasetId, { staging: opts.staging === true });
     for (const { variable, column } of items) {
       if (column.length !== ds.nrows) throw new AppError('INTERNAL', `column "${variable.name}" has ${column.length} values for ${ds.nrows} rows`);
       if ((variable.type === 'numeric') !== column instanceof Float64Array) throw new AppError('INTERNAL', `column "${variable.name}" does not match its type`);
@@ -298,7 +298,7 @@ export class ProjectStore {
       }
       this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
     })();
-    return this.getDataset(datasetId);
+    return this.getDataset(datasetId, { staging: opts.staging === true });
   }
 
   /** Drop variables from a ready dataset (one transaction; version goes up). */
@@ -375,8 +375,8 @@ export class ProjectStore {
   }
 
   /** A whole column as one typed array (what the engine worker loads). */
-  readColumn(datasetId: number, name: string): Column {
-    const ds = this.getDataset(datasetId);
+  readColumn(datasetId: number, name: string, opts: { staging?: boolean } = {}): Column {
+    const ds = this.getDataset(datasetId, opts);
     const v = this.variable(datasetId, name);
     const out = v.type === 'numeric' ? new Float64Array(ds.nrows) : new Int32Array(ds.nrows);
     const rows = this.db.prepare('SELECT chunk, data FROM chunks WHERE variable_id = ? ORDER BY chunk').all(v.id) as { chunk: number; data: Buffer }[];
@@ -387,8 +387,8 @@ export class ProjectStore {
   }
 
   /** Rows [offset, offset+limit) of some variables, for the data grid. Missing = null. */
-  readRows(datasetId: number, offset: number, limit: number, names?: string[]): RowPage {
-    const ds = this.getDataset(datasetId);
+  readRows(datasetId: number, offset: number, limit: number, names?: string[], opts: { staging?: boolean } = {}): RowPage {
+    const ds = this.getDataset(datasetId, opts);
     const vars = names ? names.map((n) => this.variable(datasetId, n)) : ds.variables;
     const end = Math.min(ds.nrows, offset + limit);
     const columns: RowPage['columns'] = {};

@@ -310,11 +310,20 @@ describe('browser-mode workflow', () => {
       expect(await page.getByTestId('project-name').innerText()).toContain('e2e-project');
       await shot(page, '03-project');
 
-      // 3. import the CSV through the hidden file input
+      // 3. import the CSV through the hidden file input; the preview shows the first rows and the
+      //    inferred types (firm text, the rest numbers); nothing is in the project before Import
       const chooserPromise = page.waitForEvent('filechooser');
       await page.getByTestId('import-button').click();
       const chooser = await chooserPromise;
       await chooser.setFiles(csvPath);
+      const preview = page.getByTestId('import-preview');
+      await preview.waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('preview-type-firm').inputValue()).toBe('text');
+      expect(await page.getByTestId('preview-type-y').inputValue()).toBe('numeric');
+      expect(await preview.innerText()).toContain('firm_01');
+      expect(await page.getByTestId('dataset-item').count(), 'not in the project before Import').toBe(0);
+      await shot(page, '03b-import-preview');
+      await page.getByTestId('import-confirm').click();
       const item = page.getByTestId('dataset-item');
       await item.filter({ hasText: '200' }).waitFor({ timeout: 30_000 });
       expect(await item.innerText()).toContain('firms');
@@ -611,9 +620,14 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('sheet-select').selectOption('second');
       await page.getByTestId('header-row').fill('3');
       await page.getByTestId('sheet-ok').click();
+      // the preview lets value become text: it arrives as a categorical variable
+      await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+      await page.getByTestId('preview-type-value').selectOption('text');
+      await page.getByTestId('import-confirm').click();
       await page.getByTestId('status-message').filter({ hasText: 'openpyxl' }).waitFor({ timeout: 30_000 });
       await page.getByTestId('variable-item').filter({ hasText: 'province' }).waitFor();
       expect(await page.getByTestId('variable-item').count()).toBe(3);
+      expect(await page.getByTestId('variable-item').filter({ hasText: 'value' }).innerText()).toContain('文本');
       await page.getByText('广东').first().waitFor({ timeout: 30_000 });
       await shot(page, '15-xlsx-import');
 
@@ -626,7 +640,10 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('combine-keys-option-year').check();
       await page.getByTestId('combine-name').fill('gdp_firms');
       await page.getByTestId('combine-run').click();
-      await page.getByTestId('combine-panel').getByRole('alert').filter({ hasText: 'uniquely' }).waitFor({ timeout: 30_000 });
+      const mergeError = page.getByTestId('combine-panel').getByRole('alert');
+      await mergeError.waitFor({ timeout: 30_000 });
+      expect(await mergeError.innerText()).toContain('uniquely');
+      expect(await page.getByTestId('dataset-item').count(), 'a failed merge writes nothing').toBe(2);
       await page.getByTestId('combine-kind').selectOption('append');
       await page.getByTestId('combine-run').click();
       await page.getByTestId('combine-report').waitFor({ timeout: 30_000 });

@@ -21,6 +21,18 @@ export interface ImportOptions {
   sheet?: string | number;
   /** Excel: 1-based row holding the column names (default 1). */
   headerRow?: number;
+  /**
+   * Leave the dataset in the staging area (invisible) for a preview: the caller commits it with
+   * finishImport or drops it with store.abortDataset. Nothing is visible until then.
+   */
+  hold?: boolean;
+}
+
+/** Commit a held import (after the user's type changes) and close its log entry. */
+export function finishImport(store: ProjectStore, stagingId: number, logId: number, opts: { replace?: boolean } = {}): ImportSummary['dataset'] {
+  const dataset = store.commitDataset(stagingId, { replace: !!opts.replace });
+  store.logEnd(logId, 'done', { rows: dataset.nrows, variables: dataset.variables.length });
+  return dataset;
 }
 
 const CSV = new Set(['.csv', '.tsv', '.txt']);
@@ -58,9 +70,12 @@ export async function importFile(store: ProjectStore, path: string, opts: Import
       },
       { blockRows: CHUNK_ROWS, ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (f) => progress(0.4 + 0.6 * f) },
     );
-    const dataset = store.commitDataset(datasetId, { replace: !!opts.replace });
+    if (opts.hold) {
+      progress(1);
+      return { dataset: store.getDataset(datasetId, { staging: true }), warnings: scan.warnings, held: { stagingId: datasetId, logId } };
+    }
+    const dataset = finishImport(store, datasetId, logId, opts);
     stagingId = null;
-    store.logEnd(logId, 'done', { rows: dataset.nrows, variables: dataset.variables.length });
     progress(1);
     return { dataset, warnings: scan.warnings };
   } catch (err) {
@@ -101,9 +116,12 @@ async function importTableFile(store: ProjectStore, path: string, ext: string, o
       store.writeChunks(chunk, variableIds, table.columns.map((c) => c.values.subarray(a, b)));
       progress(0.7 + (0.3 * b) / table.nrows);
     }
-    const dataset = store.commitDataset(datasetId, { replace: !!opts.replace });
+    if (opts.hold) {
+      progress(1);
+      return { dataset: store.getDataset(datasetId, { staging: true }), warnings: table.warnings, held: { stagingId: datasetId, logId } };
+    }
+    const dataset = finishImport(store, datasetId, logId, opts);
     stagingId = null;
-    store.logEnd(logId, 'done', { rows: dataset.nrows, variables: dataset.variables.length });
     progress(1);
     return { dataset, warnings: table.warnings };
   } catch (err) {

@@ -2,7 +2,7 @@
 // displayed result. Large host payloads are $state.raw (replaced, never mutated). The view
 // (selected dataset, model and tab) is remembered per project so a reload restores it.
 import type { AppInfo } from '../../../shared/ipc.js';
-import type { DatasetInfo, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
+import type { DatasetInfo, ImportSummary, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
 import { HostError, errorMessage, host } from '../host.js';
 import { i18n } from '../i18n.svelte.js';
 import { count } from '../lib/format.js';
@@ -261,7 +261,17 @@ export class Session {
         sheetArgs = { sheet: choice.sheet, ...(choice.headerRow !== 1 ? { headerRow: choice.headerRow } : {}) };
       }
       this.status.info('import.started', { name });
-      const summary = await this.jobs.track('import', () => host.invoke('dataset:import', { path: picked.path, name, ...sheetArgs }));
+      const held = await this.jobs.track('import', () => host.invoke('dataset:import', { path: picked.path, name, ...sheetArgs, preview: true }));
+      const stagingId = held.held?.stagingId;
+      if (stagingId === undefined) throw new Error('the import was not held for the preview');
+      // the preview: first rows and the inferred types, which the user may change
+      const types = await this.#askPreview(held);
+      if (!types) {
+        await host.invoke('dataset:importDiscard', { stagingId });
+        this.status.info('import.discarded', { name });
+        return;
+      }
+      const summary = await host.invoke('dataset:importCommit', { stagingId, types });
       const datasets = await host.invoke('dataset:list');
       if (this.#project) this.#project = { ...this.#project, datasets };
       this.selectDataset(summary.dataset.id, 'data');
@@ -282,6 +292,26 @@ export class Session {
       const out = await host.invoke('dataset:export', { datasetId: dataset.id, path: picked.path });
       this.status.info('data.exported', { rows: out.rows, path: out.path });
       for (const w of out.warnings) this.status.info('data.exportWarning', { message: w });
+    });
+  }
+
+  // ---- import preview ----------------------------------------------------------------------
+
+  #previewRequest = $state.raw<{ summary: ImportSummary; resolve: (types: Record<string, 'numeric' | 'text'> | null) => void } | null>(null);
+
+  /** The held import the preview dialog shows, or null. */
+  get previewRequest(): { summary: ImportSummary } | null {
+    return this.#previewRequest;
+  }
+  answerPreview(types: Record<string, 'numeric' | 'text'> | null): void {
+    const r = this.#previewRequest;
+    this.#previewRequest = null;
+    r?.resolve(types);
+  }
+  #askPreview(summary: ImportSummary): Promise<Record<string, 'numeric' | 'text'> | null> {
+    return new Promise((resolve) => {
+      this.#previewRequest?.resolve(null);
+      this.#previewRequest = { summary, resolve };
     });
   }
 
