@@ -13,18 +13,26 @@ import { parseArgs, required } from './args.js';
 const KINDS = ['1:1', 'm:1', '1:m'] as const;
 const KEEP = ['master', 'using', 'match'] as const;
 
-export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop', argv: string[]): number {
+export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort', argv: string[]): number {
   const subset = kind === 'keep' || kind === 'drop';
-  const p = parseArgs(argv, subset ? ['project', 'dataset', 'if', 'name'] : ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
+  const single = subset || kind === 'sort';
+  const p = parseArgs(argv, subset ? ['project', 'dataset', 'if', 'name'] : kind === 'sort' ? ['project', 'dataset', 'by', 'name'] : ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
   const mergeKind = p.flags.get('kind') ?? '1:1';
   if (!(KINDS as readonly string[]).includes(mergeKind)) throw new AppError('INVALID_ARGUMENT', `--kind must be 1:1, m:1 or 1:m, got "${mergeKind}"`);
   const keep = p.flags.get('keep')?.split(',').map((s) => s.trim());
   for (const k of keep ?? []) if (!(KEEP as readonly string[]).includes(k)) throw new AppError('INVALID_ARGUMENT', `--keep takes master, using and match, got "${k}"`);
   const request: CombineRequest = {
     kind,
-    master: required(p, subset ? 'dataset' : 'master'),
-    using: subset ? required(p, 'dataset') : required(p, 'using'),
+    master: required(p, single ? 'dataset' : 'master'),
+    using: single ? required(p, 'dataset') : required(p, 'using'),
     ...(subset ? { condition: required(p, 'if') } : {}),
+    // sort --by firm,-year: a leading minus sorts that variable descending (Stata gsort)
+    ...(kind === 'sort'
+      ? {
+          keys: required(p, 'by').split(',').map((s) => s.trim().replace(/^-/, '')),
+          descending: required(p, 'by').split(',').map((s) => s.trim()).filter((s) => s.startsWith('-')).map((s) => s.slice(1)),
+        }
+      : {}),
     name: required(p, 'name'),
     ...(kind === 'merge' ? { keys: required(p, 'keys').split(',').map((s) => s.trim()), merge: mergeKind as CombineRequest['merge'] } : {}),
     ...(keep ? { keep: keep as CombineRequest['keep'] } : {}),
@@ -36,7 +44,7 @@ export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop', argv: str
       if (!ds) throw new AppError('NOT_FOUND', `there is no dataset "${name}" in ${store.path}`);
       return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: store.readColumn(ds.id, v.name) })) };
     };
-    const { data, report } = runCombine(request, load(request.master), subset ? null : load(request.using));
+    const { data, report } = runCombine(request, load(request.master), single ? null : load(request.using));
     for (const w of report.warnings ?? []) process.stderr.write(`note: ${w}\n`);
     const ds = writeCombined(store, request, data.nrows, data.columns, report);
     process.stdout.write(`${JSON.stringify({ dataset: ds.name, ...report })}\n`);

@@ -26,6 +26,7 @@ const USAGE = `usage:
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
   panel-studio append --project P.pstudio --master A --using B --name NEW
   panel-studio keep|drop --project P.pstudio --dataset A --if CONDITION --name NEW
+  panel-studio sort --project P.pstudio --dataset A --by firm,-year --name NEW
   panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'append':
       case 'keep':
       case 'drop':
+      case 'sort':
         return cmdCombine(verb, rest);
       case 'summarize':
       case 'correlate':

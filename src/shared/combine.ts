@@ -4,16 +4,18 @@
 
 export interface CombineRequest {
   /** merge / append two datasets, or keep / drop the rows of `master` where `condition` holds. */
-  kind: 'merge' | 'append' | 'keep' | 'drop';
+  kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort';
   /** Dataset names: the master (left) and the using (right) dataset. */
   master: string;
   using: string;
-  /** merge: key variables present in both datasets. */
+  /** merge: key variables present in both datasets; sort: the sort variables, in order. */
   keys?: string[];
   /** merge: which side is unique on the keys (Stata 1:1, m:1, 1:m). */
   merge?: '1:1' | 'm:1' | '1:m';
   /** merge: which results to keep (Stata keep()); default all. */
   keep?: ('master' | 'using' | 'match')[];
+  /** sort: descending order for these of the keys (Stata gsort -x). */
+  descending?: string[];
   /** keep / drop: the condition, in the expression language (Stata `keep if` / `drop if`). */
   condition?: string;
   /** Name of the new dataset. */
@@ -22,7 +24,7 @@ export interface CombineRequest {
 
 /** Stata's merge table: observations by result. */
 export interface CombineReport {
-  kind: 'merge' | 'append' | 'keep' | 'drop';
+  kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort';
   nrows: number;
   matched?: number;
   left_only?: number;

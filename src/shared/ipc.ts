@@ -70,13 +70,14 @@ export const channels = {
   },
   'combine:run': {
     args: obj({
-      kind: literal('merge', 'append', 'keep', 'drop'),
+      kind: literal('merge', 'append', 'keep', 'drop', 'sort'),
       master: str({ min: 1, max: 200 }),
       using: str({ min: 1, max: 200 }),
       keys: opt(arr(str({ min: 1, max: 200 }), { max: 20 })),
       merge: opt(literal('1:1', 'm:1', '1:m')),
       keep: opt(arr(literal('master', 'using', 'match'), { max: 3 })),
       condition: opt(str({ min: 1, max: 2000 })),
+      descending: opt(arr(str({ min: 1, max: 200 }), { max: 20 })),
       name: str({ min: 1, max: 200 }),
     }),
     result: null as unknown as { dataset: DatasetInfo; report: CombineReport },

@@ -47,13 +47,20 @@ export function writeCombined(store: ProjectStore, request: CombineRequest, nrow
               ? `merge ${request.merge ?? '1:1'} ${(request.keys ?? []).join(' ')} of ${request.master} with ${request.using}`
               : request.kind === 'append'
                 ? `append ${request.using} to ${request.master}`
-                : `${request.kind} if ${request.condition ?? ''} (from ${request.master})`,
+                : request.kind === 'sort'
+                  ? `sort by ${(request.keys ?? []).map((k) => ((request.descending ?? []).includes(k) ? `-${k}` : k)).join(' ')} (from ${request.master})`
+                  : `${request.kind} if ${request.condition ?? ''} (from ${request.master})`,
           at,
         },
         missing,
       };
     });
-    const source = request.kind === 'keep' || request.kind === 'drop' ? `${request.kind} if ${request.condition ?? ''}: ${request.master}` : `${request.kind}: ${request.master} + ${request.using}`;
+    const source =
+      request.kind === 'keep' || request.kind === 'drop'
+        ? `${request.kind} if ${request.condition ?? ''}: ${request.master}`
+        : request.kind === 'sort'
+          ? `sort by ${(request.keys ?? []).join(' ')}: ${request.master}`
+          : `${request.kind}: ${request.master} + ${request.using}`;
     const { datasetId, variableIds } = store.beginDataset(request.name, source, nrows, variables);
     stagingId = datasetId;
     for (let chunk = 0; chunk * CHUNK_ROWS < nrows; chunk++) {

@@ -88,7 +88,8 @@ export function runCombineJob(job: CombineJob, post: (m: FromWorker) => void, na
       return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: (store as ProjectStore).readColumn(ds.id, v.name) })) };
     };
     const master = load(job.request.master);
-    const using = job.request.kind === 'keep' || job.request.kind === 'drop' ? null : load(job.request.using);
+    const single = job.request.kind === 'keep' || job.request.kind === 'drop' || job.request.kind === 'sort';
+    const using = single ? null : load(job.request.using);
     store.close();
     store = null;
     post({ type: 'progress', jobId, stage: 'estimate', fraction: 0.5 });

@@ -248,3 +248,22 @@ describe('panel-studio recode', () => {
     expect(run('recode', '--project', project, '--var', 'x', '--name', 'h', '--rules', '(1 2 = a)').stderr).toMatch(/recode rule \(1 2 = a\): "a" is not a number/);
   });
 });
+
+describe('panel-studio sort', () => {
+  it('gsort-style keys into a new dataset: firm descending, then year', () => {
+    const dir = tempDir();
+    const project = join(dir, 's.pstudio');
+    expect(run('import', resolve('test/reference/panel_grunfeld/data.csv'), '--project', project, '--name', 'g').status).toBe(0);
+    const r = run('sort', '--project', project, '--dataset', 'g', '--by', '-firm,year', '--name', 'sorted');
+    expect(JSON.parse(r.stdout)).toMatchObject({ dataset: 'sorted', kind: 'sort', nrows: 200 });
+    const store = ProjectStore.open(project, { readonly: true });
+    try {
+      const ds = store.findDataset('sorted')!;
+      const firm = (store.readColumn(ds.id, 'firm') as { values: Float64Array }).values;
+      const year = (store.readColumn(ds.id, 'year') as { values: Float64Array }).values;
+      expect([firm[0], year[0], firm[1], year[1], firm[199], year[199]]).toEqual([10, 1935, 10, 1936, 1, 1954]);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import { append } from './append.js';
 import { applyMerge, planMerge } from './merge.js';
 import { takeRows } from './gather.js';
+import { sortOrder } from './sort.js';
 import { evaluateCondition } from '../expr/index.js';
 import type { Dataset } from './types.js';
 
@@ -18,6 +19,18 @@ export function runCombine(req: CombineRequest, master: Dataset, using: Dataset 
     for (let i = 0; i < master.nrows; i++) if (cond.mask[i] === want) rows[j++] = i;
     const data = takeRows(master, rows);
     return { data, report: { kind: req.kind, nrows: data.nrows, dropped: master.nrows - data.nrows, warnings: [...cond.warnings, ...cond.issues.map((x) => x.message)] } };
+  }
+  if (req.kind === 'sort') {
+    const keys = req.keys ?? [];
+    if (keys.length === 0) throw new AppError('INVALID_ARGUMENT', 'choose the variable(s) to sort by');
+    const cols = keys.map((k) => {
+      const c = master.columns.find((x) => x.name === k);
+      if (!c) throw new AppError('INVALID_ARGUMENT', `sort variable "${k}" is not in the dataset`);
+      return c;
+    });
+    const rows = sortOrder(cols, keys.map((k) => (req.descending ?? []).includes(k)));
+    const data = takeRows(master, rows);
+    return { data, report: { kind: 'sort', nrows: data.nrows } };
   }
   if (!using) throw new AppError('INVALID_ARGUMENT', `${req.kind} needs a second dataset`);
   if (req.kind === 'append') {

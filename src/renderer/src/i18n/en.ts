@@ -277,6 +277,8 @@ export const en = {
   'import.previewHint': 'The first rows as read. Change a column\u2019s type if it was read wrongly: codes with leading zeros are text; text read as numbers loses what is not a number.',
   'import.confirm': 'Import',
   'import.discarded': 'Import of {name} cancelled; the project is unchanged.',
+  'combine.sort': 'sort rows by…',
+  'combine.sortBy': 'Sort by (in order; missing last)',
   'tool.title': 'Variable tools',
   'tool.panelDecl': 'Panel (xtset)',
   'tool.panelApply': 'Declare',

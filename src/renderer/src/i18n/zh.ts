@@ -279,6 +279,8 @@ export const zh: Record<MessageKey, string> = {
   'import.previewHint': '以下为读取的前几行。如类型有误可修改：带前导零的代码应为文本；文本转为数值时，非数字的值会变为缺失。',
   'import.confirm': '导入',
   'import.discarded': '已取消导入 {name}，项目未改变。',
+  'combine.sort': '按变量排序',
+  'combine.sortBy': '排序变量（按先后；缺失值排最后）',
   'tool.title': '变量工具',
   'tool.panelDecl': '面板设定（xtset）',
   'tool.panelApply': '设定',
