@@ -16,12 +16,14 @@ import { cmdTool, cmdXtset, toolUsage } from './tool.js';
 import { cmdDescribe } from './describe.js';
 import { cmdCombine } from './combine.js';
 import { withData } from './data-source.js';
+import { cmdTable } from './table.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
   panel-studio import FILE --project P.pstudio [--name NAME]
   panel-studio export --project P.pstudio [--dataset NAME] [--vars a,b,...] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
+  panel-studio table --results a.json,b.json --format md|csv|tex|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
   panel-studio append --project P.pstudio --master A --using B --name NEW
@@ -31,7 +33,7 @@ const USAGE = `usage:
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 
-const LATER = new Set(['table', 'replicate', 'entropy', 'quality', 'sophistication']);
+const LATER = new Set(['replicate', 'entropy', 'quality', 'sophistication']);
 
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdEstimate(parseArgs(rest, ['data', 'dataset', 'spec', 'out']));
       case 'xtset':
         return cmdXtset(rest, pickDataset);
+      case 'table':
+        return cmdTable(rest);
       case 'merge':
       case 'append':
       case 'keep':

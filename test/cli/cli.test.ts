@@ -57,7 +57,9 @@ describe('panel-studio CLI', () => {
       [['estimate', '--data', csv, '--spec', csv], /data.csv is not valid JSON/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['import', csv, '--project', join(dir, 'q.pstudio'), '--bogus', '1'], /unknown option --bogus/],
-      [['table', '--results', 'a.json'], /"table" is not available in this version/],
+      [['replicate', 'x'], /"replicate" is not available in this version/],
+      [['table', '--results', 'a.json'], /missing --format/],
+      [['table', '--results', 'a.json', '--format', 'docx', '--out', 'x'], /--format docx is not available yet/],
     ];
     const badSpec = join(dir, 'bad-spec.json');
     writeFileSync(badSpec, JSON.stringify({ estimator: 'ols', y: 'y', x: ['nope'] }));

@@ -1,0 +1,46 @@
+// `panel-studio table --results a.json,b.json --format md|csv|tex|html --out F [--lang zh|en]
+// [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2]`: renders stored result files (from
+// `panel-studio estimate --out`) with the same table model and renderers as the app.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { AppError } from '../shared/errors.js';
+import type { EstimationResult } from '../shared/result.js';
+import { type TableStat, type TableStatistic, collectTable } from '../shared/table.js';
+import { type TableFormat, renderTable } from '../shared/table-render.js';
+import { parseArgs, required } from './args.js';
+
+const FORMATS = ['md', 'csv', 'tex', 'html'];
+const STATS: TableStat[] = ['nobs', 'r2', 'adj_r2', 'r2_within', 'clusters', 'fe', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p'];
+
+export function cmdTable(argv: string[]): number {
+  const p = parseArgs(argv, ['results', 'format', 'out', 'lang', 'stat', 'stats', 'keep']);
+  const format = required(p, 'format');
+  if (format === 'docx' || format === 'xlsx') throw new AppError('INVALID_ARGUMENT', `--format ${format} is not available yet; use md, csv, tex or html`);
+  if (!FORMATS.includes(format)) throw new AppError('INVALID_ARGUMENT', `--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  const lang = p.flags.get('lang') ?? 'en';
+  if (lang !== 'en' && lang !== 'zh') throw new AppError('INVALID_ARGUMENT', `--lang must be zh or en, got "${lang}"`);
+  const stat = p.flags.get('stat') ?? 't';
+  if (!['t', 'se', 'p', 'ci'].includes(stat)) throw new AppError('INVALID_ARGUMENT', `--stat must be t, se, p or ci, got "${stat}"`);
+  const stats = p.flags.get('stats')?.split(',').map((s) => s.trim());
+  for (const s of stats ?? []) if (!(STATS as string[]).includes(s)) throw new AppError('INVALID_ARGUMENT', `--stats takes ${STATS.join(', ')}; "${s}" is not one of them`);
+  const results = required(p, 'results')
+    .split(',')
+    .map((file) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file.trim(), 'utf8'));
+      } catch (err) {
+        throw new AppError('BAD_FILE', `${file}: ${err instanceof SyntaxError ? `not valid JSON (${err.message})` : 'cannot be read'}`);
+      }
+      const r = parsed as Partial<EstimationResult>;
+      if (!r || !Array.isArray(r.coefficients) || typeof r.nobs !== 'number' || !r.spec) throw new AppError('BAD_FILE', `${file}: not a Panel Studio result (write one with panel-studio estimate --out)`);
+      return r as EstimationResult;
+    });
+  const model = collectTable(results, {
+    lang,
+    statistic: stat as TableStatistic,
+    ...(stats ? { stats: stats as TableStat[] } : {}),
+    ...(p.flags.get('keep') ? { keep: (p.flags.get('keep') as string).split(',').map((s) => s.trim()) } : {}),
+  });
+  writeFileSync(required(p, 'out'), renderTable(model, format as TableFormat));
+  return 0;
+}
