@@ -10,10 +10,15 @@ import { AppError } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/types.js';
 import { ProjectStore } from '../store/project.js';
 import { parseArgs, required } from './args.js';
+import { correlationTable, summaryTable } from '../shared/table-describe.js';
+import { type TableFormat, renderTable } from '../shared/table-render.js';
 
 
 export async function cmdDescribe(kind: DescribeRequest['kind'], argv: string[], pickDataset: (store: ProjectStore, name: string | undefined) => DatasetInfo): Promise<number> {
-  const p = parseArgs(argv, ['data', 'dataset', 'vars', 'by', 'sample', 'detail', 'method', 'out']);
+  const p = parseArgs(argv, ['data', 'dataset', 'vars', 'by', 'sample', 'detail', 'method', 'out', 'format', 'lang']);
+  const format = p.flags.get('format') ?? 'json';
+  if (!['json', 'md', 'csv', 'tex', 'html'].includes(format)) throw new AppError('INVALID_ARGUMENT', `--format must be json, md, csv, tex or html, got "${format}"`);
+  const lang = p.flags.get('lang') === 'zh' ? 'zh' : 'en';
   const data = resolve(required(p, 'data'));
   const sample = p.flags.get('sample');
   if (sample !== undefined && !['per_variable', 'listwise', 'pairwise'].includes(sample)) throw new AppError('INVALID_ARGUMENT', `--sample must be per_variable, listwise or pairwise, got "${sample}"`);
@@ -32,7 +37,11 @@ export async function cmdDescribe(kind: DescribeRequest['kind'], argv: string[],
       if (!ds.variables.some((v) => v.name === name)) throw new AppError('NOT_FOUND', `variable "${name}" is not in the dataset`);
       return store.readColumn(ds.id, name);
     });
-    const json = `${JSON.stringify(result, null, 2)}\n`;
+    let json = `${JSON.stringify(result, null, 2)}\n`;
+    if (format !== 'json') {
+      if (result.kind !== 'summarize' && result.kind !== 'correlate') throw new AppError('INVALID_ARGUMENT', `--format ${format} is available for summarize and correlate; ${result.kind} writes JSON`);
+      json = renderTable(result.kind === 'summarize' ? summaryTable(result, { lang }) : correlationTable(result, { lang }), format as TableFormat);
+    }
     const out = p.flags.get('out');
     if (out) writeFileSync(out, json);
     else process.stdout.write(json);

@@ -29,7 +29,7 @@ const USAGE = `usage:
   panel-studio append --project P.pstudio --master A --using B --name NEW
   panel-studio keep|drop --project P.pstudio --dataset A --if CONDITION --name NEW
   panel-studio sort --project P.pstudio --dataset A --by firm,-year --name NEW
-  panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--out F.json]
+  panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--format json|md|csv|tex|html] [--lang zh|en] [--out F]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 

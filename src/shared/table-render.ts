@@ -6,7 +6,7 @@ import type { TableModel } from './table.js';
 export type TableFormat = 'md' | 'csv' | 'tex' | 'html';
 
 function grid(t: TableModel): string[][] {
-  return [['', ...t.titles], ['', ...t.depvars], ...t.rows.map((r) => [r.label, ...r.cells])];
+  return [['', ...t.titles], ...(t.depvars.length > 0 ? [['', ...t.depvars]] : []), ...t.rows.map((r) => [r.label, ...r.cells])];
 }
 
 export function toMarkdown(t: TableModel): string {
@@ -37,8 +37,9 @@ export function toLatex(t: TableModel): string {
   const row = (cells: string[]) => `${cells.map(texEscape).join(' & ')} \\\\`;
   const body: string[] = [];
   let statsStarted = false;
+  const regression = t.rows.some((r) => r.kind === 'coef' || r.kind === 'paren') && t.rows.some((r) => r.kind !== 'coef' && r.kind !== 'paren');
   for (const r of t.rows) {
-    if ((r.kind === 'stat' || r.kind === 'indicator') && !statsStarted) {
+    if (regression && (r.kind === 'stat' || r.kind === 'indicator') && !statsStarted) {
       body.push('\\midrule');
       statsStarted = true;
     }
@@ -51,7 +52,7 @@ export function toLatex(t: TableModel): string {
     `\\begin{tabular}{l${'c'.repeat(k)}}`,
     '\\toprule',
     row(['', ...t.titles]),
-    row(['', ...t.depvars]),
+    ...(t.depvars.length > 0 ? [row(['', ...t.depvars])] : []),
     '\\midrule',
     ...body,
     '\\bottomrule',
@@ -71,7 +72,7 @@ export function toHtml(t: TableModel): string {
   const tr = (cells: string[], tag: 'th' | 'td', cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<${tag}>${esc(c)}</${tag}>`)).join('')}</tr>`;
   return [
     '<table class="regression-table">',
-    `<thead>${tr(['', ...t.titles], 'th')}${tr(['', ...t.depvars], 'th')}</thead>`,
+    `<thead>${tr(['', ...t.titles], 'th')}${t.depvars.length > 0 ? tr(['', ...t.depvars], 'th') : ''}</thead>`,
     `<tbody>${t.rows.map((r) => tr([r.label, ...r.cells], 'td', r.kind)).join('')}</tbody>`,
     `<tfoot><tr><td colspan="${t.titles.length + 1}">${esc(t.notes.join(' '))}</td></tr></tfoot>`,
     '</table>',

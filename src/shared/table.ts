@@ -35,7 +35,7 @@ export interface TableRow {
 
 export interface TableModel {
   titles: string[];
-  /** The dependent variable of each column. */
+  /** The dependent variable of each column (empty: no second header row, e.g. descriptive tables). */
   depvars: string[];
   rows: TableRow[];
   notes: string[];

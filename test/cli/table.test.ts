@@ -67,3 +67,19 @@ describe('panel-studio table', () => {
     expect(bad.stderr).toMatch(/data\.csv: not valid JSON/);
   });
 });
+
+describe('descriptive tables through the same renderers', () => {
+  it('summarize --format tex (Table 1, Chinese) and correlate --format md with stars', () => {
+    const data = resolve('test/reference/panel_grunfeld/data.csv');
+    const dir = tempDir();
+    const tex = join(dir, 'd.tex');
+    expect(run('summarize', '--data', data, '--vars', 'inv,value', '--format', 'tex', '--lang', 'zh', '--out', tex).status).toBe(0);
+    const t = readFileSync(tex, 'utf8');
+    expect(t).toContain(' & 观测值 & 均值 & 标准差 & 最小值 & p25 & 中位数 & p75 & 最大值 \\\\');
+    expect(t).toContain('inv & 200 & 145.958 &');
+    const md = run('correlate', '--data', data, '--vars', 'inv,value,capital', '--format', 'md');
+    expect(md.status).toBe(0);
+    expect(md.stdout).toMatch(/\| value \| 0\.\d{3}\*\*\* \| 1\.000 \|  \|/);
+    expect(run('vif', '--data', data, '--vars', 'value,capital', '--format', 'md').stderr).toMatch(/available for summarize and correlate/);
+  });
+});
