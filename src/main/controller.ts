@@ -2,7 +2,8 @@
 // AppController.invoke(channel, args). Every argument is validated against the contract in
 // src/shared/ipc.ts (the renderer is untrusted); every error returns as an envelope.
 import { createHash, randomUUID } from 'node:crypto';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { ENGINE_VERSION } from '../engine/version.js';
 import { AppError, type Envelope, toErrorInfo } from '../shared/errors.js';
 import { type ArgsOf, type Channel, type EventMap, type EventName, type ResultOf, channels, isChannel } from '../shared/ipc.js';
@@ -14,6 +15,8 @@ import { listXlsxSheets } from '../store/import/xlsx.js';
 import { type ColumnType, changeStagingTypes } from '../store/import/change-types.js';
 import { applyToolOutput } from '../store/apply-tool.js';
 import { writeCombined } from '../store/write-dataset.js';
+import { collectTable } from '../shared/table.js';
+import { type TableFormat, renderTable } from '../shared/table-render.js';
 import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { finishImport, importFile } from '../store/import/import-file.js';
@@ -97,6 +100,20 @@ export class AppController {
         return ds;
       },
       'tool:run': (args) => this.runTool(args),
+      'table:export': ({ modelIds, path, lang }) => {
+        const store = this.requireProject();
+        const target = this.checkPath(path);
+        const format = extname(target).slice(1).toLowerCase();
+        if (!['md', 'csv', 'tex', 'html'].includes(format)) throw new AppError('INVALID_ARGUMENT', `${basename(target)}: choose a .tex, .md, .csv or .html file name (Word and Excel tables are not available yet)`);
+        if (modelIds.length === 0) throw new AppError('INVALID_ARGUMENT', 'choose at least one estimated model for the table');
+        const results = modelIds.map((id) => {
+          const r = store.latestResult(id);
+          if (!r) throw new AppError('NOT_FOUND', `model ${id} has no result yet; run it first`);
+          return r.result;
+        });
+        writeFileSync(target, renderTable(collectTable(results, { lang: lang ?? 'en' }), format as TableFormat));
+        return { path: target, columns: results.length };
+      },
       'combine:run': async (request) => {
         const store = this.requireProject();
         for (const n of [request.master, request.using]) if (!store.findDataset(n)) throw new AppError('NOT_FOUND', `there is no dataset "${n}" in this project`);

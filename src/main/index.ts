@@ -39,10 +39,14 @@ let win: BrowserWindow | null = null;
 async function pick(purpose: PickPurpose): Promise<string | null> {
   const parent = win ?? undefined;
   const projectFilter = { name: 'Panel Studio project', extensions: [PROJECT_EXTENSION.slice(1)] };
-  if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export') {
-    const r = await dialog.showSaveDialog(parent as BrowserWindow, {
-      filters: purpose === 'export' ? [{ name: 'CSV', extensions: ['csv'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'Stata', extensions: ['dta'] }] : [projectFilter],
-    });
+  if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export' || purpose === 'table') {
+    const filters =
+      purpose === 'export'
+        ? [{ name: 'CSV', extensions: ['csv'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'Stata', extensions: ['dta'] }]
+        : purpose === 'table'
+          ? [{ name: 'LaTeX', extensions: ['tex'] }, { name: 'Markdown', extensions: ['md'] }, { name: 'CSV', extensions: ['csv'] }, { name: 'HTML', extensions: ['html'] }]
+          : [projectFilter];
+    const r = await dialog.showSaveDialog(parent as BrowserWindow, { filters });
     return r.canceled || !r.filePath ? null : r.filePath;
   }
   const r = await dialog.showOpenDialog(parent as BrowserWindow, {

@@ -31,7 +31,7 @@ export const channels = {
   'project:close': { args: none(), result: null as unknown as null },
   'project:recent': { args: none(), result: null as unknown as RecentEntry[] },
   'dialog:pick': {
-    args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export') }),
+    args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export', 'table') }),
     result: null as unknown as { path: string } | null,
   },
   'dataset:import': {
@@ -81,6 +81,10 @@ export const channels = {
       name: str({ min: 1, max: 200 }),
     }),
     result: null as unknown as { dataset: DatasetInfo; report: CombineReport },
+  },
+  'table:export': {
+    args: obj({ modelIds: arr(id, { max: 50 }), path, lang: opt(literal('zh', 'en')) }),
+    result: null as unknown as { path: string; columns: number },
   },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),

@@ -6,7 +6,7 @@
 // within 2SLS, with its first stage and weak-instrument diagnostics → a narrow window stacks the form above the result.
 // Screenshots of every step go to test-artifacts/e2e/.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -554,6 +554,17 @@ describe('browser-mode workflow', () => {
       expect(diagText).toContain('Cragg–Donald');
       expect(diagText).toContain('过度识别检验');
       await shot(page, '13d-iv-result');
+
+      // 9d'. every estimated model of the dataset as one LaTeX regression table (Chinese labels)
+      await page.getByTestId('table-export').click();
+      const tablePath = join(home, 'table2.tex');
+      await page.getByTestId('path-input').fill(tablePath);
+      await page.getByTestId('path-ok').click();
+      await page.getByTestId('status-message').filter({ hasText: 'table2.tex' }).waitFor({ timeout: 30_000 });
+      const tex = readFileSync(tablePath, 'utf8');
+      expect(tex).toContain('\\toprule');
+      expect(tex).toContain('\\begin{tabular}{lccccccc}');
+      expect(tex).toContain('观测值');
 
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
       //     has none), a generated variable with a condition, and a bad expression that names its

@@ -365,6 +365,24 @@ export class Session {
     });
   }
 
+  // ---- tables -------------------------------------------------------------------------------
+
+  /** Every estimated model of the current dataset as one regression table (columns in list order). */
+  exportTable(): Promise<void> {
+    return this.#guard(async () => {
+      const dataset = this.#dataset;
+      const ids = this.#models.filter((m) => m.datasetId === dataset?.id && m.status === 'done' && m.resultId !== null).map((m) => m.id);
+      if (ids.length === 0) {
+        this.status.info('table.none');
+        return;
+      }
+      const picked = await host.pickPath('table');
+      if (!picked) return;
+      const out = await host.invoke('table:export', { modelIds: ids, path: picked.path, lang: i18n.lang });
+      this.status.info('table.exported', { columns: out.columns, path: out.path });
+    });
+  }
+
   // ---- models -------------------------------------------------------------------------------
 
   setTab(tab: Tab): void {
