@@ -15,6 +15,13 @@ export interface ColumnSource {
   disposable?: boolean;
 }
 
+/** A numeric column of the source; a text (categorical) one is a clear error naming its role. */
+export function numericColumn(source: ColumnSource, name: string, role: string): Float64Array {
+  const c = source.get(name);
+  if (c.kind !== 'numeric') throw new AppError('BAD_DATA', `${role} "${name}" is text (categorical); a numeric variable is needed`);
+  return c.values;
+}
+
 /** In-memory source, used by tests and the CLI. */
 export class MemorySource implements ColumnSource {
   constructor(

@@ -13,7 +13,7 @@ import type { CoefficientRow, EstimationResult, FirstStageResult, FixedEffectInf
 import type { ModelSpec } from '../shared/spec.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from './covariance/index.js';
-import { type Column, type ColumnSource, compress, compressInPlace } from './data.js';
+import { type Column, type ColumnSource, compress, compressInPlace, numericColumn } from './data.js';
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
@@ -52,11 +52,7 @@ function ownCopy(d: Float64Array, source: Float64Array): Float64Array {
 export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): EstimationResult {
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
-  const numeric = (name: string, role: string): Float64Array => {
-    const c = source.get(name);
-    if (c.kind !== 'numeric') throw new AppError('BAD_DATA', `${role} "${name}" is text (categorical); a numeric variable is needed`);
-    return c.values;
-  };
+  const numeric = (name: string, role: string) => numericColumn(source, name, role);
   if (spec.endog.length === 0) throw new AppError('INVALID_ARGUMENT', 'an IV model needs at least one endogenous regressor');
   if (spec.instruments.length < spec.endog.length) {
     throw new AppError('INVALID_ARGUMENT', `the equation is not identified: ${spec.endog.length} endogenous regressors but ${spec.instruments.length} excluded instruments`);

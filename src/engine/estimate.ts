@@ -8,7 +8,7 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY } from './covariance/index.js';
-import { type Column, type ColumnSource, compress, compressInPlace } from './data.js';
+import { type Column, type ColumnSource, compress, compressInPlace, numericColumn } from './data.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
@@ -80,11 +80,7 @@ export function estimate(spec: ModelSpec, source: ColumnSource, progress: Progre
   if (spec.estimator === 'iv') return estimateIv(spec, source, progress);
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
-  const numeric = (name: string, role: string): Float64Array => {
-    const c = source.get(name);
-    if (c.kind !== 'numeric') throw new AppError('BAD_DATA', `${role} "${name}" is text (categorical); a numeric variable is needed`);
-    return c.values;
-  };
+  const numeric = (name: string, role: string) => numericColumn(source, name, role);
   const absorb = absorbTerms(spec);
   const yAll = numeric(spec.y, 'dependent variable');
   const xAll = spec.x.map((x) => numeric(x, 'regressor'));

@@ -23,7 +23,7 @@ import type { Diagnostic, EstimationResult, NotApplicable } from '../../shared/r
 import { INTERCEPT_TERM, type ModelSpec } from '../../shared/spec.js';
 import { stopwatch } from '../clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from '../covariance/index.js';
-import { type Column, type ColumnSource, completeCases, compress, factorize } from '../data.js';
+import { type Column, type ColumnSource, completeCases, compress, factorize, numericColumn } from '../data.js';
 import type { ProgressFn } from '../estimate.js';
 import { isNested } from '../fe/dof.js';
 import { COLLINEAR_WITH_FE, demean } from '../fe/demean.js';
@@ -44,11 +44,7 @@ export function estimateRe(spec: ModelSpec, source: ColumnSource, progress: Prog
   if (!id) throw new AppError('INVALID_ARGUMENT', 'the random-effects estimator needs the panel id variable (panel.id)');
   if (spec.absorb.length > 0) throw new AppError('INVALID_ARGUMENT', 'random effects absorbs no fixed effects: remove the absorb terms, or use the fe or hdfe estimator');
   if (spec.options.intercept === false) throw new AppError('INVALID_ARGUMENT', 'random effects always estimates the constant (as Stata xtreg, re); intercept: false is not supported');
-  const numeric = (name: string, role: string): Float64Array => {
-    const c = source.get(name);
-    if (c.kind !== 'numeric') throw new AppError('BAD_DATA', `${role} "${name}" is text (categorical); a numeric variable is needed`);
-    return c.values;
-  };
+  const numeric = (name: string, role: string) => numericColumn(source, name, role);
   const yAll = numeric(spec.y, 'dependent variable');
   const xAll = spec.x.map((x) => numeric(x, 'regressor'));
   const clusterNames = spec.vcov === 'cluster' ? spec.cluster : [];
