@@ -9,7 +9,7 @@ import { type TableFormat, renderTable } from '../shared/table-render.js';
 import { parseArgs, required } from './args.js';
 
 const FORMATS = ['md', 'csv', 'tex', 'html'];
-const STATS: TableStat[] = ['nobs', 'r2', 'adj_r2', 'r2_within', 'clusters', 'fe', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p'];
+const STATS: TableStat[] = ['nobs', 'r2', 'adj_r2', 'r2_within', 'clusters', 'fe', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p', 'ar1_p', 'ar2_p', 'sargan_p', 'n_instruments', 'n_groups'];
 
 export function cmdTable(argv: string[]): number {
   const p = parseArgs(argv, ['results', 'format', 'out', 'lang', 'stat', 'stats', 'keep']);

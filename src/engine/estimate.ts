@@ -22,6 +22,7 @@ import { hausman } from './models/hausman.js';
 import type { Diagnostic } from '../shared/result.js';
 import { buildLinearResult } from './result.js';
 import { estimateIv } from './estimate-iv.js';
+import { estimateGmm } from './estimate-gmm.js';
 
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
@@ -78,6 +79,10 @@ function fitKey(spec: ModelSpec, scope: string): string {
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
   if (spec.estimator === 're') return estimateReWithHausman(spec, source, progress);
   if (spec.estimator === 'iv') return estimateIv(spec, source, progress);
+  if (spec.estimator === 'gmm') return estimateGmm(spec, source, progress);
+  if (spec.estimator === 'logit' || spec.estimator === 'probit' || spec.estimator === 'psm') {
+    throw new AppError('INVALID_ARGUMENT', `the ${spec.estimator} estimator is not available in this build yet`);
+  }
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string) => numericColumn(source, name, role);

@@ -3,12 +3,31 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv' | 'gmm' | 'logit' | 'probit' | 'psm';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
   id: string;
   time: string;
+}
+
+/** Which equation of a system-GMM model an instrument block serves (xtabond2's `equation()`). */
+export type GmmEquation = 'diff' | 'level' | 'both';
+
+/** xtabond2 `gmmstyle(var, laglimits(lag_min lag_max) collapse equation(eq))`; lag_max null = all available. */
+export interface GmmStyleSpec {
+  var: string;
+  lag_min: number;
+  lag_max?: number | null;
+  collapse?: boolean;
+  eq?: GmmEquation;
+}
+
+/** xtabond2 `ivstyle(var, equation(eq) passthru)`: the variable itself (differenced in the diff equation unless passthru). */
+export interface IvStyleSpec {
+  var: string;
+  eq?: GmmEquation;
+  passthru?: boolean;
 }
 
 export interface SampleSpec {
@@ -27,6 +46,8 @@ export interface ModelSpec {
   cluster: string[];
   vcov: VcovType;
   panel?: PanelSpec;
+  /** psm: the binary treatment indicator (1 treated, 0 control). */
+  treatment?: string;
   sample?: SampleSpec;
   options: {
     intercept?: boolean;
@@ -45,6 +66,44 @@ export interface ModelSpec {
      * 'auto' (default) follows ivreghdfe: on when fixed effects are absorbed, off otherwise (ivreg2).
      */
     small?: 'auto' | 'on' | 'off';
+    /** gmm (xtabond2): GMM-style and IV-style instrument blocks. */
+    gmm_style?: GmmStyleSpec[];
+    iv_style?: IvStyleSpec[];
+    /** gmm: system GMM (levels equation added, default true) or difference GMM (false, xtabond2 `noleveleq`). */
+    system?: boolean;
+    /** gmm: two-step efficient GMM (default true) or one-step. */
+    twostep?: boolean;
+    /** gmm: first differences (default) or forward orthogonal deviations (`orthogonal`). */
+    transform?: 'fd' | 'fod';
+    /** gmm: add year dummies as regressors and IV-style instruments. */
+    timedummies?: boolean;
+    /** gmm: the one-step weighting matrix H as xtabond2's h(1|2|3) (default 3). */
+    h?: number;
+    /** gmm: highest order of the Arellano–Bond autocorrelation tests (default 2). */
+    ar?: number;
+    /** psm: how the propensity score is estimated (default logit, as psmatch2). */
+    score?: 'logit' | 'probit';
+    /** psm: nearest-neighbour count k (default 1). */
+    neighbors?: number;
+    /** psm: match with replacement (psmatch2 default true; false = without). */
+    replacement?: boolean;
+    /** psm: maximum score distance (0 or absent = none), in caliper_unit. */
+    caliper?: number;
+    caliper_unit?: 'score' | 'sd_logit';
+    /** psm: keep all controls tied at the k-th distance (psmatch2 `ties`). */
+    ties?: boolean;
+    /** psm: drop treated outside the controls' score range (psmatch2 `common`). */
+    common_support?: boolean;
+    /** psm: exact-match cells (e.g. region, industry) before nearest-neighbour matching. */
+    exact?: string[];
+    /** psm: nearest (default), kernel or radius matching. */
+    match_method?: 'nearest' | 'kernel' | 'radius';
+    /** psm: kernel bandwidth (default 0.06, psmatch2). */
+    bandwidth?: number;
+    /** psm: panel variant: pool all rows (default), match within each year, or on pre-treatment means. */
+    match_by?: 'pooled' | 'year' | 'pre_means';
+    /** psm: seed of the random sort order (ties, psmatch2 sorts randomly before matching). */
+    seed?: number;
     [key: string]: unknown;
   };
 }
@@ -64,6 +123,7 @@ export function normalizeSpec(spec: Partial<ModelSpec> & Pick<ModelSpec, 'y'>): 
     cluster: spec.cluster ?? [],
     vcov: spec.vcov ?? 'iid',
     ...(spec.panel ? { panel: spec.panel } : {}),
+    ...(spec.treatment ? { treatment: spec.treatment } : {}),
     ...(spec.sample ? { sample: spec.sample } : {}),
     options: spec.options ?? {},
   };
@@ -71,10 +131,29 @@ export function normalizeSpec(spec: Partial<ModelSpec> & Pick<ModelSpec, 'y'>): 
 
 /** Every variable a spec reads, in a stable order without duplicates. */
 export function specVariables(spec: ModelSpec): string[] {
-  const names = [spec.y, ...spec.x, ...spec.endog, ...spec.instruments, ...spec.cluster];
+  const names = [spec.y, ...spec.x.map(baseVariable), ...spec.endog, ...spec.instruments, ...spec.cluster];
+  if (spec.treatment) names.push(spec.treatment);
+  for (const g of spec.options.gmm_style ?? []) names.push(baseVariable(g.var));
+  for (const g of spec.options.iv_style ?? []) names.push(baseVariable(g.var));
+  for (const e of spec.options.exact ?? []) names.push(e);
   for (const a of spec.absorb) names.push(...a.split('#'));
   if (spec.panel) names.push(spec.panel.id, spec.panel.time);
   return [...new Set(names)];
+}
+
+/**
+ * Time-series operator terms (gmm only): `L.x`, `L2.x` are lags of x by the panel time variable.
+ * Returns the lag order and the variable, or null for a plain variable name.
+ */
+export function parseLagTerm(term: string): { lag: number; variable: string } | null {
+  const m = /^L(\d*)\.(.+)$/.exec(term);
+  if (!m) return null;
+  return { lag: m[1] === '' ? 1 : Number(m[1]), variable: m[2] };
+}
+
+/** The dataset variable a term reads (`L2.x` → x). */
+export function baseVariable(term: string): string {
+  return parseLagTerm(term)?.variable ?? term;
 }
 
 /** JSON with sorted keys, so equal specs hash equally whatever order the UI built them in. */

@@ -3,8 +3,8 @@
 import { ESTIMATOR_IDS, ESTIMATORS } from './estimators/index.js';
 import type { FieldId } from './estimators/index.js';
 import { AppError } from './errors.js';
-import { arr, bool, json, literal, num, obj, opt, str, type Schema } from './schema.js';
-import { type ModelSpec, SPEC_VERSION, normalizeSpec } from './spec.js';
+import { arr, bool, int, json, literal, num, obj, opt, str, type Schema } from './schema.js';
+import { type ModelSpec, SPEC_VERSION, baseVariable, normalizeSpec, parseLagTerm } from './spec.js';
 import type { VariableInfo } from './types.js';
 
 const name = str({ min: 1, max: 200 });
@@ -20,8 +20,15 @@ const specShape = obj({
   cluster: opt(arr(name, { max: 4 })),
   vcov: opt(literal('iid', 'robust', 'cluster')),
   panel: opt(obj({ id: name, time: name })),
+  treatment: opt(name),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(literal('auto', 'on', 'off')), seed: opt(num()), extra: opt(json()) })),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(literal('auto', 'on', 'off')), seed: opt(num()), extra: opt(json()),
+    gmm_style: opt(arr(obj({ var: name, lag_min: int({ min: 0, max: 100 }), lag_max: opt(int({ min: 0, max: 100 })), collapse: opt(bool()), eq: opt(literal('diff', 'level', 'both')) }), { max: 50 })),
+    iv_style: opt(arr(obj({ var: name, eq: opt(literal('diff', 'level', 'both')), passthru: opt(bool()) }), { max: 500 })),
+    system: opt(bool()), twostep: opt(bool()), transform: opt(literal('fd', 'fod')), timedummies: opt(bool()), h: opt(int({ min: 1, max: 3 })), ar: opt(int({ min: 1, max: 10 })),
+    score: opt(literal('logit', 'probit')), neighbors: opt(int({ min: 1, max: 100 })), replacement: opt(bool()), caliper: opt(num()), caliper_unit: opt(literal('score', 'sd_logit')),
+    ties: opt(bool()), common_support: opt(bool()), exact: opt(arr(name, { max: 10 })), match_method: opt(literal('nearest', 'kernel', 'radius')), bandwidth: opt(num()),
+    match_by: opt(literal('pooled', 'year', 'pre_means')) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -60,6 +67,10 @@ export const PROBLEM_TEXT = {
   'instruments.required': 'choose at least one excluded instrument',
   'instruments.tooFew': '{k} endogenous regressors need at least {k} excluded instruments (only {l} chosen): the equation is not identified',
   'endog.role': '"{name}" already has another role in the model (dependent variable, regressor, endogenous regressor or instrument); a variable can have only one role',
+  'lag.notHere': '"{name}" is a lag term (L.x); lag terms are only read by the dynamic panel GMM estimator here — create the lag with the Lag tool first',
+  'gmm.lagRange': 'GMM-style instruments for {name}: the last lag ({max}) is before the first ({min})',
+  'treatment.required': 'choose the treatment indicator (1 = treated, 0 = control)',
+  'treatment.role': '"{name}" is the treatment; it cannot also be the outcome or a covariate',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
@@ -93,8 +104,10 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   if (!spec.y) add('y', 'y.required');
   else known('y', spec.y, true);
   const seen = new Set<string>();
+  const dynamic = spec.estimator === 'gmm';
   for (const x of spec.x) {
-    known('x', x, true);
+    if (parseLagTerm(x) && !dynamic) add('x', 'lag.notHere', { name: x });
+    else known('x', baseVariable(x), true);
     if (x === spec.y) add('x', 'x.isY', { name: x });
     if (seen.has(x)) add('x', 'x.twice', { name: x });
     seen.add(x);
@@ -133,6 +146,21 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
       }
     }
   }
+  if (dynamic) {
+    for (const g of spec.options.gmm_style ?? []) {
+      known('options', baseVariable(g.var), true);
+      if (g.lag_max !== undefined && g.lag_max !== null && g.lag_max < g.lag_min) add('options', 'gmm.lagRange', { name: g.var, min: String(g.lag_min), max: String(g.lag_max) });
+    }
+    for (const v of spec.options.iv_style ?? []) known('options', baseVariable(v.var), true);
+  }
+  if (decl.fields.includes('treatment')) {
+    if (!spec.treatment) add('treatment', 'treatment.required');
+    else {
+      known('treatment', spec.treatment, true);
+      if (spec.treatment === spec.y || spec.x.includes(spec.treatment)) add('treatment', 'treatment.role', { name: spec.treatment });
+    }
+    for (const e of spec.options.exact ?? []) known('options', e, false);
+  } else if (spec.treatment) add('treatment', 'field.notTaken', { estimator: decl.id, field: 'treatment' });
   for (const f of ['absorb', 'endog', 'instruments'] as const) {
     if (spec[f].length > 0 && !decl.fields.includes(f)) add(f, 'field.notTaken', { estimator: decl.id, field: f });
   }

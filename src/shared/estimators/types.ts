@@ -1,7 +1,7 @@
 // An estimator is declared once here; the UI form, the validator and the docs derive from it.
 import type { EstimatorId, VcovType } from '../spec.js';
 
-export type FieldId = 'y' | 'x' | 'absorb' | 'endog' | 'instruments' | 'cluster' | 'panel';
+export type FieldId = 'y' | 'x' | 'absorb' | 'endog' | 'instruments' | 'cluster' | 'panel' | 'treatment';
 
 export interface EstimatorDeclaration {
   id: EstimatorId;

@@ -25,6 +25,10 @@ const zh: Record<ProblemCode, string> = {
   'instruments.required': '请至少选择一个排除的工具变量',
   'instruments.tooFew': '{k} 个内生解释变量至少需要 {k} 个排除的工具变量（目前只有 {l} 个）：方程不可识别',
   'endog.role': '“{name}”在模型中已有其他角色（被解释变量、解释变量、内生变量或工具变量）；同一变量只能有一个角色',
+  'lag.notHere': '“{name}”是滞后项（L.x）；只有动态面板 GMM 直接读取滞后项——请先用“滞后”工具生成该变量',
+  'gmm.lagRange': '{name} 的 GMM 式工具变量：最大滞后（{max}）小于最小滞后（{min}）',
+  'treatment.required': '请选择处理变量（1 = 处理组，0 = 对照组）',
+  'treatment.role': '“{name}”是处理变量，不能同时作为结果变量或协变量',
 };
 
 const TEXT: Record<Lang, Record<ProblemCode, string>> = { en: PROBLEM_TEXT, zh };

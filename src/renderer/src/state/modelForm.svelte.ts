@@ -1,7 +1,7 @@
 // The model form's state, generated from an estimator declaration: which fields it has, which
 // SE types and options. The spec and its problems are derived, so validation is always live.
 import { ESTIMATORS, type EstimatorDeclaration, type FieldId } from '../../../shared/estimators/index.js';
-import { type EstimatorId, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType } from '../../../shared/spec.js';
+import { type EstimatorId, type GmmStyleSpec, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType, parseLagTerm } from '../../../shared/spec.js';
 import type { VariableInfo } from '../../../shared/types.js';
 import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
 import { i18n } from '../i18n.svelte.js';
@@ -50,6 +50,14 @@ export class ModelForm {
   #panelId = $state('');
   #panelTime = $state('');
   #options = $state.raw<Record<string, OptionValue>>(defaults(ESTIMATORS.ols));
+  /** gmm: lags of y added in front of the regressors (L.y … Lp.y). */
+  #ylags = $state(1);
+  /** gmm: GMM-style instrument blocks (empty: lags 2 and up of y). */
+  #gmmStyle = $state.raw<GmmStyleSpec[]>([]);
+  /** gmm: IV-style instruments; null = every other regressor (the engine's default). */
+  #ivStyle = $state.raw<string[] | null>(null);
+  /** psm: the treatment indicator. */
+  #treatment = $state('');
   readonly #variables: () => VariableInfo[] | null;
 
   #decl = $derived(ESTIMATORS[this.#estimator]);
@@ -63,12 +71,20 @@ export class ModelForm {
     // The panel is part of the spec only when both halves are chosen; until then checkSpec asks for it.
     const panel: PanelSpec | undefined = decl.fields.includes('panel') && this.#panelId && this.#panelTime ? { id: this.#panelId, time: this.#panelTime } : undefined;
     // Only the declared options reach the spec, so an option of another estimator never leaks in.
-    const options = Object.fromEntries(decl.options.filter((o) => o.key in this.#options).map((o) => [o.key, this.#options[o.key]]));
+    const options: ModelSpec['options'] = Object.fromEntries(decl.options.filter((o) => o.key in this.#options).map((o) => [o.key, this.#options[o.key]]));
+    const gmm = decl.id === 'gmm';
+    if (gmm) {
+      if (typeof options.h === 'string') options.h = Number(options.h);
+      if (this.#gmmStyle.length > 0) options.gmm_style = this.#gmmStyle.map((g) => ({ ...g }));
+      if (this.#ivStyle) options.iv_style = this.#ivStyle.map((v) => ({ var: v }));
+    }
+    const ylagTerms = gmm && this.#y ? Array.from({ length: this.#ylags }, (_, i) => `L${i === 0 ? '' : i + 1}.${this.#y}`) : [];
     return {
       specVersion: SPEC_VERSION,
       estimator: decl.id,
       y: this.#y,
-      x: decl.fields.includes('x') ? [...this.#x] : [],
+      x: decl.fields.includes('x') ? [...ylagTerms, ...this.#x] : [],
+      ...(decl.fields.includes('treatment') && this.#treatment ? { treatment: this.#treatment } : {}),
       absorb: decl.fields.includes('absorb') ? [...this.#absorb] : [],
       endog: decl.fields.includes('endog') ? [...this.#endog] : [],
       instruments: decl.fields.includes('instruments') ? [...this.#instruments] : [],
@@ -216,6 +232,42 @@ export class ModelForm {
     this.#panelTime = name;
   }
 
+  get ylags(): number {
+    return this.#ylags;
+  }
+  set ylags(p: number) {
+    this.#ylags = Number.isInteger(p) && p >= 0 && p <= 10 ? p : this.#ylags;
+  }
+  get gmmStyle(): readonly GmmStyleSpec[] {
+    return this.#gmmStyle;
+  }
+  addGmmStyle(block: GmmStyleSpec): void {
+    this.#gmmStyle = [...this.#gmmStyle, block];
+  }
+  updateGmmStyle(i: number, patch: Partial<GmmStyleSpec>): void {
+    this.#gmmStyle = this.#gmmStyle.map((g, j) => (j === i ? { ...g, ...patch } : g));
+  }
+  removeGmmStyle(i: number): void {
+    this.#gmmStyle = this.#gmmStyle.filter((_, j) => j !== i);
+  }
+  get ivStyle(): readonly string[] | null {
+    return this.#ivStyle;
+  }
+  set ivStyle(list: string[] | null) {
+    this.#ivStyle = list;
+  }
+  toggleIvStyle(name: string): void {
+    const cur = this.#ivStyle ?? [];
+    this.#ivStyle = cur.includes(name) ? cur.filter((v) => v !== name) : [...cur, name];
+  }
+  get treatment(): string {
+    return this.#treatment;
+  }
+  set treatment(name: string) {
+    this.#treatment = name;
+    if (this.#x.includes(name)) this.#x = this.#x.filter((x) => x !== name);
+  }
+
   option(key: string): OptionValue | undefined {
     return this.#options[key];
   }
@@ -228,7 +280,14 @@ export class ModelForm {
     const decl = ESTIMATORS[spec.estimator] ?? ESTIMATORS.ols;
     this.#estimator = decl.id;
     this.#y = spec.y;
-    this.#x = [...spec.x];
+    // gmm: the leading lags of y are the "lags of the dependent variable" field
+    let ylags = 0;
+    if (decl.id === 'gmm') while (ylags < spec.x.length && parseLagTerm(spec.x[ylags])?.variable === spec.y && parseLagTerm(spec.x[ylags])?.lag === ylags + 1) ylags++;
+    this.#ylags = decl.id === 'gmm' ? ylags : 1;
+    this.#x = spec.x.slice(ylags);
+    this.#gmmStyle = (spec.options.gmm_style ?? []).map((g) => ({ ...g }));
+    this.#ivStyle = spec.options.iv_style ? spec.options.iv_style.map((v) => v.var) : null;
+    this.#treatment = spec.treatment ?? '';
     this.#endog = [...spec.endog];
     this.#instruments = [...spec.instruments];
     this.#vcov = decl.vcovTypes.includes(spec.vcov) ? spec.vcov : decl.defaultVcov;
@@ -240,7 +299,7 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = spec.options[o.key];
-      if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') options[o.key] = v;
+      if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') options[o.key] = o.kind === 'choice' ? String(v) : v;
     }
     this.#options = options;
   }
@@ -258,6 +317,10 @@ export class ModelForm {
     this.#panelId = '';
     this.#panelTime = '';
     this.#options = defaults(decl);
+    this.#ylags = 1;
+    this.#gmmStyle = [];
+    this.#ivStyle = null;
+    this.#treatment = '';
   }
 
   /**
@@ -266,6 +329,18 @@ export class ModelForm {
    */
   defaultName(): string {
     const spec = this.#spec;
+    if (spec.estimator === 'gmm') {
+      const o = spec.options;
+      const blocks = (o.gmm_style ?? [{ var: spec.y, lag_min: 2, lag_max: null }]).map((g) => `gmm(${g.var}, lag(${g.lag_min} ${g.lag_max ?? '.'})${g.collapse ? ' collapse' : ''}${g.eq && g.eq !== 'both' ? ` eq(${g.eq})` : ''})`);
+      const ivs = o.iv_style ? (o.iv_style.length > 0 ? [`iv(${o.iv_style.map((v) => v.var).join(' ')})`] : []) : [];
+      const flags = [o.system === false ? 'noleveleq' : '', o.twostep !== false ? 'twostep' : '', spec.vcov === 'robust' ? 'robust' : '', o.transform === 'fod' ? 'orthogonal' : ''].filter(Boolean);
+      const gname = `${spec.y} ${spec.x.join(' ')}, ${[...blocks, ...ivs, ...flags].join(' ')}`;
+      return gname.length > 200 ? `${gname.slice(0, 199)}…` : gname;
+    }
+    if (spec.estimator === 'psm') {
+      const pname = `${spec.treatment ?? '?'} ${spec.x.join(' ')}, outcome(${spec.y}) ${spec.options.match_method ?? 'nearest'} k(${spec.options.neighbors ?? 1})`;
+      return pname.length > 200 ? `${pname.slice(0, 199)}…` : pname;
+    }
     const iv = spec.endog.length > 0 ? [`(${spec.endog.join(' ')} = ${spec.instruments.join(' ')})`] : [];
     const rhs = [...spec.x, ...iv].length > 0 ? [...spec.x, ...iv].join(' + ') : '1';
     const suffixes: string[] = [];
