@@ -190,7 +190,7 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
     nobs,
     coefficients,
     omitted: omitted.map((term) => ({ term, reason: 'collinear' })),
-    vcov: { type: spec.vcov, clusters: [{ variable: spec.panel.id, groups: design.groups }], convention: `${convention}; z statistics`, dof: nobs - k, small_sample_factor: 1, distribution: 'normal' },
+    vcov: { type: spec.vcov, clusters: robust ? [{ variable: spec.panel.id, groups: design.groups }] : [], convention: `${convention}; z statistics`, dof: nobs - k, small_sample_factor: 1, distribution: 'normal' },
     vcov_matrix: vcovMatrix,
     fit: {
       r2: { na: 'R² is not defined for GMM' },

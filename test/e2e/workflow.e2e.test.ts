@@ -566,6 +566,27 @@ describe('browser-mode workflow', () => {
       expect(tex).toContain('\\begin{tabular}{lccccccc}');
       expect(tex).toContain('观测值');
 
+      // 9d''. dynamic panel GMM (xtabond2, system two-step): L.y (lags of y = 1) and x1, with one
+      //       GMM-style block for y: lags 2–4, collapsed. The result reports the instrument count,
+      //       the groups and the Arellano–Bond tests.
+      await page.getByTestId('estimator-select').selectOption('gmm');
+      await page.getByTestId('x-option-x1').check();
+      await page.getByTestId('gmm-add').click();
+      await page.getByTestId('gmm-lagmax-0').fill('4');
+      await page.getByTestId('gmm-collapse-0').check();
+      await page.getByTestId('panel-id-select').selectOption('firm');
+      await page.getByTestId('panel-time-select').selectOption('year');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await shot(page, '13e-gmm-form');
+      await run.click();
+      await page.locator('#result-title').filter({ hasText: '动态面板 GMM' }).waitFor({ timeout: 60_000 });
+      expect(await runError.count(), 'gmm ran without an error').toBe(0);
+      expect(Number(await page.getByTestId('stat-instruments').innerText())).toBeGreaterThan(3);
+      expect(await page.getByTestId('stat-groups').innerText()).toBe('20');
+      expect(await page.getByTestId('result-card').innerText()).toContain('Arellano–Bond 二阶自相关检验');
+      expect((await coefficientCells(page, 'L.y')).estimate).toMatch(/\d/);
+      await shot(page, '13e-gmm-result');
+
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
       //     has none), a generated variable with a condition, and a bad expression that names its
       //     position and writes nothing. New variables show in the list with their recipe.
