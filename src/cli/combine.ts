@@ -4,7 +4,7 @@
 // from two, with Stata's match report on stdout (JSON). The inputs are left unchanged.
 import { resolve } from 'node:path';
 import { runCombine } from '../engine/combine/run.js';
-import type { CombineRequest } from '../shared/combine.js';
+import { COLLAPSE_STATS, type CollapseStat, type CombineRequest } from '../shared/combine.js';
 import { AppError } from '../shared/errors.js';
 import { ProjectStore } from '../store/project.js';
 import { writeCombined } from '../store/write-dataset.js';
@@ -13,7 +13,8 @@ import { parseArgs, required } from './args.js';
 const KINDS = ['1:1', 'm:1', '1:m'] as const;
 const KEEP = ['master', 'using', 'match'] as const;
 
-export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort', argv: string[]): number {
+export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort' | 'collapse', argv: string[]): number {
+  if (kind === 'collapse') return cmdCollapse(argv);
   const subset = kind === 'keep' || kind === 'drop';
   const single = subset || kind === 'sort';
   const p = parseArgs(argv, subset ? ['project', 'dataset', 'if', 'name'] : kind === 'sort' ? ['project', 'dataset', 'by', 'name'] : ['project', 'master', 'using', 'keys', 'kind', 'keep', 'name']);
@@ -37,7 +38,26 @@ export function cmdCombine(kind: 'merge' | 'append' | 'keep' | 'drop' | 'sort', 
     ...(kind === 'merge' ? { keys: required(p, 'keys').split(',').map((s) => s.trim()), merge: mergeKind as CombineRequest['merge'] } : {}),
     ...(keep ? { keep: keep as CombineRequest['keep'] } : {}),
   };
-  const store = ProjectStore.open(resolve(required(p, 'project')));
+  return runAndWrite(required(p, 'project'), request, single);
+}
+
+/**
+ * `panel-studio collapse --project P --dataset tx --by firm,year --vars quality,expy [--stat mean]
+ * [--weight value] --name firm_year`: Stata's collapse into a NEW dataset (the input is unchanged).
+ */
+function cmdCollapse(argv: string[]): number {
+  const p = parseArgs(argv, ['project', 'dataset', 'by', 'vars', 'stat', 'weight', 'name']);
+  const stat = p.flags.get('stat') ?? 'mean';
+  if (!(COLLAPSE_STATS as readonly string[]).includes(stat)) throw new AppError('INVALID_ARGUMENT', `--stat must be one of ${COLLAPSE_STATS.join(', ')}, got "${stat}"`);
+  const list = (key: string) => required(p, key).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const dataset = required(p, 'dataset');
+  const weight = p.flags.get('weight');
+  const request: CombineRequest = { kind: 'collapse', master: dataset, using: dataset, keys: list('by'), vars: list('vars'), stat: stat as CollapseStat, ...(weight ? { weight } : {}), name: required(p, 'name') };
+  return runAndWrite(required(p, 'project'), request, true);
+}
+
+function runAndWrite(project: string, request: CombineRequest, single: boolean): number {
+  const store = ProjectStore.open(resolve(project));
   try {
     const load = (name: string) => {
       const ds = store.findDataset(name);

@@ -17,23 +17,26 @@ import { cmdDescribe } from './describe.js';
 import { cmdCombine } from './combine.js';
 import { withData } from './data-source.js';
 import { cmdTable } from './table.js';
+import { cmdEntropy } from './measure.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
 const USAGE = `usage:
   panel-studio import FILE --project P.pstudio [--name NAME]
   panel-studio export --project P.pstudio [--dataset NAME] [--vars a,b,...] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
-  panel-studio table --results a.json,b.json --format md|csv|tex|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2]
+  panel-studio table --results a.json,b.json --format docx|xlsx|tex|md|csv|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2] [--title TEXT]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
   panel-studio append --project P.pstudio --master A --using B --name NEW
   panel-studio keep|drop --project P.pstudio --dataset A --if CONDITION --name NEW
   panel-studio sort --project P.pstudio --dataset A --by firm,-year --name NEW
+  panel-studio collapse --project P.pstudio --dataset A --by firm,year --vars q,expy [--stat mean|sum|count|min|max] [--weight value] --name NEW
+  panel-studio entropy --data FILE|P.pstudio [--dataset NAME] --positive a,b --negative c [--groups "g1=a,b; g2=c"] [--shift 0.0001] [--by year] --out w.json|.csv|.md|.tex|.html [--lang zh|en]
   panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--format json|md|csv|tex|html] [--lang zh|en] [--out F]
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 
-const LATER = new Set(['replicate', 'entropy', 'quality', 'sophistication']);
+const LATER = new Set(['replicate']);
 
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
@@ -54,7 +57,14 @@ export async function main(argv: string[]): Promise<number> {
       case 'keep':
       case 'drop':
       case 'sort':
+      case 'collapse':
         return cmdCombine(verb, rest);
+      // measurement tools (docs/measurement.md): entropy also takes DESIGN.md's --data … --out form
+      case 'entropy':
+        return await cmdEntropy(rest, pickDataset);
+      case 'quality':
+      case 'sophistication':
+        return await cmdTool(verb, rest, pickDataset);
       case 'summarize':
       case 'correlate':
       case 'vif':

@@ -1,21 +1,22 @@
-// `panel-studio table --results a.json,b.json --format md|csv|tex|html --out F [--lang zh|en]
-// [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2]`: renders stored result files (from
-// `panel-studio estimate --out`) with the same table model and renderers as the app.
+// `panel-studio table --results a.json,b.json --format docx|xlsx|tex|md|csv|html --out F
+// [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2] [--title TEXT]`:
+// renders stored result files (from `panel-studio estimate --out`) with the same table model and
+// renderers as the app. The title (default "Regression results" / "回归结果") heads Word and Excel tables.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
 import { type TableStat, type TableStatistic, collectTable } from '../shared/table.js';
-import { type TableFormat, renderTable } from '../shared/table-render.js';
+import { defaultTableTitle } from '../shared/table-layout.js';
+import { TABLE_FILE_FORMATS, isTableFileFormat, renderTableFile } from '../store/table-file.js';
 import { parseArgs, required } from './args.js';
 
-const FORMATS = ['md', 'csv', 'tex', 'html'];
 const STATS: TableStat[] = ['nobs', 'r2', 'adj_r2', 'r2_within', 'clusters', 'fe', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p', 'ar1_p', 'ar2_p', 'sargan_p', 'n_instruments', 'n_groups'];
 
 export function cmdTable(argv: string[]): number {
-  const p = parseArgs(argv, ['results', 'format', 'out', 'lang', 'stat', 'stats', 'keep']);
+  const p = parseArgs(argv, ['results', 'format', 'out', 'lang', 'stat', 'stats', 'keep', 'title']);
   const format = required(p, 'format');
-  if (format === 'docx' || format === 'xlsx') throw new AppError('INVALID_ARGUMENT', `--format ${format} is not available yet; use md, csv, tex or html`);
-  if (!FORMATS.includes(format)) throw new AppError('INVALID_ARGUMENT', `--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  if (!isTableFileFormat(format)) throw new AppError('INVALID_ARGUMENT', `--format must be one of ${TABLE_FILE_FORMATS.join(', ')}, got "${format}"`);
   const lang = p.flags.get('lang') ?? 'en';
   if (lang !== 'en' && lang !== 'zh') throw new AppError('INVALID_ARGUMENT', `--lang must be zh or en, got "${lang}"`);
   const stat = p.flags.get('stat') ?? 't';
@@ -41,6 +42,7 @@ export function cmdTable(argv: string[]): number {
     ...(stats ? { stats: stats as TableStat[] } : {}),
     ...(p.flags.get('keep') ? { keep: (p.flags.get('keep') as string).split(',').map((s) => s.trim()) } : {}),
   });
-  writeFileSync(required(p, 'out'), renderTable(model, format as TableFormat));
+  const out = required(p, 'out');
+  writeFileSync(out, renderTableFile(model, format, { lang, title: p.flags.get('title') ?? defaultTableTitle(lang) }, basename(out)));
   return 0;
 }

@@ -2,12 +2,15 @@
 // of src/shared/tools.ts as a verb, its flags taken from the declaration (lists comma-separated,
 // booleans true/false). Runs in-process and writes into the project like the app does, recipe and
 // operation log included. `panel-studio xtset --project P --id firm --time year` declares the panel.
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { runTool, toolInputs } from '../engine/tools.js';
 import type { Column } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
-import { TOOLS, type ToolId, type ToolParamValue, type ToolRequest, checkToolRequest } from '../shared/tools.js';
+import { TOOLS, type ToolId, type ToolOutput, type ToolParamValue, type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import type { DatasetInfo } from '../shared/types.js';
+import { type ToolTable, toolTableModel } from '../shared/measure.js';
+import { type TableFormat, renderTable } from '../shared/table-render.js';
 import { applyToolOutput } from '../store/apply-tool.js';
 import { ProjectStore } from '../store/project.js';
 import { type Parsed, parseArgs, required } from './args.js';
@@ -37,44 +40,86 @@ function paramValue(kind: string, raw: string, key: string): ToolParamValue {
 
 export async function cmdTool(tool: ToolId, argv: string[], pickDataset: (store: ProjectStore, name: string | undefined) => DatasetInfo): Promise<number> {
   const decl = TOOLS[tool];
-  const p: Parsed = parseArgs(argv, ['project', 'dataset', ...decl.params.map((x) => x.key)]);
+  const p: Parsed = parseArgs(argv, ['project', 'dataset', 'out', 'lang', ...decl.params.map((x) => x.key)]);
+  const out = p.flags.get('out');
+  const lang = langOf(p);
+  if (out) tableFormat(out);
   const store = ProjectStore.open(resolve(required(p, 'project')));
   try {
     const ds = pickDataset(store, p.flags.get('dataset'));
-    const params: Record<string, ToolParamValue> = {};
-    for (const param of decl.params) {
-      const raw = p.flags.get(param.key);
-      if (raw !== undefined) params[param.key] = paramValue(param.kind, raw, param.key);
-    }
-    const request: ToolRequest = { tool, params };
-    const others = new Map(store.listDatasets().map((d) => [d.name, d.variables]));
-    const problems = checkToolRequest(request, ds.variables, ds.panel ?? null, others);
-    if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((x) => x.message).join('; '));
-    const panel = ds.panel ?? null;
-    const cols = new Map<string, Column>();
-    for (const n of toolInputs(request, panel)) if (ds.variables.some((v) => v.name === n)) cols.set(n, store.readColumn(ds.id, n));
-    const output = runTool(request, {
-      nrows: ds.nrows,
-      names: ds.variables.map((v) => v.name),
-      panel,
-      column: (n) => {
-        const c = cols.get(n);
-        if (!c) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
-        return c;
-      },
-      foreign: (dsName, n) => {
-        const other = store.findDataset(dsName);
-        if (!other) throw new AppError('NOT_FOUND', `there is no dataset "${dsName}" in this project`);
-        return store.readColumn(other.id, n);
-      },
-    });
+    const request = requestFromFlags(tool, p);
+    const output = runToolOn(store, ds, request);
+    if (out && !output.tables?.length) throw new AppError('INVALID_ARGUMENT', `--out: ${tool} returns no table (only new variables)`);
     const { written } = applyToolOutput(store, ds.id, request, output);
     for (const w of output.warnings) process.stderr.write(`note: ${w}\n`);
+    if (out) writeTables(out, output.tables ?? [], { dataset: ds.name, written, describe: output.describe, warnings: output.warnings }, lang);
     process.stdout.write(`${JSON.stringify({ dataset: ds.name, written, describe: output.describe })}\n`);
     return 0;
   } finally {
     store.close();
   }
+}
+
+/** The request a tool's flags make (lists comma-separated, booleans true/false). */
+export function requestFromFlags(tool: ToolId, p: Parsed): ToolRequest {
+  const params: Record<string, ToolParamValue> = {};
+  for (const param of TOOLS[tool].params) {
+    const raw = p.flags.get(param.key);
+    if (raw !== undefined) params[param.key] = paramValue(param.kind, raw, param.key);
+  }
+  return { tool, params };
+}
+
+/** Checks the request against the project, loads its columns (and other datasets' on demand) and runs it. */
+export function runToolOn(store: ProjectStore, ds: DatasetInfo, request: ToolRequest): ToolOutput {
+  const others = new Map(store.listDatasets().map((d) => [d.name, d.variables]));
+  const problems = checkToolRequest(request, ds.variables, ds.panel ?? null, others);
+  if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((x) => x.message).join('; '));
+  const panel = ds.panel ?? null;
+  const cols = new Map<string, Column>();
+  for (const n of toolInputs(request, panel)) if (ds.variables.some((v) => v.name === n)) cols.set(n, store.readColumn(ds.id, n));
+  return runTool(request, {
+    nrows: ds.nrows,
+    names: ds.variables.map((v) => v.name),
+    panel,
+    column: (n) => {
+      const c = cols.get(n);
+      if (!c) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
+      return c;
+    },
+    foreign: (dsName, n) => {
+      const other = store.findDataset(dsName);
+      if (!other) throw new AppError('NOT_FOUND', `there is no dataset "${dsName}" in this project`);
+      return store.readColumn(other.id, n);
+    },
+  });
+}
+
+export function langOf(p: Parsed): 'zh' | 'en' {
+  const lang = p.flags.get('lang') ?? 'en';
+  if (lang !== 'zh' && lang !== 'en') throw new AppError('INVALID_ARGUMENT', `--lang must be zh or en, got "${lang}"`);
+  return lang;
+}
+
+/** The format of a tables file by its extension: .json (plain data, full precision) or a table format. */
+export function tableFormat(path: string): 'json' | TableFormat {
+  const ext = extname(path).toLowerCase().slice(1);
+  if (ext === 'json' || ext === 'md' || ext === 'csv' || ext === 'tex' || ext === 'html') return ext;
+  throw new AppError('INVALID_ARGUMENT', `--out ${path}: write the tables as .json, .md, .csv, .tex or .html`);
+}
+
+/**
+ * The tables a tool returned (the entropy weights): JSON with every number at full precision plus
+ * what was written, or each table rendered through the regression-table renderers, one after another.
+ */
+export function writeTables(path: string, tables: ToolTable[], meta: Record<string, unknown>, lang: 'zh' | 'en'): void {
+  const format = tableFormat(path);
+  if (tables.length === 0) throw new AppError('INVALID_ARGUMENT', '--out: this tool returns no table');
+  const text =
+    format === 'json'
+      ? `${JSON.stringify({ ...meta, tables: Object.fromEntries(tables.map((t) => [t.id, t.rows])) }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`
+      : tables.map((t) => renderTable(toolTableModel(t, { lang }), format)).join(format === 'csv' ? '\n' : '\n\n');
+  writeFileSync(resolve(path), text);
 }
 
 export function cmdXtset(argv: string[], pickDataset: (store: ProjectStore, name: string | undefined) => DatasetInfo): number {

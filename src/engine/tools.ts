@@ -9,6 +9,8 @@ import { type ExprEnv, generate, parseExpression, referencedVariables, replace }
 import { type RecodeRule, recode } from './transform/recode.js';
 import { bartik, deviationPower, difference, dummies, egen, growth, interact, invariantTimesLagged, lag, lead, logShift, splitDummy, standardize, trim, winsorize } from './transform/index.js';
 import type { GroupStat, Panel, Var } from './transform/index.js';
+import { DEFAULT_ENTROPY_SHIFT, entropyIndex, entropyTables, exportQuality, exportSophistication } from './measure/index.js';
+import { parseIndicatorGroups } from '../shared/measure.js';
 
 export interface ToolContext {
   nrows: number;
@@ -54,6 +56,15 @@ export function toolInputs(request: ToolRequest, panel: { id: string; time: stri
       break;
     case 'bartik':
       names.push(str(p.unit), str(p.time));
+      break;
+    case 'entropy':
+      names.push(...list(p.positive), ...list(p.negative), ...list(p.by));
+      break;
+    case 'quality':
+      names.push(str(p.product), str(p.destination), str(p.year), str(p.value), str(p.quantity), ...list(p.by), ...(str(p.sigmas) ? [str(p.sigmaMatch) || str(p.product)] : []));
+      break;
+    case 'sophistication':
+      names.push(str(p.unit), str(p.time), str(p.product), str(p.value));
       break;
     default:
       names.push(...list(p.vars), ...(str(p.var) ? [str(p.var)] : []), ...list(p.by));
@@ -215,9 +226,103 @@ export function runTool(request: ToolRequest, ctx: ToolContext): ToolOutput {
       });
       return one(name, numeric(r.values), [str(p.unit), str(p.time), `${shares}.${str(p.share)}`, `${levels}.${str(p.level)}`], r.describe, r.warnings);
     }
+    case 'entropy':
+    case 'quality':
+    case 'sophistication':
+      return runMeasure(req, ctx, v, outName);
     default:
       throw new AppError('INVALID_ARGUMENT', `unknown tool "${String(req.tool)}"`);
   }
+}
+
+/** The measurement tools (src/engine/measure): composite index, export quality, sophistication. */
+function runMeasure(req: ToolRequest, ctx: ToolContext, v: (name: string) => Var, outName: (base: string, ctx: ToolContext, taken: Set<string>) => string): ToolOutput {
+  const p = req.params;
+  const taken = new Set<string>();
+  const numeric = (values: Float64Array): Column => ({ kind: 'numeric', values });
+  const foreign = (ds: string, col: string): Var => {
+    if (!ctx.foreign) throw new AppError('INTERNAL', `${req.tool} needs the other datasets of the project`);
+    return { name: `${ds}.${col}`, column: ctx.foreign(ds, col) };
+  };
+  switch (req.tool) {
+    case 'entropy': {
+      const shift = numberOr(p.shift, DEFAULT_ENTROPY_SHIFT);
+      const { groups, problems } = parseIndicatorGroups(str(p.groups));
+      if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.join('; '));
+      const indicators = [...list(p.positive).map((n) => ({ v: v(n), negative: false })), ...list(p.negative).map((n) => ({ v: v(n), negative: true }))];
+      const r = entropyIndex(indicators, { groups, by: list(p.by).map(v), shift });
+      const inputs = [...indicators.map((d) => d.v.name), ...list(p.by)];
+      const columns: ToolOutputColumn[] = [{ name: outName(str(p.name), ctx, taken), column: numeric(r.index), inputs, replace: false, label: 'entropy-weight index' }];
+      for (const s of r.subIndices) columns.push({ name: outName(s.name, ctx, taken), column: numeric(s.values), inputs: [...(groups.find((g) => g.name === s.name)?.members ?? []), ...list(p.by)], replace: false, label: `entropy-weight sub-index ${s.name}` });
+      return { columns, warnings: r.warnings, describe: r.describe, tables: entropyTables(r, shift) };
+    }
+    case 'quality': {
+      const name = outName(str(p.name), ctx, taken);
+      const rawName = p.keepRaw !== false ? outName(`${name}_raw`, ctx, taken) : null;
+      let sigma: Float64Array | number = numberOr(p.sigma, 5);
+      let sigmaSource: string | undefined;
+      if (str(p.sigmas)) {
+        const key = foreign(str(p.sigmas), str(p.sigmasKey));
+        const val = foreign(str(p.sigmas), str(p.sigmasValue));
+        const match = v(str(p.sigmaMatch) || str(p.product));
+        sigma = sigmaByKey(match, key, val);
+        sigmaSource = `from ${str(p.sigmas)}.${str(p.sigmasValue)} by ${match.name}`;
+      }
+      const r = exportQuality({ product: v(str(p.product)), destination: v(str(p.destination)), year: v(str(p.year)), value: v(str(p.value)), quantity: v(str(p.quantity)), sigma, ...(sigmaSource ? { sigmaSource } : {}), by: list(p.by).map(v) });
+      const inputs = [str(p.product), str(p.destination), str(p.year), str(p.value), str(p.quantity), ...list(p.by), ...(str(p.sigmas) ? [`${str(p.sigmas)}.${str(p.sigmasValue)}`] : [])];
+      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.quality), inputs, replace: false, label: 'export quality (KSW, min–max within product)' }];
+      if (rawName) columns.push({ name: rawName, column: numeric(r.raw), inputs, replace: false, label: 'export quality ε/(σ−1), not standardised' });
+      return { columns, warnings: r.warnings, describe: r.describe };
+    }
+    case 'sophistication': {
+      const name = outName(str(p.name), ctx, taken);
+      const prodyName = str(p.prody) ? outName(str(p.prody), ctx, taken) : null;
+      const w = str(p.world);
+      const r = exportSophistication({
+        unit: v(str(p.unit)),
+        ...(str(p.time) ? { time: v(str(p.time)) } : {}),
+        product: v(str(p.product)),
+        value: v(str(p.value)),
+        world: {
+          country: foreign(w, str(p.worldCountry)),
+          product: foreign(w, str(p.worldProduct)),
+          value: foreign(w, str(p.worldValue)),
+          gdp: foreign(w, str(p.worldGdp)),
+          ...(str(p.worldTime) ? { time: foreign(w, str(p.worldTime)) } : {}),
+        },
+      });
+      const inputs = [str(p.unit), ...(str(p.time) ? [str(p.time)] : []), str(p.product), str(p.value), `${w}.${str(p.worldValue)}`, `${w}.${str(p.worldGdp)}`];
+      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.expy), inputs, replace: false, label: 'export sophistication EXPY (HHR 2007)' }];
+      if (prodyName) columns.push({ name: prodyName, column: numeric(r.prody), inputs: [str(p.product), ...(str(p.time) ? [str(p.time)] : []), `${w}.${str(p.worldValue)}`, `${w}.${str(p.worldGdp)}`], replace: false, label: 'product sophistication PRODY (HHR 2007)' });
+      return { columns, warnings: r.warnings, describe: r.describe };
+    }
+    default:
+      throw new AppError('INVALID_ARGUMENT', `unknown tool "${String(req.tool)}"`);
+  }
+}
+
+/** σ of each row: the table's value for the row's key (text match; a key given twice is an error). */
+function sigmaByKey(match: Var, key: Var, value: Var): Float64Array {
+  const text = (c: Column, i: number): string | null => {
+    if (c.kind === 'numeric') return c.values[i] - c.values[i] === 0 ? String(c.values[i]) : null;
+    return c.codes[i] < 0 ? null : c.levels[c.codes[i]];
+  };
+  if (value.column.kind !== 'numeric') throw new AppError('INVALID_ARGUMENT', `"${value.name}" is text; σ must be numeric`);
+  const vals = value.column.values;
+  const table = new Map<string, number>();
+  for (let i = 0; i < vals.length; i++) {
+    const k = text(key.column, i);
+    if (k === null) continue;
+    if (table.has(k) && table.get(k) !== vals[i]) throw new AppError('BAD_DATA', `the elasticity table has two σ for ${key.name} "${k}"`);
+    table.set(k, vals[i]);
+  }
+  const n = match.column.kind === 'numeric' ? match.column.values.length : match.column.codes.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = text(match.column, i);
+    out[i] = k === null ? Number.NaN : (table.get(k) ?? Number.NaN);
+  }
+  return out;
 }
 
 /**

@@ -16,7 +16,8 @@ import { type ColumnType, changeStagingTypes } from '../store/import/change-type
 import { applyToolOutput } from '../store/apply-tool.js';
 import { writeCombined } from '../store/write-dataset.js';
 import { collectTable } from '../shared/table.js';
-import { type TableFormat, renderTable } from '../shared/table-render.js';
+import { defaultTableTitle } from '../shared/table-layout.js';
+import { isTableFileFormat, renderTableFile } from '../store/table-file.js';
 import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { finishImport, importFile } from '../store/import/import-file.js';
@@ -55,7 +56,12 @@ export class AppController {
       'app:info': () => ({ version: opts.version, engineVersion: ENGINE_VERSION, mode: opts.mode, platform: process.platform }),
       'project:current': () => (this.store ? this.store.info() : null),
       'project:new': ({ path }) => this.setProject(ProjectStore.create(this.projectPath(path), this.storeOpts())),
-      'project:open': ({ path }) => this.setProject(ProjectStore.open(this.checkPath(path), this.storeOpts())),
+      'project:open': ({ path }) => {
+        const target = this.checkPath(path);
+        // re-opening the project this window has open (e.g. after a page reload) takes over its lock
+        if (this.store && resolve(this.store.path) === resolve(target)) this.closeProject();
+        return this.setProject(ProjectStore.open(target, this.storeOpts()));
+      },
       'project:save': () => {
         const store = this.requireProject();
         store.save();
@@ -104,14 +110,16 @@ export class AppController {
         const store = this.requireProject();
         const target = this.checkPath(path);
         const format = extname(target).slice(1).toLowerCase();
-        if (!['md', 'csv', 'tex', 'html'].includes(format)) throw new AppError('INVALID_ARGUMENT', `${basename(target)}: choose a .tex, .md, .csv or .html file name (Word and Excel tables are not available yet)`);
+        if (!isTableFileFormat(format)) throw new AppError('INVALID_ARGUMENT', `${basename(target)}: choose a .docx, .xlsx, .tex, .md, .csv or .html file name`);
         if (modelIds.length === 0) throw new AppError('INVALID_ARGUMENT', 'choose at least one estimated model for the table');
         const results = modelIds.map((id) => {
           const r = store.latestResult(id);
           if (!r) throw new AppError('NOT_FOUND', `model ${id} has no result yet; run it first`);
           return r.result;
         });
-        writeFileSync(target, renderTable(collectTable(results, { lang: lang ?? 'en' }), format as TableFormat));
+        const l = lang ?? 'en';
+        // Word and Excel files are bytes, the text formats UTF-8.
+        writeFileSync(target, renderTableFile(collectTable(results, { lang: l }), format, { lang: l, title: defaultTableTitle(l) }, basename(target)));
         return { path: target, columns: results.length };
       },
       'combine:run': async (request) => {

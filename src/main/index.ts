@@ -44,7 +44,7 @@ async function pick(purpose: PickPurpose): Promise<string | null> {
       purpose === 'export'
         ? [{ name: 'CSV', extensions: ['csv'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'Stata', extensions: ['dta'] }]
         : purpose === 'table'
-          ? [{ name: 'LaTeX', extensions: ['tex'] }, { name: 'Markdown', extensions: ['md'] }, { name: 'CSV', extensions: ['csv'] }, { name: 'HTML', extensions: ['html'] }]
+          ? [{ name: 'Word', extensions: ['docx'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'LaTeX', extensions: ['tex'] }, { name: 'Markdown', extensions: ['md'] }, { name: 'CSV', extensions: ['csv'] }, { name: 'HTML', extensions: ['html'] }]
           : [projectFilter];
     const r = await dialog.showSaveDialog(parent as BrowserWindow, { filters });
     return r.canceled || !r.filePath ? null : r.filePath;

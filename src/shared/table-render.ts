@@ -1,6 +1,7 @@
 // Regression tables, phase two: one renderer per format, each reading only the TableModel
 // (table.ts). LaTeX is booktabs + threeparttable (the three-line table journals ask for);
-// Markdown, CSV and HTML serve the UI, spreadsheets and quick pastes. Word and Excel come later.
+// Markdown, CSV and HTML serve the UI, spreadsheets and quick pastes. Word and Excel files are
+// binary and written in src/store/ (table-docx.ts, table-xlsx.ts; table-file.ts picks by format).
 import type { TableModel } from './table.js';
 
 export type TableFormat = 'md' | 'csv' | 'tex' | 'html';

@@ -1,6 +1,7 @@
 // Variable-construction tools, each declared once (jamovi style): the UI form, the CLI flags, the
 // validation and the recipe stored with every variable derive from these declarations. The engine
 // (src/engine/tools.ts) runs a request; main or the CLI writes the new columns into the project.
+import { type ToolTable, measureProblems } from './measure.js';
 import type { VariableInfo } from './types.js';
 
 export type ToolId =
@@ -22,7 +23,10 @@ export type ToolId =
   | 'destring'
   | 'recode'
   | 'ivlagged'
-  | 'bartik';
+  | 'bartik'
+  | 'entropy'
+  | 'quality'
+  | 'sophistication';
 
 export type ToolParamKind =
   | 'newname'
@@ -168,6 +172,56 @@ export const TOOLS: Record<ToolId, ToolDeclaration> = {
       { key: 'growthKind', kind: 'choice', default: 'rate', choices: ['rate', 'log'], labelKey: 'tool.param.growthKind' },
     ],
   },
+  // Measurement tools (docs/measurement.md): composite index, export quality, export sophistication.
+  entropy: {
+    id: 'entropy',
+    labelKey: 'tool.entropy',
+    params: [
+      name('tool.param.indexName'),
+      { key: 'positive', kind: 'variables', numeric: true, labelKey: 'tool.param.positive' },
+      { key: 'negative', kind: 'variables', numeric: true, labelKey: 'tool.param.negative' },
+      { key: 'groups', kind: 'text', labelKey: 'tool.param.indicatorGroups' },
+      { key: 'by', kind: 'variables', labelKey: 'tool.param.entropyBy' },
+      { key: 'shift', kind: 'number', default: 0.0001, labelKey: 'tool.param.entropyShift' },
+    ],
+  },
+  quality: {
+    id: 'quality',
+    labelKey: 'tool.quality',
+    params: [
+      name('tool.param.qualityName'),
+      { key: 'product', kind: 'variable', required: true, labelKey: 'tool.param.product' },
+      { key: 'destination', kind: 'variable', required: true, labelKey: 'tool.param.destination' },
+      { key: 'year', kind: 'variable', required: true, labelKey: 'tool.param.year' },
+      { key: 'value', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.exportValue' },
+      { key: 'quantity', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.quantity' },
+      { key: 'sigma', kind: 'number', default: 5, labelKey: 'tool.param.sigma' },
+      { key: 'sigmas', kind: 'dataset', labelKey: 'tool.param.sigmaData' },
+      { key: 'sigmasKey', kind: 'foreign', of: 'sigmas', labelKey: 'tool.param.sigmaKey' },
+      { key: 'sigmasValue', kind: 'foreign', of: 'sigmas', labelKey: 'tool.param.sigmaValue' },
+      { key: 'sigmaMatch', kind: 'variable', labelKey: 'tool.param.sigmaMatch' },
+      { key: 'by', kind: 'variables', labelKey: 'tool.param.qualityBy' },
+      { key: 'keepRaw', kind: 'boolean', default: true, labelKey: 'tool.param.keepRaw' },
+    ],
+  },
+  sophistication: {
+    id: 'sophistication',
+    labelKey: 'tool.sophistication',
+    params: [
+      name('tool.param.expyName'),
+      { key: 'unit', kind: 'variable', required: true, labelKey: 'tool.param.expyUnit' },
+      { key: 'time', kind: 'variable', labelKey: 'tool.param.expyTime' },
+      { key: 'product', kind: 'variable', required: true, labelKey: 'tool.param.product' },
+      { key: 'value', kind: 'variable', required: true, numeric: true, labelKey: 'tool.param.exportValue' },
+      { key: 'world', kind: 'dataset', required: true, labelKey: 'tool.param.worldData' },
+      { key: 'worldCountry', kind: 'foreign', of: 'world', required: true, labelKey: 'tool.param.country' },
+      { key: 'worldProduct', kind: 'foreign', of: 'world', required: true, labelKey: 'tool.param.product' },
+      { key: 'worldValue', kind: 'foreign', of: 'world', required: true, labelKey: 'tool.param.exportValue' },
+      { key: 'worldGdp', kind: 'foreign', of: 'world', required: true, labelKey: 'tool.param.gdppc' },
+      { key: 'worldTime', kind: 'foreign', of: 'world', labelKey: 'tool.param.year' },
+      { key: 'prody', kind: 'newname', labelKey: 'tool.param.prodyName' },
+    ],
+  },
 };
 
 export const TOOL_IDS = Object.keys(TOOLS) as ToolId[];
@@ -188,7 +242,11 @@ export interface ToolOutput {
   warnings: string[];
   /** One line for the variables' provenance, e.g. "winsorized at p1/p99 by year (winsor2)". */
   describe: string;
+  /** Tables besides the columns (the entropy weights): exported by the CLI's --out, rendered by toolTableModel. */
+  tables?: ToolTable[];
 }
+
+export type { ToolTable };
 
 /** A valid Stata-style new variable name: letters (incl. CJK), digits and _, not starting with a digit. */
 export const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]{0,79}$/u;
@@ -278,6 +336,7 @@ export function checkToolRequest(
     const { lower, upper } = req.params;
     if (!(lower >= 0 && upper <= 100 && lower < upper)) out.push({ param: 'lower', message: 'percentiles must satisfy 0 ≤ lower < upper ≤ 100' });
   }
+  out.push(...measureProblems(req, variables ? new Set(byName.keys()) : null));
   if (decl.panel && !panel) out.push({ param: 'panel', message: 'declare the panel (id and time variables) of this dataset first: lags and differences follow the time variable, not the row order' });
   return out;
 }

@@ -39,6 +39,10 @@ export interface ProjectInfo {
   name: string;
   datasets: DatasetInfo[];
   savedAt: string | null;
+  /** Operations the last session left unfinished (rolled back when the project was opened). */
+  interrupted?: { kind: string; at: string; what: string }[];
+  /** Copy of the file made before migrating an older project format. */
+  backup?: string | null;
 }
 
 export interface RecentEntry {

@@ -27,10 +27,10 @@ const MS_PER_DAY = 86_400_000;
 /** Sheet XML bytes per write to the deflate stream. */
 const FLUSH_BYTES = 1 << 20;
 
-const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+export const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const NS_PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 // cellXfs indices written in styles.xml below.
 const XF_HEADER = 1;
@@ -76,7 +76,9 @@ function stylesXml(): string {
   );
 }
 
-function packageParts(sheet: string): DeflatedEntry[] {
+/** The parts of a one-sheet workbook other than the sheet and the shared strings (also used by
+ *  the regression-table writer, table-xlsx.ts, with its own styles). */
+export function packageParts(sheet: string, styles = stylesXml()): DeflatedEntry[] {
   const ct =
     `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
@@ -102,7 +104,7 @@ function packageParts(sheet: string): DeflatedEntry[] {
     deflateEntry('_rels/.rels', rootRels),
     deflateEntry('xl/workbook.xml', workbook),
     deflateEntry('xl/_rels/workbook.xml.rels', wbRels),
-    deflateEntry('xl/styles.xml', stylesXml()),
+    deflateEntry('xl/styles.xml', styles),
   ];
 }
 

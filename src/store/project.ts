@@ -2,7 +2,8 @@
 // transaction; imports write into a hidden 'staging' dataset and swap in with one short
 // transaction, so a crash or kill mid-import leaves the last good state (staging rows are
 // discarded at the next open and the operation log says the import did not finish).
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, extname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Column } from '../engine/data.js';
@@ -73,11 +74,96 @@ function assertSqliteFile(path: string): void {
   }
 }
 
+/**
+ * The writer's lock beside a project (`P.pstudio.lock`, created exclusively): two windows or
+ * processes never write the same project. Readers (the engine worker) take none. A lock left by a
+ * process that no longer runs on this machine (a crash, a kill) is stale and taken over.
+ */
+export function lockPath(path: string): string {
+  return `${path}.lock`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function acquireLock(path: string): void {
+  const file = lockPath(path);
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      try {
+        writeSync(fd, mine);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AppError('BAD_FILE', `cannot create the lock file ${basename(file)} beside the project: ${(err as Error).message}`);
+    }
+    let holder: { pid?: number; host?: string; at?: string } = {};
+    try {
+      holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder;
+    } catch {
+      // unreadable or half-written: treat as stale below only if it is old
+    }
+    const sameHost = holder.host === hostname();
+    const stale = typeof holder.pid === 'number' ? sameHost && holder.pid !== process.pid && !processAlive(holder.pid) : Date.now() - statSync(file).mtimeMs > 60_000;
+    if (!stale) {
+      const who = holder.pid === process.pid ? 'this Panel Studio process' : `another Panel Studio window or process (pid ${holder.pid ?? '?'}${sameHost ? '' : ` on ${holder.host ?? 'another computer'}`})`;
+      throw new AppError('PROJECT_LOCKED', `${basename(path)} is already open in ${who}; close it there first (if that program has crashed on another computer, delete ${basename(file)})`);
+    }
+    try {
+      unlinkSync(file);
+    } catch {
+      // another process took it over first; the next attempt reports it
+    }
+  }
+  throw new AppError('PROJECT_LOCKED', `${basename(path)} is being opened by another process; try again`);
+}
+
+function releaseLock(path: string): void {
+  const file = lockPath(path);
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; host?: string };
+    if (holder.pid === process.pid && holder.host === hostname()) unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+/** What the last session left unfinished (a killed import, a tool run cut short), for the UI. */
+export interface InterruptedOperation {
+  kind: string;
+  at: string;
+  detail: Record<string, unknown>;
+}
+
+/** One line naming an unfinished operation: "import of firms.csv", "tool winsorize on panel". */
+export function describeOperation(op: InterruptedOperation): string {
+  const d = op.detail;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  if (op.kind === 'import') return `import of ${basename(text(d.file)) || text(d.dataset) || 'a file'}`;
+  if (op.kind === 'tool') return `${text(d.tool) || 'a variable tool'} on ${text(d.dataset) || 'a dataset'}`;
+  return `${op.kind}${text(d.name) ? ` into ${text(d.name)}` : ''}`;
+}
+
 export class ProjectStore {
   readonly path: string;
   readonly readonly: boolean;
   private readonly db: Database.Database;
   private readonly chunkCache = new Map<string, Float64Array | Int32Array>();
+  private locked = false;
+  /** Operations found unfinished when this project was opened (they were rolled back). */
+  interrupted: InterruptedOperation[] = [];
+  /** The copy made before migrating an older project format, if any. */
+  backupPath: string | null = null;
 
   /** A project of format 1 opened read-only (so not migrated) has no panel column yet. */
   private get datasetColumns(): string {
@@ -94,16 +180,25 @@ export class ProjectStore {
   /** Create a new, empty project file; refuses to overwrite an existing file. */
   static create(path: string, opts: OpenOptions = {}): ProjectStore {
     if (path !== ':memory:' && existsSync(path)) throw new AppError('BAD_FILE', `${basename(path)} already exists; choose another name or open it`);
-    const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    if (path !== ':memory:') acquireLock(path);
+    let db: Database.Database;
+    try {
+      db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    } catch (err) {
+      if (path !== ':memory:') releaseLock(path);
+      throw err;
+    }
     try {
       db.pragma(`application_id = ${APPLICATION_ID}`);
       const store = new ProjectStore(path, db, false);
+      store.locked = path !== ':memory:';
       store.configure();
       store.migrate();
       store.setMeta('created_at', now());
       return store;
     } catch (err) {
       db.close();
+      if (path !== ':memory:') releaseLock(path);
       throw err;
     }
   }
@@ -114,11 +209,19 @@ export class ProjectStore {
       if (!existsSync(path)) throw new AppError('NOT_FOUND', `project file ${path} does not exist`);
       assertSqliteFile(path);
     }
-    const db = new Database(path, {
-      readonly: !!opts.readonly,
-      fileMustExist: true,
-      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-    });
+    const writer = !opts.readonly && path !== ':memory:';
+    if (writer) acquireLock(path);
+    let db: Database.Database;
+    try {
+      db = new Database(path, {
+        readonly: !!opts.readonly,
+        fileMustExist: true,
+        ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      });
+    } catch (err) {
+      if (writer) releaseLock(path);
+      throw new AppError('BAD_FILE', `${name} cannot be opened: ${(err as Error).message}`);
+    }
     try {
       const appId = db.pragma('application_id', { simple: true }) as number;
       if (appId !== APPLICATION_ID) throw new AppError('BAD_FILE', `${name} is a SQLite database but not a Panel Studio project`);
@@ -127,7 +230,9 @@ export class ProjectStore {
         throw new AppError('BAD_FILE', `${name} was saved by a newer Panel Studio (project format ${version}; this version reads up to ${SCHEMA_VERSION}); update Panel Studio to open it`);
       }
       const store = new ProjectStore(path, db, !!opts.readonly);
+      store.locked = writer;
       if (!opts.readonly) {
+        if (version < SCHEMA_VERSION && path !== ':memory:') store.backupBeforeMigration(version);
         store.configure();
         store.migrate();
         store.recoverInterrupted();
@@ -135,8 +240,23 @@ export class ProjectStore {
       return store;
     } catch (err) {
       db.close();
-      throw err;
+      if (writer) releaseLock(path);
+      if (err instanceof AppError) throw err;
+      // a damaged file (not a database, malformed schema, ...): refuse without writing
+      throw new AppError('BAD_FILE', `${name} cannot be opened as a Panel Studio project: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Before migrating an older project format, copy the file (with its WAL folded in) to
+   * `P.pstudio.format<N>.bak`: an older Panel Studio can still open the copy.
+   */
+  private backupBeforeMigration(version: number): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    let target = `${this.path}.format${version}.bak`;
+    for (let i = 2; existsSync(target); i++) target = `${this.path}.format${version}.${i}.bak`;
+    copyFileSync(this.path, target);
+    this.backupPath = target;
   }
 
   private configure(): void {
@@ -157,6 +277,16 @@ export class ProjectStore {
 
   /** Discard what a killed import left behind and note it in the operation log. */
   private recoverInterrupted(): void {
+    const open = this.db.prepare(`SELECT at, kind, detail FROM oplog WHERE status = 'started' ORDER BY id`).all() as { at: string; kind: string; detail: string }[];
+    this.interrupted = open.map((r) => {
+      let detail: Record<string, unknown> = {};
+      try {
+        detail = JSON.parse(r.detail) as Record<string, unknown>;
+      } catch {
+        // keep an empty detail
+      }
+      return { kind: r.kind, at: r.at, detail };
+    });
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM datasets WHERE status = 'staging'`).run();
       this.db.prepare(`UPDATE oplog SET status = 'interrupted' WHERE status = 'started'`).run();
@@ -166,6 +296,10 @@ export class ProjectStore {
   close(): void {
     if (this.db.open) this.db.close();
     this.chunkCache.clear();
+    if (this.locked) {
+      releaseLock(this.path);
+      this.locked = false;
+    }
   }
 
   get isOpen(): boolean {
@@ -189,6 +323,8 @@ export class ProjectStore {
       name: basename(this.path, extname(this.path)),
       datasets: this.listDatasets(),
       savedAt: this.getMeta('saved_at'),
+      interrupted: this.interrupted.map((op) => ({ kind: op.kind, at: op.at, what: describeOperation(op) })),
+      backup: this.backupPath,
     };
   }
 

@@ -20,6 +20,11 @@ export function countMissing(column: ComputedColumn['column']): number {
   return missing;
 }
 
+/** `collapse (mean) q [aw = value], by(firm year)` (from tx), Stata's syntax as provenance. */
+function collapseText(r: CombineRequest): string {
+  return `collapse (${r.stat ?? 'mean'}) ${(r.vars ?? []).join(' ')}${r.weight ? ` [aw = ${r.weight}]` : ''}, by(${(r.keys ?? []).join(' ')}) (from ${r.master})`;
+}
+
 export function writeCombined(store: ProjectStore, request: CombineRequest, nrows: number, columns: ComputedColumn[], report: CombineReport): DatasetInfo {
   if (store.findDataset(request.name)) throw new AppError('INVALID_ARGUMENT', `a dataset named "${request.name}" already exists; choose another name`);
   const master = store.findDataset(request.master);
@@ -49,7 +54,9 @@ export function writeCombined(store: ProjectStore, request: CombineRequest, nrow
                 ? `append ${request.using} to ${request.master}`
                 : request.kind === 'sort'
                   ? `sort by ${(request.keys ?? []).map((k) => ((request.descending ?? []).includes(k) ? `-${k}` : k)).join(' ')} (from ${request.master})`
-                  : `${request.kind} if ${request.condition ?? ''} (from ${request.master})`,
+                  : request.kind === 'collapse'
+                    ? collapseText(request)
+                    : `${request.kind} if ${request.condition ?? ''} (from ${request.master})`,
           at,
         },
         missing,
@@ -60,7 +67,9 @@ export function writeCombined(store: ProjectStore, request: CombineRequest, nrow
         ? `${request.kind} if ${request.condition ?? ''}: ${request.master}`
         : request.kind === 'sort'
           ? `sort by ${(request.keys ?? []).join(' ')}: ${request.master}`
-          : `${request.kind}: ${request.master} + ${request.using}`;
+          : request.kind === 'collapse'
+            ? collapseText(request)
+            : `${request.kind}: ${request.master} + ${request.using}`;
     const { datasetId, variableIds } = store.beginDataset(request.name, source, nrows, variables);
     stagingId = datasetId;
     for (let chunk = 0; chunk * CHUNK_ROWS < nrows; chunk++) {

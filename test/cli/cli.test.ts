@@ -59,7 +59,7 @@ describe('panel-studio CLI', () => {
       [['import', csv, '--project', join(dir, 'q.pstudio'), '--bogus', '1'], /unknown option --bogus/],
       [['replicate', 'x'], /"replicate" is not available in this version/],
       [['table', '--results', 'a.json'], /missing --format/],
-      [['table', '--results', 'a.json', '--format', 'docx', '--out', 'x'], /--format docx is not available yet/],
+      [['table', '--results', 'a.json', '--format', 'pdf', '--out', 'x'], /--format must be one of docx, xlsx, tex, md, csv, html, got "pdf"/],
     ];
     const badSpec = join(dir, 'bad-spec.json');
     writeFileSync(badSpec, JSON.stringify({ estimator: 'ols', y: 'y', x: ['nope'] }));

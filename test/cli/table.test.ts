@@ -5,6 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EstimationResult } from '../../src/shared/result.js';
+import { C_NUM, C_STR, SheetReader } from '../../src/store/import/xlsx-sheet.js';
+import { openWorkbook, readSharedStrings, readStyles } from '../../src/store/import/xlsx-workbook.js';
+import { ZipArchive } from '../../src/store/import/xlsx-zip.js';
 import { tempDir } from '../helpers.js';
 
 const BIN = resolve('bin/panel-studio.mjs');
@@ -65,6 +68,60 @@ describe('panel-studio table', () => {
     expect(readFileSync(html, 'utf8')).toContain('<table class="regression-table">');
     const bad = run('table', '--results', data, '--format', 'md', '--out', join(dir, 'x.md'));
     expect(bad.stderr).toMatch(/data\.csv: not valid JSON/);
+  });
+
+  it('Word (--format docx): the model’s cells in a three-line table, default and custom titles, Chinese', () => {
+    const out = join(dir, 't.docx');
+    expect(run('table', '--results', files.join(','), '--format', 'docx', '--out', out).status).toBe(0);
+    const doc = ZipArchive.open(readFileSync(out), 't.docx').read('word/document.xml').toString('utf8');
+    const cellText = (tc: string) => [...tc.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    const rows = [...doc.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((m) => [...m[1]!.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => cellText(c[0])));
+    const value = results.map((r) => r.coefficients.find((c) => c.term === 'value')!);
+    // Both columns explain inv: one spanning "inv" above (1) (2).
+    expect(rows[0]).toEqual(['', 'inv']);
+    expect(rows[1]).toEqual(['', '(1)', '(2)']);
+    expect(rows[2]).toEqual(['value', `${value[0].estimate.toFixed(3)}***`, `${value[1].estimate.toFixed(3)}***`]);
+    expect(rows[3]).toEqual(['', `(${value[0].statistic.toFixed(2)})`, `(${value[1].statistic.toFixed(2)})`]);
+    expect(rows).toContainEqual(['Observations', '200', '200']);
+    expect(doc).toContain('>Regression results</w:t>');
+    expect(doc).toContain('>Note: t statistics in parentheses.</w:t>');
+    expect(doc).toContain('w:eastAsia="SimSun"');
+
+    const zh = join(dir, 'zh.docx');
+    expect(run('table', '--results', files.join(','), '--format', 'docx', '--lang', 'zh', '--title', '表 3 稳健性检验', '--out', zh).status).toBe(0);
+    const zdoc = ZipArchive.open(readFileSync(zh), 'zh.docx').read('word/document.xml').toString('utf8');
+    for (const s of ['>表 3 稳健性检验</w:t>', '>firm固定效应</w:t>', '>未控制</w:t>', '>观测值</w:t>', '>注：括号内为t 值。</w:t>']) expect(zdoc).toContain(s);
+  });
+
+  it('Excel (--format xlsx): read back, N is a number, coefficients with stars are text, "inv" merged', async () => {
+    const out = join(dir, 't.xlsx');
+    expect(run('table', '--results', files.join(','), '--format', 'xlsx', '--stats', 'fe,nobs,r2', '--out', out).status).toBe(0);
+    const wb = await openWorkbook(out);
+    const xml = wb.zip.read(wb.sheets[0]!.part);
+    const reader = new SheetReader(xml, readSharedStrings(wb), readStyles(wb), wb.date1904, 't.xlsx');
+    while (!reader.step(1 << 20));
+    const { columns, strings } = reader.result;
+    const cell = (r: number, c: number) => {
+      const k = columns[c]?.kindAt(r - 1);
+      return k === C_NUM ? columns[c]!.val[r - 1] : k === C_STR ? strings[columns[c]!.val[r - 1]!] : null;
+    };
+    const grid = Array.from({ length: 14 }, (_, i) => [0, 1, 2].map((c) => cell(i + 1, c)));
+    const value = results.map((r) => r.coefficients.find((c) => c.term === 'value')!);
+    expect(grid[0]).toEqual(['Regression results', null, null]);
+    expect(grid[1]).toEqual([null, 'inv', null]);
+    expect(grid[2]).toEqual([null, '(1)', '(2)']);
+    expect(grid[3]).toEqual(['value', `${value[0].estimate.toFixed(3)}***`, `${value[1].estimate.toFixed(3)}***`]);
+    expect(grid).toContainEqual(['Observations', 200, 200]);
+    expect(grid).toContainEqual(['firm FE', 'No', 'Yes']);
+    const r2 = grid.find((r) => r[0] === 'R²')!;
+    expect(r2[1]).toBeCloseTo(results[0].fit.r2 as number, 3);
+    expect(xml.toString('utf8')).toContain('<mergeCell ref="B2:C2"/>');
+  });
+
+  it('an unknown --format names the formats', () => {
+    const r = run('table', '--results', files.join(','), '--format', 'pdf', '--out', join(dir, 't.pdf'));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--format must be one of docx, xlsx, tex, md, csv, html, got "pdf"/);
   });
 });
 

@@ -5,6 +5,7 @@ import { append } from './append.js';
 import { applyMerge, planMerge } from './merge.js';
 import { takeRows } from './gather.js';
 import { sortOrder } from './sort.js';
+import { collapse } from './collapse.js';
 import { evaluateCondition } from '../expr/index.js';
 import type { Dataset } from './types.js';
 
@@ -19,6 +20,10 @@ export function runCombine(req: CombineRequest, master: Dataset, using: Dataset 
     for (let i = 0; i < master.nrows; i++) if (cond.mask[i] === want) rows[j++] = i;
     const data = takeRows(master, rows);
     return { data, report: { kind: req.kind, nrows: data.nrows, dropped: master.nrows - data.nrows, warnings: [...cond.warnings, ...cond.issues.map((x) => x.message)] } };
+  }
+  if (req.kind === 'collapse') {
+    const { data, warnings } = collapse(master, { keys: req.keys ?? [], vars: req.vars ?? [], stat: req.stat ?? 'mean', ...(req.weight ? { weight: req.weight } : {}) });
+    return { data, report: { kind: 'collapse', nrows: data.nrows, ...(warnings.length ? { warnings } : {}) } };
   }
   if (req.kind === 'sort') {
     const keys = req.keys ?? [];

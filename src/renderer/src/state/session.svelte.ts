@@ -157,7 +157,10 @@ export class Session {
       }
       const project = await host.invoke('project:open', { path: target });
       await this.#enter(project);
-      this.status.info('project.opened', { name: project.name });
+      // say what the last session lost, and where the pre-migration copy is
+      if (project.interrupted && project.interrupted.length > 0) this.status.info('project.interrupted', { name: project.name, list: project.interrupted.map((op) => op.what).join('; ') });
+      else if (project.backup) this.status.info('project.migrated', { name: project.name, backup: project.backup });
+      else this.status.info('project.opened', { name: project.name });
     });
   }
 
