@@ -23,6 +23,9 @@ import type { Diagnostic } from '../shared/result.js';
 import { buildLinearResult } from './result.js';
 import { estimateIv } from './estimate-iv.js';
 import { estimateGmm } from './estimate-gmm.js';
+import { type RestrictedSource, restrictSample } from './sample-if.js';
+import { estimateBinary } from './estimate-binary.js';
+import { estimatePsm } from './estimate-psm.js';
 
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
@@ -77,12 +80,25 @@ function fitKey(spec: ModelSpec, scope: string): string {
 }
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
+  const restricted = restrictSample(spec, source);
+  if (!restricted) return estimateOn(spec, source, progress, cache);
+  return noteRestriction(estimateOn(spec, restricted.source, progress, cache), restricted, source.nrows);
+}
+
+/** States the `if` restriction in the result (the rows it removed count as dropped). */
+export function noteRestriction(result: EstimationResult, r: RestrictedSource, nrows: number): EstimationResult {
+  result.sample.excluded_by_if = nrows - r.kept;
+  result.warnings = [`sample restricted to rows where ${r.condition}: ${r.kept} of ${nrows} rows`, ...r.warnings.map((w) => `sample restriction: ${w}`), ...result.warnings];
+  return result;
+}
+
+function estimateOn(spec: ModelSpec, source: ColumnSource, progress: ProgressFn, cache?: { store: FitCache; scope: string }): EstimationResult {
   if (spec.estimator === 're') return estimateReWithHausman(spec, source, progress);
   if (spec.estimator === 'iv') return estimateIv(spec, source, progress);
   if (spec.estimator === 'gmm') return estimateGmm(spec, source, progress);
-  if (spec.estimator === 'logit' || spec.estimator === 'probit' || spec.estimator === 'psm') {
-    throw new AppError('INVALID_ARGUMENT', `the ${spec.estimator} estimator is not available in this build yet`);
-  }
+  if (spec.estimator === 'logit' || spec.estimator === 'probit') return estimateBinary(spec, source, progress);
+  // psm through estimate(): the result only; the worker takes the matching weights too (estimatePsm)
+  if (spec.estimator === 'psm') return estimatePsm(spec, source, progress).result;
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string) => numericColumn(source, name, role);

@@ -13,7 +13,7 @@ import { validateSpec } from '../shared/validate.js';
 import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
 import { type ColumnType, changeStagingTypes } from '../store/import/change-types.js';
-import { applyToolOutput } from '../store/apply-tool.js';
+import { applyModelColumns, applyToolOutput } from '../store/apply-tool.js';
 import { writeCombined } from '../store/write-dataset.js';
 import { collectTable } from '../shared/table.js';
 import { defaultTableTitle } from '../shared/table-layout.js';
@@ -329,13 +329,19 @@ export class AppController {
     }
     this.opts.emit('job:progress', { jobId, kind: 'estimate', stage: 'queued', fraction: 0 });
     this.opts.jobs
-      .run({ type: 'run', jobId, spec, projectPath: store.path, datasetId }, (stage, fraction) =>
+      .runWithColumns({ type: 'run', jobId, spec, projectPath: store.path, datasetId }, (stage, fraction) =>
         this.opts.emit('job:progress', { jobId, kind: 'estimate', stage, fraction }),
       )
       .then(
-        (result) => {
+        ({ result, columns }) => {
           if (this.store !== store || !store.isOpen) return; // project closed meanwhile: drop it
-          store.addResult(modelId, specHash, dataset.version, result);
+          let version = dataset.version;
+          if (columns.length > 0) {
+            // psm: psmatch2's variables go into the dataset (the matched sample for later models)
+            version = applyModelColumns(store, datasetId, { name: modelName, spec }, columns).version;
+            this.opts.emit('project:changed', store.info());
+          }
+          store.addResult(modelId, specHash, version, result);
           finish(true);
         },
         (err: unknown) => {

@@ -8,7 +8,7 @@ import type { EstimationResult } from '../shared/result.js';
 import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
 import type { DescribeResult } from '../shared/describe.js';
-import type { CombineJob, DescribeJob, FromWorker, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
+import type { CombineJob, DescribeJob, FromWorker, ModelColumns, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
   send(message: ToWorker): void;
@@ -50,7 +50,12 @@ export class JobHost {
   constructor(private readonly spawn: WorkerSpawner) {}
 
   run(job: RunJob, onProgress: Progress = () => {}): Promise<EstimationResult> {
-    return this.enqueue(job, onProgress) as Promise<EstimationResult>;
+    return (this.enqueue(job, onProgress) as Promise<{ result: EstimationResult }>).then((d) => d.result);
+  }
+
+  /** An estimation that also hands back the variables the model leaves in its dataset (psm). */
+  runWithColumns(job: RunJob, onProgress: Progress = () => {}): Promise<{ result: EstimationResult; columns: ModelColumns }> {
+    return (this.enqueue(job, onProgress) as Promise<{ result: EstimationResult; columns?: ModelColumns }>).then((d) => ({ result: d.result, columns: d.columns ?? [] }));
   }
 
   /** A variable tool in the worker: resolves with the new columns (main writes them). */
@@ -122,7 +127,7 @@ export class JobHost {
       if (m.type === 'progress') p.onProgress(m.stage, m.fraction);
       else {
         this.running = null;
-        if (m.type === 'done') p.resolve(m.result);
+        if (m.type === 'done') p.resolve(m);
         else if (m.type === 'tool-done') p.resolve(m.output);
         else if (m.type === 'describe-done') p.resolve(m.result);
         else if (m.type === 'combine-done') p.resolve(m);

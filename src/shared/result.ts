@@ -65,6 +65,8 @@ export interface SampleInfo {
   n_input: number;
   dropped_missing: number;
   dropped_singletons: number;
+  /** Rows left out by the model's sample restriction (spec.sample.if), included in dropped_missing. */
+  excluded_by_if?: number;
   groups: Record<string, number>;
 }
 
@@ -100,6 +102,127 @@ export interface FirstStageResult {
   rmse: number;
 }
 
+/** One regressor's marginal effect on P(y = 1): average (AME) and at the means (MEM), delta-method SEs. */
+export interface MarginalEffectRow {
+  term: string;
+  ame: number;
+  ame_se: number;
+  ame_z: number;
+  ame_p: number;
+  ame_conf_low: number;
+  ame_conf_high: number;
+  mem: number;
+  mem_se: number;
+  mem_z: number;
+  mem_p: number;
+  mem_conf_low: number;
+  mem_conf_high: number;
+}
+
+/**
+ * logit/probit: Stata `margins, dydx(*)` (AME) and `margins, dydx(*) atmeans` (MEM). Every regressor
+ * is treated as continuous (dP/dx, as margins without factor-variable notation); the SEs use the
+ * model's covariance (iid, robust or cluster) by the delta method, the covariates held fixed.
+ */
+export interface MarginsResult {
+  rows: MarginalEffectRow[];
+  /** The covariate means the MEM is evaluated at. */
+  at_means: Record<string, number>;
+  note: string;
+}
+
+/** A psmatch2 treatment-effect line (Unmatched, ATT, ATU, ATE). */
+export interface PsmEffect {
+  estimate: number;
+  /** Mean outcome of the treated (ATT: on support) and of their matched counterfactual. */
+  treated_mean: number;
+  control_mean: number;
+  std_error: number | NotApplicable;
+  statistic?: number;
+  /** Two-sided normal p-value of the statistic (psmatch2 prints only the t statistic). */
+  p_value?: number;
+  /** Units the effect averages over (ATT: treated on support; ATU: controls on support). */
+  n: number;
+}
+
+/** One covariate of the pstest balance table (pstest, both). */
+export interface PsmBalanceRow {
+  term: string;
+  mean_treated_unmatched: number;
+  mean_control_unmatched: number;
+  mean_treated_matched: number;
+  mean_control_matched: number;
+  /** Standardised % bias 100·(x̄_T − x̄_C)/√((s²_T + s²_C)/2), unmatched variances in both rows. */
+  bias_unmatched: number;
+  bias_matched: number;
+  /** −100·(|bias_m| − |bias_u|)/|bias_u|. */
+  bias_reduction: number | NotApplicable;
+  t_unmatched: number;
+  p_unmatched: number;
+  /** Weighted regression of x on the treatment (pstest: iweights), df = Σw − 2. */
+  t_matched: number;
+  p_matched: number;
+  /** V(T)/V(C) for non-binary covariates; { na } for 0/1 variables (pstest prints a dot). */
+  var_ratio_unmatched: number | NotApplicable;
+  var_ratio_matched: number | NotApplicable;
+}
+
+/** pstest's summary line for the unmatched or the matched sample. */
+export interface PsmSummaryRow {
+  sample: 'unmatched' | 'matched';
+  /** Probit of the treatment on the covariates (pstest always uses a probit), weighted when matched. */
+  pseudo_r2: number | NotApplicable;
+  lr_chi2: number | NotApplicable;
+  lr_p: number | NotApplicable;
+  mean_bias: number;
+  median_bias: number;
+  /** Rubin's B (standardised % difference of the probit index) and R (variance ratio of the index). */
+  rubin_b: number | NotApplicable;
+  rubin_r: number | NotApplicable;
+  /** % of continuous covariates whose variance ratio lies outside the 2.5/97.5% F(N_T−1, N_T−1) bounds. */
+  pct_var_outside: number | NotApplicable;
+}
+
+/** Propensity-score matching (psmatch2 + pstest) summary; the coefficients are the score model's. */
+export interface PsmResult {
+  treatment: string;
+  outcome: string;
+  method: 'nearest' | 'kernel' | 'radius';
+  score_model: 'logit' | 'probit';
+  /** What the matching distance is: the probability ('pscore') or the linear index ('index'). */
+  distance: 'pscore' | 'index';
+  neighbors: number;
+  replacement: boolean;
+  ties: boolean;
+  common_support: boolean;
+  /** Caliper (or radius) in distance units, null when none. */
+  caliper: number | null;
+  bandwidth: number | null;
+  kernel: string | null;
+  exact: string[];
+  match_by: 'pooled' | 'year';
+  /** Order in which treated units are matched without replacement. */
+  match_order: string;
+  seed: number;
+  effects: { unmatched: PsmEffect; att: PsmEffect; atu?: PsmEffect | NotApplicable; ate?: PsmEffect | NotApplicable };
+  counts: {
+    treated: number;
+    controls: number;
+    treated_on_support: number;
+    treated_off_support: number;
+    controls_on_support: number;
+    /** Controls with a positive matching weight. */
+    controls_matched: number;
+    /** Treated–control pairs formed (sum over treated of their matches). */
+    matches: number;
+    /** Exact-matching cells (or years) with both treated and controls. */
+    cells: number;
+  };
+  balance: PsmBalanceRow[];
+  summary: PsmSummaryRow[];
+  notes: string[];
+}
+
 export interface EstimationResult {
   estimator: string;
   spec: ModelSpec;
@@ -117,6 +240,10 @@ export interface EstimationResult {
   fixed_effects: FixedEffectInfo[];
   /** IV models: the first-stage regressions. */
   first_stage?: FirstStageResult[];
+  /** logit/probit: average marginal effects and marginal effects at the means. */
+  margins?: MarginsResult;
+  /** psm: effects, matching counts and the balance table. */
+  psm?: PsmResult;
   warnings: string[];
   timing_ms: Record<string, number>;
 }

@@ -31,7 +31,7 @@ export interface IvStyleSpec {
 }
 
 export interface SampleSpec {
-  /** Optional row restriction, e.g. "year >= 2005" (not evaluated yet; reserved). */
+  /** Row restriction in the expression language (Stata `if`), e.g. "year >= 2005" or, after matching, "_weight < ." (missing is larger than any number, as in Stata). */
   if?: string;
 }
 
@@ -81,7 +81,7 @@ export interface ModelSpec {
     h?: number;
     /** gmm: highest order of the Arellano–Bond autocorrelation tests (default 2). */
     ar?: number;
-    /** psm: how the propensity score is estimated (default logit, as psmatch2). */
+    /** psm: how the propensity score is estimated (default probit, as psmatch2 without `logit`). */
     score?: 'logit' | 'probit';
     /** psm: nearest-neighbour count k (default 1). */
     neighbors?: number;
@@ -104,6 +104,12 @@ export interface ModelSpec {
     match_by?: 'pooled' | 'year' | 'pre_means';
     /** psm: seed of the random sort order (ties, psmatch2 sorts randomly before matching). */
     seed?: number;
+    /** psm without replacement: order in which treated units pick (psmatch2: smallest score first). */
+    match_order?: 'smallest' | 'largest' | 'data' | 'random';
+    /** psm: how equal distances are broken (psmatch2: the seeded random order; matchit: data order). */
+    tie_rule?: 'psmatch2' | 'matchit';
+    /** psm kernel matching: the kernel (default Epanechnikov). */
+    kernel?: 'epan' | 'biweight' | 'tricube' | 'uniform' | 'normal';
     [key: string]: unknown;
   };
 }

@@ -6,7 +6,7 @@ import type { EstimationResult } from './result.js';
 import { INTERCEPT_TERM } from './spec.js';
 
 export type TableStatistic = 'se' | 't' | 'p' | 'ci';
-export type TableStat = 'nobs' | 'r2' | 'adj_r2' | 'r2_within' | 'clusters' | 'fe' | 'first_stage_f' | 'kp_lm' | 'kp_f' | 'cd_f' | 'hansen_p' | 'ar1_p' | 'ar2_p' | 'sargan_p' | 'n_instruments' | 'n_groups';
+export type TableStat = 'nobs' | 'r2' | 'adj_r2' | 'r2_within' | 'clusters' | 'fe' | 'first_stage_f' | 'kp_lm' | 'kp_f' | 'cd_f' | 'hansen_p' | 'ar1_p' | 'ar2_p' | 'sargan_p' | 'n_instruments' | 'n_groups' | 'r2_p' | 'att' | 'matched_n';
 
 export interface TableOptions {
   /** Coefficient rows to show (in this order); default: every term in first-appearance order. */
@@ -42,8 +42,8 @@ export interface TableModel {
 }
 
 const TEXT = {
-  en: { constant: 'Constant', nobs: 'Observations', r2: 'R²', adj_r2: 'Adjusted R²', r2_within: 'Within R²', clusters: 'Clusters', yes: 'Yes', no: 'No', fe: '{fe} FE', first_stage_f: 'First-stage F', kp_lm: 'KP rk LM', kp_f: 'KP rk Wald F', cd_f: 'Cragg–Donald F', hansen_p: 'Hansen J p-value', ar1_p: 'AR(1) p-value', ar2_p: 'AR(2) p-value', sargan_p: 'Sargan p-value', n_instruments: 'Instruments', n_groups: 'Groups', se: 'Standard errors', t: 't statistics', z: 'z statistics', tz: 't (z for large-sample models) statistics', p: 'p-values', ci: 'confidence intervals', inParens: '{what} in parentheses.', stars: '{list}.' },
-  zh: { constant: '常数项', nobs: '观测值', r2: 'R²', adj_r2: '调整 R²', r2_within: '组内 R²', clusters: '聚类数', yes: '控制', no: '未控制', fe: '{fe}固定效应', first_stage_f: '第一阶段 F 值', kp_lm: 'KP rk LM 统计量', kp_f: 'KP rk Wald F 统计量', cd_f: 'Cragg–Donald F 统计量', hansen_p: 'Hansen J 检验 p 值', ar1_p: 'AR(1) 检验 p 值', ar2_p: 'AR(2) 检验 p 值', sargan_p: 'Sargan 检验 p 值', n_instruments: '工具变量个数', n_groups: '组数', se: '标准误', t: 't 值', z: 'z 值', tz: 't 值（大样本模型为 z 值）', p: 'p 值', ci: '置信区间', inParens: '括号内为{what}。', stars: '{list}。' },
+  en: { constant: 'Constant', nobs: 'Observations', r2: 'R²', adj_r2: 'Adjusted R²', r2_within: 'Within R²', clusters: 'Clusters', yes: 'Yes', no: 'No', fe: '{fe} FE', first_stage_f: 'First-stage F', kp_lm: 'KP rk LM', kp_f: 'KP rk Wald F', cd_f: 'Cragg–Donald F', hansen_p: 'Hansen J p-value', ar1_p: 'AR(1) p-value', ar2_p: 'AR(2) p-value', sargan_p: 'Sargan p-value', n_instruments: 'Instruments', n_groups: 'Groups', r2_p: 'Pseudo R²', att: 'ATT (S.E.)', matched_n: 'Matched observations', se: 'Standard errors', t: 't statistics', z: 'z statistics', tz: 't (z for large-sample models) statistics', p: 'p-values', ci: 'confidence intervals', inParens: '{what} in parentheses.', stars: '{list}.' },
+  zh: { constant: '常数项', nobs: '观测值', r2: 'R²', adj_r2: '调整 R²', r2_within: '组内 R²', clusters: '聚类数', yes: '控制', no: '未控制', fe: '{fe}固定效应', first_stage_f: '第一阶段 F 值', kp_lm: 'KP rk LM 统计量', kp_f: 'KP rk Wald F 统计量', cd_f: 'Cragg–Donald F 统计量', hansen_p: 'Hansen J 检验 p 值', ar1_p: 'AR(1) 检验 p 值', ar2_p: 'AR(2) 检验 p 值', sargan_p: 'Sargan 检验 p 值', n_instruments: '工具变量个数', n_groups: '组数', r2_p: '伪 R²', att: 'ATT（标准误）', matched_n: '匹配样本量', se: '标准误', t: 't 值', z: 'z 值', tz: 't 值（大样本模型为 z 值）', p: 'p 值', ci: '置信区间', inParens: '括号内为{what}。', stars: '{list}。' },
 } as const;
 
 const fill = (s: string, p: Record<string, string>) => s.replace(/\{(\w+)\}/g, (w, k: string) => p[k] ?? w);
@@ -141,6 +141,20 @@ export function collectTable(results: EstimationResult[], opts: TableOptions = {
         case 'sargan_p': {
           const x = diag(r, stat.replace(/_p$/, ''));
           return x?.p_value !== undefined ? fmt(x.p_value, 3) : '';
+        }
+        case 'r2_p': {
+          const v = num(r.fit.r2_p);
+          return v === null ? '' : fmt(v, d);
+        }
+        case 'att': {
+          const a = r.psm?.effects.att;
+          if (!a) return '';
+          const se = num(a.std_error);
+          return `${fmt(a.estimate, d)}${se === null ? '' : ` (${fmt(se, d)})`}`;
+        }
+        case 'matched_n': {
+          const c = r.psm?.counts;
+          return c ? String(c.treated_on_support + c.controls_matched) : '';
         }
         case 'n_instruments':
         case 'n_groups': {

@@ -17,6 +17,9 @@ export interface RunJob {
   crashForTest?: 'exit' | 'hang';
 }
 
+/** Variables a model leaves in its dataset (psm: _pscore, _treated, _support, _weight). */
+export type ModelColumns = ToolOutputColumn[];
+
 /** A variable-construction tool: load its inputs, run it, hand the new columns back. */
 export interface ToolJob {
   type: 'tool';
@@ -48,7 +51,7 @@ export type ToWorker = RunJob | ToolJob | DescribeJob | CombineJob;
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; jobId: string; stage: JobStage; fraction: number }
-  | { type: 'done'; jobId: string; result: EstimationResult }
+  | { type: 'done'; jobId: string; result: EstimationResult; columns?: ModelColumns }
   | { type: 'tool-done'; jobId: string; output: ToolOutput }
   | { type: 'describe-done'; jobId: string; result: DescribeResult }
   | { type: 'combine-done'; jobId: string; nrows: number; columns: { name: string; column: ToolOutputColumn['column'] }[]; report: CombineReport }

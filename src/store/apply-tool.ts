@@ -2,7 +2,8 @@
 // with its recipe (tool, inputs, parameters, provenance text), and one entry in the operation log.
 // Used by main (after the worker ran the tool) and by the CLI (which runs it in-process).
 import { AppError } from '../shared/errors.js';
-import { type ToolOutput, type ToolRequest, withDefaults } from '../shared/tools.js';
+import type { ModelSpec } from '../shared/spec.js';
+import { type ToolOutput, type ToolOutputColumn, type ToolRequest, withDefaults } from '../shared/tools.js';
 import type { DatasetInfo } from '../shared/types.js';
 import type { NewVariable, ProjectStore } from './project.js';
 import { countMissing } from './write-dataset.js';
@@ -33,6 +34,37 @@ export function applyToolOutput(store: ProjectStore, datasetId: number, request:
     const written = items.map((i) => i.variable.name);
     store.logEnd(logId, 'done', { written, warnings: output.warnings });
     return { dataset, written };
+  } catch (err) {
+    store.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+/**
+ * Writes the variables a model leaves in its dataset (psm: psmatch2's _pscore, _treated, _support,
+ * _weight), replacing those of an earlier run, each with a recipe naming the model.
+ */
+export function applyModelColumns(store: ProjectStore, datasetId: number, model: { name: string; spec: ModelSpec }, columns: ToolOutputColumn[]): DatasetInfo {
+  const before = store.getDataset(datasetId);
+  const logId = store.logStart('tool', { dataset: before.name, tool: model.spec.estimator, params: { model: model.name } });
+  try {
+    const at = new Date().toISOString();
+    const describe = `${model.spec.estimator} model "${model.name}"`;
+    const items = columns.map((c) => {
+      const old = before.variables.find((v) => v.name === c.name);
+      const variable: NewVariable = {
+        name: c.name,
+        type: c.column.kind,
+        ...(c.column.kind === 'categorical' ? { levels: c.column.levels } : {}),
+        ...(old ? { label: old.label } : c.label ? { label: { en: c.label } } : {}),
+        recipe: { kind: 'transform', tool: model.spec.estimator, inputs: c.inputs, params: { model: model.name, options: model.spec.options }, describe, at },
+        missing: countMissing(c.column),
+      };
+      return { variable, column: c.column.kind === 'numeric' ? c.column.values : c.column.codes };
+    });
+    const dataset = store.writeVariables(datasetId, items, { replace: true });
+    store.logEnd(logId, 'done', { written: items.map((i) => i.variable.name) });
+    return dataset;
   } catch (err) {
     store.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });
     throw err;

@@ -106,4 +106,43 @@ describe('AppController (IPC handlers)', () => {
     expect(models[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/only 1 cluster/) });
     controller.dispose();
   });
+
+  it('psm writes psmatch2’s variables into the dataset; a later model runs on the matched sample (if _weight < .)', async () => {
+    const { controller, finished } = makeController();
+    const dir = tempDir();
+    const csv = join(dir, 'firms.csv');
+    // 200 firms, treatment more likely with higher size; outcome depends on size and treatment
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const size = ((i * 37) % 101) / 10;
+      const age = (i * 13) % 17;
+      const treat = (i * 7919) % 100 < 15 + 5 * size ? 1 : 0;
+      const y = 1 + 0.3 * size + 0.05 * age + 2 * treat + (((i * 31) % 11) - 5) / 10;
+      return `${y.toFixed(4)},${treat},${size},${age}`;
+    });
+    writeFileSync(csv, `y,treat,size,age\n${rows.join('\n')}\n`);
+    await controller.call('project:new', { path: join(dir, 'psm') });
+    const { dataset } = await controller.call('dataset:import', { path: csv });
+    const done = finished();
+    await controller.call('estimate:run', { datasetId: dataset.id, spec: { estimator: 'psm', y: 'y', treatment: 'treat', x: ['size', 'age'], vcov: 'iid', options: { neighbors: 1, replacement: true } } });
+    const fin = await done;
+    expect(fin).toMatchObject({ ok: true });
+    const stored = await controller.call('result:get', { modelId: fin.modelId as number });
+    const psm = stored?.result.psm;
+    expect(psm?.score_model).toBe('probit');
+    expect(psm?.effects.att.estimate).toBeGreaterThan(1);
+    const after = (await controller.call('dataset:list', undefined)).find((d) => d.id === dataset.id);
+    expect(after?.variables.map((v) => v.name)).toEqual(expect.arrayContaining(['_pscore', '_treated', '_support', '_weight']));
+    expect(after?.variables.find((v) => v.name === '_weight')?.recipe).toMatchObject({ kind: 'transform', tool: 'psm' });
+    // the matched sample: treated on support and the controls used
+    const matched = psm ? psm.counts.treated_on_support + psm.counts.controls_matched : 0;
+    const reg = finished();
+    await controller.call('estimate:run', { datasetId: dataset.id, spec: { estimator: 'ols', y: 'y', x: ['treat', 'size'], sample: { if: '_weight < .' } } });
+    const fin2 = await reg;
+    expect(fin2).toMatchObject({ ok: true });
+    const r2 = await controller.call('result:get', { modelId: fin2.modelId as number });
+    expect(r2?.result.nobs).toBe(matched);
+    expect(r2?.result.sample.excluded_by_if).toBe(200 - matched);
+    expect(r2?.result.warnings[0]).toMatch(/sample restricted to rows where _weight < \./);
+    controller.dispose();
+  });
 });

@@ -12,13 +12,15 @@ export const psm: EstimatorDeclaration = {
   multiwayCluster: false,
   defaultVcov: 'iid',
   options: [
-    { key: 'score', kind: 'choice', default: 'logit', choices: ['logit', 'probit'], labelKey: 'option.score' },
+    { key: 'score', kind: 'choice', default: 'probit', choices: ['probit', 'logit'], labelKey: 'option.score' },
     { key: 'match_method', kind: 'choice', default: 'nearest', choices: ['nearest', 'kernel', 'radius'], labelKey: 'option.match_method' },
     { key: 'neighbors', kind: 'number', default: 1, labelKey: 'option.neighbors' },
     { key: 'replacement', kind: 'boolean', default: true, labelKey: 'option.replacement' },
     { key: 'caliper', kind: 'number', default: 0, labelKey: 'option.caliper' },
+    { key: 'caliper_unit', kind: 'choice', default: 'score', choices: ['score', 'sd_logit'], labelKey: 'option.caliper_unit' },
     { key: 'common_support', kind: 'boolean', default: false, labelKey: 'option.common_support' },
     { key: 'ties', kind: 'boolean', default: false, labelKey: 'option.ties' },
+    { key: 'bandwidth', kind: 'number', default: 0.06, labelKey: 'option.bandwidth' },
     { key: 'seed', kind: 'number', default: 12345, labelKey: 'option.seed' },
   ],
 };

@@ -58,6 +58,8 @@ export class ModelForm {
   #ivStyle = $state.raw<string[] | null>(null);
   /** psm: the treatment indicator. */
   #treatment = $state('');
+  /** Sample restriction (Stata `if`), e.g. `year >= 2010` or `_weight < .` after matching. */
+  #sampleIf = $state('');
   readonly #variables: () => VariableInfo[] | null;
 
   #decl = $derived(ESTIMATORS[this.#estimator]);
@@ -85,6 +87,7 @@ export class ModelForm {
       y: this.#y,
       x: decl.fields.includes('x') ? [...ylagTerms, ...this.#x] : [],
       ...(decl.fields.includes('treatment') && this.#treatment ? { treatment: this.#treatment } : {}),
+      ...(this.#sampleIf.trim() ? { sample: { if: this.#sampleIf.trim() } } : {}),
       absorb: decl.fields.includes('absorb') ? [...this.#absorb] : [],
       endog: decl.fields.includes('endog') ? [...this.#endog] : [],
       instruments: decl.fields.includes('instruments') ? [...this.#instruments] : [],
@@ -260,6 +263,12 @@ export class ModelForm {
     const cur = this.#ivStyle ?? [];
     this.#ivStyle = cur.includes(name) ? cur.filter((v) => v !== name) : [...cur, name];
   }
+  get sampleIf(): string {
+    return this.#sampleIf;
+  }
+  set sampleIf(text: string) {
+    this.#sampleIf = text;
+  }
   get treatment(): string {
     return this.#treatment;
   }
@@ -288,6 +297,7 @@ export class ModelForm {
     this.#gmmStyle = (spec.options.gmm_style ?? []).map((g) => ({ ...g }));
     this.#ivStyle = spec.options.iv_style ? spec.options.iv_style.map((v) => v.var) : null;
     this.#treatment = spec.treatment ?? '';
+    this.#sampleIf = spec.sample?.if ?? '';
     this.#endog = [...spec.endog];
     this.#instruments = [...spec.instruments];
     this.#vcov = decl.vcovTypes.includes(spec.vcov) ? spec.vcov : decl.defaultVcov;
@@ -321,6 +331,7 @@ export class ModelForm {
     this.#gmmStyle = [];
     this.#ivStyle = null;
     this.#treatment = '';
+    this.#sampleIf = '';
   }
 
   /**
@@ -352,7 +363,8 @@ export class ModelForm {
     if (spec.options.small === 'on' || (spec.options.small === 'auto' && spec.absorb.length > 0 && spec.estimator === 'iv')) suffixes.push('small');
     if (spec.vcov === 'robust') suffixes.push('vce(robust)');
     if (spec.vcov === 'cluster') suffixes.push(`vce(cluster ${spec.cluster.join(' ')})`);
-    const name = `${spec.y} ~ ${rhs}${suffixes.length > 0 ? `, ${suffixes.join(' ')}` : ''}`;
+    const cond = spec.sample?.if ? ` if ${spec.sample.if}` : '';
+    const name = `${spec.y} ~ ${rhs}${cond}${suffixes.length > 0 ? `, ${suffixes.join(' ')}` : ''}`;
     return name.length > 200 ? `${name.slice(0, 199)}…` : name;
   }
 }
