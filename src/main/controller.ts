@@ -307,7 +307,7 @@ export class AppController {
     if (this.store !== store || !store.isOpen) throw new AppError('CANCELLED', 'the project was closed while the tool ran; nothing was written');
     const { dataset: after, written } = applyToolOutput(store, datasetId, request, output);
     this.opts.emit('project:changed', store.info());
-    return { dataset: after, written, warnings: output.warnings, describe: output.describe };
+    return { dataset: after, written, warnings: output.warnings, describe: output.describe, ...(output.tables ? { tables: output.tables } : {}) };
   }
 
   private startEstimate({ datasetId, spec: rawSpec, name, modelId: existing }: ArgsOf<'estimate:run'>): ResultOf<'estimate:run'> {

@@ -2,6 +2,7 @@
 // type of its result. Main validates with these schemas; preload and the web bridge invoke through
 // the typed `Api`. Channel names appear as strings nowhere else.
 import type { ErrorInfo } from './errors.js';
+import type { ToolTable } from './measure.js';
 import type { DescribeResult } from './describe.js';
 import type { CombineReport } from './combine.js';
 import { type Infer, arr, bool, int, json, literal, none, obj, opt, str } from './schema.js';
@@ -70,7 +71,7 @@ export const channels = {
   },
   'combine:run': {
     args: obj({
-      kind: literal('merge', 'append', 'keep', 'drop', 'sort'),
+      kind: literal('merge', 'append', 'keep', 'drop', 'sort', 'collapse'),
       master: str({ min: 1, max: 200 }),
       using: str({ min: 1, max: 200 }),
       keys: opt(arr(str({ min: 1, max: 200 }), { max: 20 })),
@@ -78,6 +79,9 @@ export const channels = {
       keep: opt(arr(literal('master', 'using', 'match'), { max: 3 })),
       condition: opt(str({ min: 1, max: 2000 })),
       descending: opt(arr(str({ min: 1, max: 200 }), { max: 20 })),
+      vars: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
+      stat: opt(literal('mean', 'sum', 'count', 'min', 'max')),
+      weight: opt(str({ min: 1, max: 200 })),
       name: str({ min: 1, max: 200 }),
     }),
     result: null as unknown as { dataset: DatasetInfo; report: CombineReport },
@@ -107,6 +111,8 @@ export interface ToolRunSummary {
   written: string[];
   warnings: string[];
   describe: string;
+  /** Tables a tool computes besides its variables (the entropy weights). */
+  tables?: ToolTable[];
 }
 
 export interface AppInfo {

@@ -88,7 +88,7 @@ export function runCombineJob(job: CombineJob, post: (m: FromWorker) => void, na
       return { nrows: ds.nrows, columns: ds.variables.map((v) => ({ name: v.name, column: (store as ProjectStore).readColumn(ds.id, v.name) })) };
     };
     const master = load(job.request.master);
-    const single = job.request.kind === 'keep' || job.request.kind === 'drop' || job.request.kind === 'sort';
+    const single = job.request.kind === 'keep' || job.request.kind === 'drop' || job.request.kind === 'sort' || job.request.kind === 'collapse';
     const using = single ? null : load(job.request.using);
     store.close();
     store = null;

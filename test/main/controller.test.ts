@@ -145,4 +145,23 @@ describe('AppController (IPC handlers)', () => {
     expect(r2?.result.warnings[0]).toMatch(/sample restricted to rows where _weight < \./);
     controller.dispose();
   });
+
+  it('collapses a dataset into a new one from the app (value-weighted means by group)', async () => {
+    const { controller } = makeController();
+    const dir = tempDir();
+    const csv = join(dir, 'tx.csv');
+    writeFileSync(csv, 'firm,year,q,value\n1,2010,1,1\n1,2010,3,3\n2,2010,5,2\n1,2011,2,1\n');
+    await controller.call('project:new', { path: join(dir, 'c') });
+    await controller.call('dataset:import', { path: csv });
+    const out = await controller.call('combine:run', { kind: 'collapse', master: 'tx', using: 'tx', keys: ['firm', 'year'], vars: ['q'], stat: 'mean', weight: 'value', name: 'fy' });
+    expect(out.dataset.nrows).toBe(3);
+    const rows = await controller.call('dataset:rows', { datasetId: out.dataset.id, offset: 0, limit: 10 });
+    expect(rows.columns.q).toEqual([2.5, 2, 5]);
+    // a tool's table (the entropy weights) comes back with its variables, for the dialog to show
+    const tx = out.dataset.id - 1;
+    const ent = await controller.call('tool:run', { datasetId: tx, tool: 'entropy', params: { name: 'idx', positive: ['q', 'value'] } });
+    expect(ent.written).toEqual(['idx']);
+    expect(ent.tables?.[0]?.rows.length).toBe(2);
+    controller.dispose();
+  });
 });
