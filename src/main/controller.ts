@@ -14,6 +14,7 @@ import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
 import { type ColumnType, changeStagingTypes } from '../store/import/change-types.js';
 import { applyModelColumns, applyToolOutput } from '../store/apply-tool.js';
+import { distinctValues } from '../engine/distinct.js';
 import { writeCombined } from '../store/write-dataset.js';
 import { collectTable } from '../shared/table.js';
 import { defaultTableTitle } from '../shared/table-layout.js';
@@ -94,6 +95,7 @@ export class AppController {
       },
       'dataset:list': () => this.requireProject().listDatasets(),
       'dataset:rows': ({ datasetId, offset, limit, variables }) => this.requireProject().readRows(datasetId, offset, limit, variables),
+      'dataset:levels': ({ datasetId, variable, max }) => distinctValues(this.requireProject().readColumn(datasetId, variable), max ?? 50),
       'dataset:export': ({ datasetId, path, variables }) => exportDataset(this.requireProject(), datasetId, this.checkPath(path), variables),
       'dataset:delete': ({ datasetId }) => {
         this.requireProject().deleteDataset(datasetId);

@@ -43,6 +43,10 @@ export const channels = {
   'dataset:importDiscard': { args: obj({ stagingId: id }), result: null as unknown as null },
   'dataset:sheets': { args: obj({ path }), result: null as unknown as string[] },
   'dataset:list': { args: none(), result: null as unknown as DatasetInfo[] },
+  'dataset:levels': {
+    args: obj({ datasetId: id, variable: str({ min: 1, max: 200 }), max: opt(int({ min: 1, max: 200 })) }),
+    result: null as unknown as { values: (number | string)[]; truncated: boolean },
+  },
   'dataset:rows': {
     args: obj({ datasetId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }), variables: opt(arr(str({ min: 1 }), { max: 1000 })) }),
     result: null as unknown as RowPage,

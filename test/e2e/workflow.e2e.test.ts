@@ -587,6 +587,18 @@ describe('browser-mode workflow', () => {
       expect((await coefficientCells(page, 'L.y')).estimate).toMatch(/\d/);
       await shot(page, '13e-gmm-result');
 
+      // 9d'''. heterogeneity: the same OLS once per year (10 sibling models, each on `year == v`)
+      const modelsBefore = await page.getByTestId('model-item').count();
+      await page.getByTestId('estimator-select').selectOption('ols');
+      await page.getByTestId('by-group-select').selectOption('year');
+      expect(await run.innerText()).toBe('按 year 分组运行');
+      await run.click();
+      await page.getByTestId('status-message').filter({ hasText: '已估计 10 个模型' }).waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('model-item').count()).toBe(modelsBefore + 10);
+      expect(await page.getByTestId('result-warnings').innerText()).toContain('sample restricted to rows where year == 2009: 20 of 200 rows');
+      expect(await page.getByTestId('stat-nobs').innerText()).toBe('20');
+      await page.getByTestId('by-group-select').selectOption('');
+
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
       //     has none), a generated variable with a condition, and a bad expression that names its
       //     position and writes nothing. New variables show in the list with their recipe.

@@ -60,6 +60,8 @@ export class ModelForm {
   #treatment = $state('');
   /** Sample restriction (Stata `if`), e.g. `year >= 2010` or `_weight < .` after matching. */
   #sampleIf = $state('');
+  /** Heterogeneity: run the model once per value of this variable (not part of the spec). */
+  #byGroup = $state('');
   readonly #variables: () => VariableInfo[] | null;
 
   #decl = $derived(ESTIMATORS[this.#estimator]);
@@ -263,6 +265,12 @@ export class ModelForm {
     const cur = this.#ivStyle ?? [];
     this.#ivStyle = cur.includes(name) ? cur.filter((v) => v !== name) : [...cur, name];
   }
+  get byGroup(): string {
+    return this.#byGroup;
+  }
+  set byGroup(name: string) {
+    this.#byGroup = name;
+  }
   get sampleIf(): string {
     return this.#sampleIf;
   }
@@ -332,6 +340,7 @@ export class ModelForm {
     this.#ivStyle = null;
     this.#treatment = '';
     this.#sampleIf = '';
+    this.#byGroup = '';
   }
 
   /**

@@ -4,7 +4,7 @@
 import type { AppInfo } from '../../../shared/ipc.js';
 import type { DatasetInfo, ImportSummary, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
 import { HostError, errorMessage, host } from '../host.js';
-import { i18n } from '../i18n.svelte.js';
+import { i18n, t } from '../i18n.svelte.js';
 import { count } from '../lib/format.js';
 import { JobsState } from './jobs.svelte.js';
 import { ModelForm } from './modelForm.svelte.js';
@@ -435,6 +435,10 @@ export class Session {
       const dataset = this.#dataset;
       if (!dataset || !this.form.valid || this.jobs.busy) return;
       this.#runError = null;
+      if (this.form.byGroup) {
+        await this.#runByGroup(dataset.id, this.form.byGroup);
+        return;
+      }
       const finished = await this.jobs.estimate({ datasetId: dataset.id, spec: this.form.spec, name: this.form.defaultName() });
       this.#models = await host.invoke('model:list');
       if (finished.ok && finished.modelId !== undefined) {
@@ -449,6 +453,34 @@ export class Session {
         this.status.error('model.failed', { message });
       }
     });
+  }
+
+  /**
+   * Heterogeneity: the same model once per value of `by` (sibling models for one table), each with
+   * the sample condition `by == value` added to the model's own.
+   */
+  async #runByGroup(datasetId: number, by: string): Promise<void> {
+    const { values, truncated } = await host.invoke('dataset:levels', { datasetId, variable: by, max: 50 });
+    if (truncated) {
+      this.#runError = t('model.byGroupTooMany', { name: by });
+      this.status.error('model.failed', { message: this.#runError });
+      return;
+    }
+    const base = this.form.spec;
+    const name = this.form.defaultName();
+    let last: number | undefined;
+    let failed = 0;
+    for (const v of values) {
+      const literal = typeof v === 'number' ? String(v) : `"${v}"`;
+      const cond = `${by} == ${literal}`;
+      const spec = { ...base, sample: { if: base.sample?.if ? `(${base.sample.if}) & ${cond}` : cond } };
+      const finished = await this.jobs.estimate({ datasetId, spec, name: `${name} [${by} = ${v}]` });
+      if (finished.ok && finished.modelId !== undefined) last = finished.modelId;
+      else failed++;
+    }
+    this.#models = await host.invoke('model:list');
+    if (last !== undefined) await this.#showModel(last);
+    this.status.info('model.byGroupDone', { n: values.length - failed, name: by, failed });
   }
 
   cancelJob(): Promise<void> {
