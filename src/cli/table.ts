@@ -6,12 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
-import { type TableStat, type TableStatistic, collectTable } from '../shared/table.js';
+import { TABLE_STATS, type TableStat, type TableStatistic, collectTable } from '../shared/table.js';
 import { defaultTableTitle } from '../shared/table-layout.js';
 import { TABLE_FILE_FORMATS, isTableFileFormat, renderTableFile } from '../store/table-file.js';
 import { parseArgs, required } from './args.js';
 
-const STATS: TableStat[] = ['nobs', 'r2', 'adj_r2', 'r2_within', 'clusters', 'fe', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p', 'ar1_p', 'ar2_p', 'sargan_p', 'n_instruments', 'n_groups', 'r2_p', 'att', 'matched_n'];
+const STATS: readonly TableStat[] = TABLE_STATS;
 
 export function cmdTable(argv: string[]): number {
   const p = parseArgs(argv, ['results', 'format', 'out', 'lang', 'stat', 'stats', 'keep', 'title']);

@@ -108,7 +108,7 @@ export class AppController {
         return ds;
       },
       'tool:run': (args) => this.runTool(args),
-      'table:export': ({ modelIds, path, lang }) => {
+      'table:export': ({ modelIds, path, lang, options }) => {
         const store = this.requireProject();
         const target = this.checkPath(path);
         const format = extname(target).slice(1).toLowerCase();
@@ -121,7 +121,11 @@ export class AppController {
         });
         const l = lang ?? 'en';
         // Word and Excel files are bytes, the text formats UTF-8.
-        writeFileSync(target, renderTableFile(collectTable(results, { lang: l }), format, { lang: l, title: defaultTableTitle(l) }, basename(target)));
+        const { title, labels, ...collect } = options ?? {};
+        const labelMap = labels && typeof labels === 'object' && !Array.isArray(labels) ? Object.fromEntries(Object.entries(labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string> : undefined;
+        if (collect.stars && !collect.stars.every((p) => p > 0 && p < 1)) throw new AppError('INVALID_ARGUMENT', 'star thresholds must be between 0 and 1 (e.g. 0.1, 0.05, 0.01)');
+        const model = collectTable(results, { lang: l, ...collect, ...(labelMap ? { labels: labelMap } : {}) });
+        writeFileSync(target, renderTableFile(model, format, { lang: l, title: title ?? defaultTableTitle(l) }, basename(target)));
         return { path: target, columns: results.length };
       },
       'combine:run': async (request) => {

@@ -5,7 +5,8 @@ import type { ErrorInfo } from './errors.js';
 import type { ToolTable } from './measure.js';
 import type { DescribeResult } from './describe.js';
 import type { CombineReport } from './combine.js';
-import { type Infer, arr, bool, int, json, literal, none, obj, opt, str } from './schema.js';
+import { type Infer, arr, bool, int, json, literal, none, num, obj, opt, str } from './schema.js';
+import { TABLE_STATS } from './table.js';
 import { TOOL_IDS, type ToolId } from './tools.js';
 import type {
   DatasetInfo,
@@ -91,7 +92,25 @@ export const channels = {
     result: null as unknown as { dataset: DatasetInfo; report: CombineReport },
   },
   'table:export': {
-    args: obj({ modelIds: arr(id, { max: 50 }), path, lang: opt(literal('zh', 'en')) }),
+    args: obj({
+      modelIds: arr(id, { max: 50 }),
+      path,
+      lang: opt(literal('zh', 'en')),
+      /** The composer's choices (collectTable's options); defaults as esttab. */
+      options: opt(
+        obj({
+          statistic: opt(literal('t', 'se', 'p', 'ci')),
+          decimals: opt(int({ min: 0, max: 6 })),
+          stars: opt(arr(num(), { max: 3 })),
+          stats: opt(arr(literal(...TABLE_STATS), { max: TABLE_STATS.length })),
+          keep: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
+          drop: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
+          labels: opt(json()),
+          titles: opt(arr(str({ max: 200 }), { max: 50 })),
+          title: opt(str({ max: 500 })),
+        }),
+      ),
+    }),
     result: null as unknown as { path: string; columns: number },
   },
   'estimate:run': {

@@ -6,7 +6,9 @@ import type { EstimationResult } from './result.js';
 import { INTERCEPT_TERM } from './spec.js';
 
 export type TableStatistic = 'se' | 't' | 'p' | 'ci';
-export type TableStat = 'nobs' | 'r2' | 'adj_r2' | 'r2_within' | 'clusters' | 'fe' | 'first_stage_f' | 'kp_lm' | 'kp_f' | 'cd_f' | 'hansen_p' | 'ar1_p' | 'ar2_p' | 'sargan_p' | 'n_instruments' | 'n_groups' | 'r2_p' | 'att' | 'matched_n';
+/** Summary rows a table can show, in the order a composer offers them. */
+export const TABLE_STATS = ['fe', 'nobs', 'r2', 'adj_r2', 'r2_within', 'r2_p', 'clusters', 'first_stage_f', 'kp_lm', 'kp_f', 'cd_f', 'hansen_p', 'ar1_p', 'ar2_p', 'sargan_p', 'n_instruments', 'n_groups', 'att', 'matched_n'] as const;
+export type TableStat = (typeof TABLE_STATS)[number];
 
 export interface TableOptions {
   /** Coefficient rows to show (in this order); default: every term in first-appearance order. */

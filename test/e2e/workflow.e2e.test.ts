@@ -599,6 +599,34 @@ describe('browser-mode workflow', () => {
       expect(await page.getByTestId('stat-nobs').innerText()).toBe('20');
       await page.getByTestId('by-group-select').selectOption('');
 
+      // 9d''''. the table composer: two models as columns, SEs in parentheses, 4 decimals, only N as a
+      //         summary row, the constant hidden; the preview shows it and the .docx carries it
+      await page.getByTestId('table-compose').click();
+      await page.getByTestId('table-composer').waitFor();
+      const composerModels = page.getByTestId('table-composer').locator('input[type="checkbox"][data-testid^="composer-model-"]');
+      const nModels = await composerModels.count();
+      for (let i = 2; i < nModels; i++) await composerModels.nth(i).uncheck();
+      await page.getByTestId('composer-statistic').selectOption('se');
+      await page.getByTestId('composer-decimals').fill('4');
+      await page.getByTestId('composer-stat-fe').uncheck();
+      await page.getByTestId('composer-stat-r2').uncheck();
+      await page.getByTestId('composer-drop').fill('(Intercept)');
+      const previewText = await page.getByTestId('composer-preview').innerText();
+      expect(previewText).toContain('(1)');
+      expect(previewText).toContain('(2)');
+      expect(previewText).not.toContain('(3)');
+      expect(previewText).toContain('观测值');
+      expect(previewText).not.toContain('常数项');
+      expect(previewText).toContain('括号内为标准误');
+      expect(previewText).toMatch(/0\.\d{4}\*\*\*/);
+      await page.getByTestId('composer-export').click();
+      const docxPath = join(home, 'table3.docx');
+      await page.getByTestId('path-input').fill(docxPath);
+      await page.getByTestId('path-ok').click();
+      await page.getByTestId('status-message').filter({ hasText: 'table3.docx' }).waitFor({ timeout: 30_000 });
+      expect(readFileSync(docxPath).subarray(0, 2).toString()).toBe('PK');
+      await page.getByTestId('composer-close').click();
+
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
       //     has none), a generated variable with a condition, and a bad expression that names its
       //     position and writes nothing. New variables show in the list with their recipe.

@@ -50,6 +50,18 @@ describe('table:export to .docx and .xlsx', () => {
       expect(zip.read('xl/sharedStrings.xml').toString('utf8')).toContain('<t>Observations</t>');
       expect(zip.read('xl/worksheets/sheet1.xml').toString('utf8')).toContain('<mergeCell ref="B2:C2"/>');
 
+      // the composer's choices: SEs, 2 decimals, one star level, only N, labels, a title
+      const md = join(dir, 'table.md');
+      await controller.call('table:export', { modelIds: [ids[1]], path: md, lang: 'en', options: { statistic: 'se', decimals: 2, stars: [0.01], stats: ['nobs'], labels: { value: 'Firm value' }, title: 'T' } });
+      const text = readFileSync(md, 'utf8');
+      expect(text).toContain('Firm value');
+      expect(text).toContain('Standard errors in parentheses.');
+      expect(text).toContain('* p < 0.01.');
+      expect(text).not.toContain('** p');
+      expect(text).not.toContain('R²');
+      expect(await controller.invoke('table:export', { modelIds: ids, path: md, options: { stars: [5] } })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/star thresholds must be between 0 and 1/) } });
+      expect(await controller.invoke('table:export', { modelIds: ids, path: md, options: { stats: ['bogus'] } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+
       expect(await controller.invoke('table:export', { modelIds: ids, path: join(dir, 'table.pdf') })).toMatchObject({
         ok: false,
         error: { code: 'INVALID_ARGUMENT', message: 'table.pdf: choose a .docx, .xlsx, .tex, .md, .csv or .html file name' },

@@ -1,7 +1,7 @@
 // The application session: the open project, its datasets and models, what is selected, the
 // displayed result. Large host payloads are $state.raw (replaced, never mutated). The view
 // (selected dataset, model and tab) is remembered per project so a reload restores it.
-import type { AppInfo } from '../../../shared/ipc.js';
+import type { AppInfo, ArgsOf } from '../../../shared/ipc.js';
 import type { DatasetInfo, ImportSummary, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
 import { HostError, errorMessage, host } from '../host.js';
 import { i18n, t } from '../i18n.svelte.js';
@@ -371,17 +371,23 @@ export class Session {
   // ---- tables -------------------------------------------------------------------------------
 
   /** Every estimated model of the current dataset as one regression table (columns in list order). */
-  exportTable(): Promise<void> {
+  /** Models of the current dataset that have a result (the columns a table can show). */
+  get tableModels(): ModelSummary[] {
+    const dataset = this.#dataset;
+    return this.#models.filter((m) => m.datasetId === dataset?.id && m.status === 'done' && m.resultId !== null);
+  }
+
+  /** Writes a table of the chosen models (default: every estimated model of the dataset). */
+  exportTable(modelIds?: number[], options?: ArgsOf<'table:export'>['options']): Promise<void> {
     return this.#guard(async () => {
-      const dataset = this.#dataset;
-      const ids = this.#models.filter((m) => m.datasetId === dataset?.id && m.status === 'done' && m.resultId !== null).map((m) => m.id);
+      const ids = modelIds ?? this.tableModels.map((m) => m.id);
       if (ids.length === 0) {
         this.status.info('table.none');
         return;
       }
       const picked = await host.pickPath('table');
       if (!picked) return;
-      const out = await host.invoke('table:export', { modelIds: ids, path: picked.path, lang: i18n.lang });
+      const out = await host.invoke('table:export', { modelIds: ids, path: picked.path, lang: i18n.lang, ...(options ? { options } : {}) });
       this.status.info('table.exported', { columns: out.columns, path: out.path });
     });
   }
