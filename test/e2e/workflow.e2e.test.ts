@@ -36,6 +36,7 @@ const CHROMIUM_ARGS = [
 // ---- fixture: 200 deterministic rows, one missing x2, a text column with 20 firms -----------------
 
 const N_ROWS = 200;
+const SAVED_ZH = '项目已保存。';
 const MISSING_ROW = 4; // x2 is empty here: the grid shows "." and the fit drops the row
 
 interface Fixture {
@@ -626,6 +627,14 @@ describe('browser-mode workflow', () => {
       await page.getByTestId('status-message').filter({ hasText: 'table3.docx' }).waitFor({ timeout: 30_000 });
       expect(readFileSync(docxPath).subarray(0, 2).toString()).toBe('PK');
       await page.getByTestId('composer-close').click();
+
+      // keyboard shortcuts: Ctrl+1 / Ctrl+3 switch tabs, Ctrl+S saves
+      await page.keyboard.press('Control+1');
+      await page.locator('#tab-data[aria-selected="true"]').waitFor();
+      await page.keyboard.press('Control+3');
+      await page.locator('#tab-model[aria-selected="true"]').waitFor();
+      await page.keyboard.press('Control+s');
+      await page.getByTestId('status-message').filter({ hasText: SAVED_ZH }).waitFor({ timeout: 30_000 });
 
       // 9e. variable tools on the Data tab: declare the panel, make a lag (the first year of each firm
       //     has none), a generated variable with a condition, and a bad expression that names its
