@@ -17,6 +17,7 @@ import { cmdDescribe } from './describe.js';
 import { cmdCombine } from './combine.js';
 import { withData } from './data-source.js';
 import { cmdTable } from './table.js';
+import { cmdReplicate } from './replicate.js';
 import { cmdEntropy } from './measure.js';
 import { TOOL_IDS, type ToolId } from '../shared/tools.js';
 
@@ -25,6 +26,7 @@ const USAGE = `usage:
   panel-studio export --project P.pstudio [--dataset NAME] [--vars a,b,...] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
   panel-studio table --results a.json,b.json --format docx|xlsx|tex|md|csv|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2] [--title TEXT]
+  panel-studio replicate paper003|P.pstudio --out DIR [--rows N] [--lang zh|en]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
   panel-studio append --project P.pstudio --master A --using B --name NEW
@@ -36,7 +38,7 @@ const USAGE = `usage:
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
 
-const LATER = new Set(['replicate']);
+const LATER = new Set<string>([]);
 
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
@@ -71,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'duplicates':
         return await cmdDescribe(verb, rest, pickDataset);
       case undefined:
+      case 'replicate':
+        return await cmdReplicate(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -4,15 +4,16 @@
 // operation log included. `panel-studio xtset --project P --id firm --time year` declares the panel.
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { runTool, toolInputs } from '../engine/tools.js';
-import type { Column } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
-import { TOOLS, type ToolId, type ToolOutput, type ToolParamValue, type ToolRequest, checkToolRequest } from '../shared/tools.js';
+import { TOOLS, type ToolId, type ToolOutput, type ToolParamValue, type ToolRequest } from '../shared/tools.js';
 import type { DatasetInfo } from '../shared/types.js';
 import { type ToolTable, toolTableModel } from '../shared/measure.js';
 import { type TableFormat, renderTable } from '../shared/table-render.js';
 import { applyToolOutput } from '../store/apply-tool.js';
 import { ProjectStore } from '../store/project.js';
+import { runToolOn } from '../store/run-tool-on.js';
+
+export { runToolOn };
 import { type Parsed, parseArgs, required } from './args.js';
 
 export function toolUsage(): string {
@@ -68,31 +69,6 @@ export function requestFromFlags(tool: ToolId, p: Parsed): ToolRequest {
     if (raw !== undefined) params[param.key] = paramValue(param.kind, raw, param.key);
   }
   return { tool, params };
-}
-
-/** Checks the request against the project, loads its columns (and other datasets' on demand) and runs it. */
-export function runToolOn(store: ProjectStore, ds: DatasetInfo, request: ToolRequest): ToolOutput {
-  const others = new Map(store.listDatasets().map((d) => [d.name, d.variables]));
-  const problems = checkToolRequest(request, ds.variables, ds.panel ?? null, others);
-  if (problems.length > 0) throw new AppError('INVALID_ARGUMENT', problems.map((x) => x.message).join('; '));
-  const panel = ds.panel ?? null;
-  const cols = new Map<string, Column>();
-  for (const n of toolInputs(request, panel)) if (ds.variables.some((v) => v.name === n)) cols.set(n, store.readColumn(ds.id, n));
-  return runTool(request, {
-    nrows: ds.nrows,
-    names: ds.variables.map((v) => v.name),
-    panel,
-    column: (n) => {
-      const c = cols.get(n);
-      if (!c) throw new AppError('NOT_FOUND', `variable "${n}" is not in the dataset`);
-      return c;
-    },
-    foreign: (dsName, n) => {
-      const other = store.findDataset(dsName);
-      if (!other) throw new AppError('NOT_FOUND', `there is no dataset "${dsName}" in this project`);
-      return store.readColumn(other.id, n);
-    },
-  });
 }
 
 export function langOf(p: Parsed): 'zh' | 'en' {

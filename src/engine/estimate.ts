@@ -26,6 +26,7 @@ import { estimateGmm } from './estimate-gmm.js';
 import { type RestrictedSource, restrictSample } from './sample-if.js';
 import { estimateBinary } from './estimate-binary.js';
 import { estimatePsm } from './estimate-psm.js';
+import { estimateSfa } from './estimate-sfa.js';
 
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
@@ -99,6 +100,8 @@ function estimateOn(spec: ModelSpec, source: ColumnSource, progress: ProgressFn,
   if (spec.estimator === 'logit' || spec.estimator === 'probit') return estimateBinary(spec, source, progress);
   // psm through estimate(): the result only; the worker takes the matching weights too (estimatePsm)
   if (spec.estimator === 'psm') return estimatePsm(spec, source, progress).result;
+  // sfa: likewise, the worker also takes the efficiency scores (_te_bc, _u_jlms)
+  if (spec.estimator === 'sfa') return estimateSfa(spec, source, progress).result;
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string) => numericColumn(source, name, role);

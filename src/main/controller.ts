@@ -14,7 +14,7 @@ import { exportDataset } from '../store/export-file.js';
 import { listXlsxSheets } from '../store/import/xlsx.js';
 import { type ColumnType, changeStagingTypes } from '../store/import/change-types.js';
 import { applyModelColumns, applyToolOutput } from '../store/apply-tool.js';
-import { distinctValues } from '../engine/distinct.js';
+import { distinctValues } from '../store/distinct.js';
 import { writeCombined } from '../store/write-dataset.js';
 import { collectTable } from '../shared/table.js';
 import { defaultTableTitle } from '../shared/table-layout.js';

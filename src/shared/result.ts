@@ -221,6 +221,65 @@ export interface PsmResult {
   balance: PsmBalanceRow[];
   summary: PsmSummaryRow[];
   notes: string[];
+  /** Score densities for the charts (src/shared/chart/psm-density.ts, docs/charts.md); absent in older results. */
+  density?: PsmDensity;
+}
+
+/** One kernel density curve of the propensity score on PsmDensity.grid. */
+export interface PsmDensityCurve {
+  /** Units in the curve (matched controls: those with a positive weight). */
+  n: number;
+  /** Silverman's rule-of-thumb bandwidth (R bw.nrd0; Kish's effective n when weighted); 0 when n = 0. */
+  bandwidth: number;
+  /** Density at each grid point (integrates to about 1 unless the [0, 1] clip cuts a tail). */
+  density: number[];
+}
+
+/** Gaussian kernel densities of the score: treated vs controls, unmatched and matched (weighted by _weight). */
+export interface PsmDensity {
+  kernel: 'gaussian';
+  bandwidth_rule: 'silverman';
+  /** 100 evenly spaced score values: the scores ± 3 of the largest bandwidth, clipped to [0, 1]. */
+  grid: number[];
+  unmatched: { treated: PsmDensityCurve; controls: PsmDensityCurve };
+  matched: { treated: PsmDensityCurve; controls: PsmDensityCurve };
+}
+
+/** An estimate with its (delta-method) standard error. */
+export interface EstimateSe {
+  estimate: number;
+  std_error: number;
+}
+
+/** Stochastic frontier (Stata frontier/sfcross) summary; conventions in docs/production.md. */
+export interface SfaResult {
+  distribution: 'hnormal' | 'exponential' | 'tnormal';
+  frontier: 'production' | 'cost';
+  form: 'cd' | 'translog';
+  centered: boolean;
+  logs: boolean;
+  inputs: string[];
+  /** Covariates of ln σu² (heteroskedastic inefficiency); empty when σu is constant. */
+  uhet: string[];
+  sigma_v: EstimateSe;
+  sigma_u: EstimateSe | NotApplicable;
+  sigma2: EstimateSe | NotApplicable;
+  lambda: EstimateSe | NotApplicable;
+  gamma: EstimateSe | NotApplicable;
+  mu?: EstimateSe;
+  loglik: number;
+  ll_ols: number;
+  lr_no_inefficiency: { statistic: number; df: number; p_value: number; kodde_palm_5pct: number };
+  lr_cd_translog?: { statistic: number; df: number; p_value: number; loglik_cd: number };
+  ols_skewness: number;
+  wrong_skewness: boolean;
+  mean_te_bc: number;
+  mean_u_jlms: number;
+  /** Output (cost) elasticities at the mean of the logs, and their sum (returns to scale). */
+  elasticities: { input: string; estimate: number; std_error: number }[];
+  returns_to_scale: EstimateSe;
+  convergence: { technique: string; converged: boolean; iterations: number; scaled_gradient: number; message: string; starts: { label: string; loglik: number; converged: boolean; iterations: number }[] };
+  notes: string[];
 }
 
 export interface EstimationResult {
@@ -244,6 +303,8 @@ export interface EstimationResult {
   margins?: MarginsResult;
   /** psm: effects, matching counts and the balance table. */
   psm?: PsmResult;
+  /** sfa: variance parameters, LR tests, efficiency summary, elasticities, convergence. */
+  sfa?: SfaResult;
   warnings: string[];
   timing_ms: Record<string, number>;
 }

@@ -3,7 +3,7 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv' | 'gmm' | 'logit' | 'probit' | 'psm';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv' | 'gmm' | 'logit' | 'probit' | 'psm' | 'sfa';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
@@ -110,6 +110,17 @@ export interface ModelSpec {
     tie_rule?: 'psmatch2' | 'matchit';
     /** psm kernel matching: the kernel (default Epanechnikov). */
     kernel?: 'epan' | 'biweight' | 'tricube' | 'uniform' | 'normal';
+    /** sfa: inefficiency distribution (default half-normal), frontier type, functional form. */
+    distribution?: 'hnormal' | 'exponential' | 'tnormal';
+    frontier?: 'production' | 'cost';
+    form?: 'cd' | 'translog';
+    /** sfa: maximisation technique (default newton). */
+    technique?: 'newton' | 'bfgs';
+    /** sfa: covariates of ln σu² (heteroskedastic inefficiency). */
+    uhet?: string[];
+    /** sfa: take logs of output and inputs (default true); centre the logs at their means (default true). */
+    logs?: boolean;
+    center?: boolean;
     [key: string]: unknown;
   };
 }
@@ -142,6 +153,7 @@ export function specVariables(spec: ModelSpec): string[] {
   for (const g of spec.options.gmm_style ?? []) names.push(baseVariable(g.var));
   for (const g of spec.options.iv_style ?? []) names.push(baseVariable(g.var));
   for (const e of spec.options.exact ?? []) names.push(e);
+  for (const z of spec.options.uhet ?? []) names.push(z);
   for (const a of spec.absorb) names.push(...a.split('#'));
   if (spec.panel) names.push(spec.panel.id, spec.panel.time);
   return [...new Set(names)];

@@ -29,7 +29,9 @@ const specShape = obj({
     score: opt(literal('logit', 'probit')), neighbors: opt(int({ min: 1, max: 100 })), replacement: opt(bool()), caliper: opt(num()), caliper_unit: opt(literal('score', 'sd_logit')),
     ties: opt(bool()), common_support: opt(bool()), exact: opt(arr(name, { max: 10 })), match_method: opt(literal('nearest', 'kernel', 'radius')), bandwidth: opt(num()),
     match_by: opt(literal('pooled', 'year', 'pre_means')), match_order: opt(literal('smallest', 'largest', 'data', 'random')), tie_rule: opt(literal('psmatch2', 'matchit')),
-    kernel: opt(literal('epan', 'biweight', 'tricube', 'uniform', 'normal')) })),
+    kernel: opt(literal('epan', 'biweight', 'tricube', 'uniform', 'normal')),
+    distribution: opt(literal('hnormal', 'exponential', 'tnormal')), frontier: opt(literal('production', 'cost')), form: opt(literal('cd', 'translog')), technique: opt(literal('newton', 'bfgs')),
+    uhet: opt(arr(name, { max: 50 })), logs: opt(bool()), center: opt(bool()) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -162,6 +164,8 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
     }
     for (const e of spec.options.exact ?? []) known('options', e, false);
   } else if (spec.treatment) add('treatment', 'field.notTaken', { estimator: decl.id, field: 'treatment' });
+  // sfa: covariates of the inefficiency variance
+  for (const z of spec.options.uhet ?? []) known('options', z, true);
   for (const f of ['absorb', 'endog', 'instruments'] as const) {
     if (spec[f].length > 0 && !decl.fields.includes(f)) add(f, 'field.notTaken', { estimator: decl.id, field: f });
   }

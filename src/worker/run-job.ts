@@ -2,10 +2,10 @@
 // engine. Pure Node (no Electron): the same code runs under utilityProcess, child_process and tests.
 import { FitCache, estimate, noteRestriction } from '../engine/estimate.js';
 import { conditionVariables, restrictSample } from '../engine/sample-if.js';
-import { type PsmOutput, estimatePsm } from '../engine/estimate-psm.js';
-import type { ModelSpec } from '../shared/spec.js';
+import { estimatePsm } from '../engine/estimate-psm.js';
+import { psmColumns } from '../engine/psm/columns.js';
+import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
 import type { JobStage } from '../shared/types.js';
-import type { ModelColumns } from '../shared/worker-messages.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { specVariables } from '../shared/spec.js';
 import type { FromWorker, RunJob } from '../shared/worker-messages.js';
@@ -53,6 +53,15 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
       post({ type: 'done', jobId, result: out.result, columns: psmColumns(job.spec, out) });
       return;
     }
+    if (job.spec.estimator === 'sfa') {
+      // efficiency scores go into the dataset (_te_bc, _u_jlms); main writes them
+      const restricted = restrictSample(job.spec, source);
+      const out = estimateSfa(job.spec, restricted?.source ?? source, progress);
+      if (restricted) noteRestriction(out.result, restricted, source.nrows);
+      out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
+      post({ type: 'done', jobId, result: out.result, columns: sfaColumns(job.spec, out) });
+      return;
+    }
     const result = estimate(job.spec, source, progress, { store: fitCache, scope });
     result.timing_ms = { load: loadMs, ...result.timing_ms };
     post({ type: 'done', jobId, result });
@@ -61,25 +70,4 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
   } finally {
     store?.close();
   }
-}
-
-/**
- * psmatch2's variables: _pscore (the score), _treated (1/0 in the sample), _support (1 on common
- * support) and _weight (1 for treated on support, Σ 1/m for matched controls, missing otherwise):
- * `if _weight < .` is the matched sample for later models (Stata: missing is larger than any number).
- */
-export function psmColumns(spec: ModelSpec, out: PsmOutput): ModelColumns {
-  const n = out.score.length;
-  const inSample = (i: number) => out.score[i] - out.score[i] === 0;
-  const treatment = spec.treatment ?? '';
-  const inputs = [treatment, spec.y, ...spec.x];
-  const numeric = (values: Float64Array) => ({ kind: 'numeric' as const, values });
-  const support = new Float64Array(n);
-  for (let i = 0; i < n; i++) support[i] = inSample(i) ? out.support[i] : Number.NaN;
-  return [
-    { name: '_pscore', column: numeric(out.score), label: 'propensity score', replace: true, inputs },
-    { name: '_treated', column: numeric(out.treated), label: `treated (${treatment})`, replace: true, inputs },
-    { name: '_support', column: numeric(support), label: 'on common support', replace: true, inputs },
-    { name: '_weight', column: numeric(out.weights), label: 'matching weight (matched sample: _weight < .)', replace: true, inputs },
-  ];
 }

@@ -57,7 +57,7 @@ describe('panel-studio CLI', () => {
       [['estimate', '--data', csv, '--spec', csv], /data.csv is not valid JSON/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['import', csv, '--project', join(dir, 'q.pstudio'), '--bogus', '1'], /unknown option --bogus/],
-      [['replicate', 'x'], /"replicate" is not available in this version/],
+      [['replicate', 'x'], /missing --out/],
       [['table', '--results', 'a.json'], /missing --format/],
       [['table', '--results', 'a.json', '--format', 'pdf', '--out', 'x'], /--format must be one of docx, xlsx, tex, md, csv, html, got "pdf"/],
     ];

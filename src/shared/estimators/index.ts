@@ -6,10 +6,11 @@ import { hdfe } from './hdfe.js';
 import { iv } from './iv.js';
 import { ols } from './ols.js';
 import { psm } from './psm.js';
+import { sfa } from './sfa.js';
 import { re } from './re.js';
 import type { EstimatorDeclaration } from './types.js';
 
 export type { EstimatorDeclaration, FieldId } from './types.js';
 
-export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re, iv, gmm, logit, probit, psm };
+export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re, iv, gmm, logit, probit, psm, sfa };
 export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];

@@ -1,6 +1,6 @@
 // The distinct non-missing values of a column, sorted (numbers ascending, text in level order),
 // at most `max` of them: the groups of a "run by group" heterogeneity analysis.
-import type { Column } from './data.js';
+import type { Column } from '../engine/data.js';
 
 export function distinctValues(column: Column, max: number): { values: (number | string)[]; truncated: boolean } {
   if (column.kind === 'categorical') {

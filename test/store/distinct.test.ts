@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctValues } from '../../src/engine/distinct.js';
+import { distinctValues } from '../../src/store/distinct.js';
 
 describe('distinctValues (run by group)', () => {
   it('lists numeric values sorted, text levels in level order, without missing; caps the count', () => {

@@ -1,0 +1,164 @@
+// `panel-studio replicate EXAMPLE|PROJECT --out DIR [--rows N] [--lang zh|en]`: the app's main job
+// without a display. An example name (paper003) builds the example project in DIR; a project file
+// is copied into DIR (the original is never written). Then every model is estimated in order
+// (a psm model writes its _weight etc. first, as in the app, so the matched-sample models that
+// follow use it; an sfa model its efficiency scores), each result is stored in the copy, and the
+// tables — models grouped by the table prefix of their name (T2, T4, …; or one table) plus the
+// descriptive table of an example — are written as .docx, .tex and .xlsx under DIR/tables. A progress line per step; on any failure the
+// command stops with a non-zero exit and names the step.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { summarize } from '../engine/describe/summarize.js';
+import { estimate } from '../engine/estimate.js';
+import { estimatePsm } from '../engine/estimate-psm.js';
+import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
+import { psmColumns } from '../engine/psm/columns.js';
+import { conditionVariables, restrictSample } from '../engine/sample-if.js';
+import { noteRestriction } from '../engine/estimate.js';
+import type { Column, ColumnSource } from '../engine/data.js';
+import { AppError } from '../shared/errors.js';
+import type { EstimationResult } from '../shared/result.js';
+import { canonicalJson, specVariables } from '../shared/spec.js';
+import { collectTable } from '../shared/table.js';
+import { summaryTable } from '../shared/table-describe.js';
+import { applyModelColumns } from '../store/apply-tool.js';
+import { type ExampleTable, TABLES_003, buildExample003 } from '../store/examples/paper003.js';
+import { ProjectStore } from '../store/project.js';
+import { renderTableFile } from '../store/table-file.js';
+import { parseArgs, required } from './args.js';
+
+const EXAMPLES: Record<string, { build: (path: string, opts: { rows?: number }) => ProjectStore; tables: ExampleTable[] }> = {
+  paper003: { build: buildExample003, tables: TABLES_003 },
+};
+
+export const EXAMPLE_NAMES = Object.keys(EXAMPLES);
+
+/** The table a model belongs to: the leading "T2", "Table 2" or "表2" of its name. */
+export function tableOf(name: string): string | null {
+  const m = /^(?:T|Table\s*|表\s*)(\d+)\b/i.exec(name.trim());
+  return m ? `T${m[1]}` : null;
+}
+
+function progress(step: number, total: number, what: string, ms?: number): void {
+  process.stdout.write(`[${step}/${total}] ${what}${ms !== undefined ? ` (${(ms / 1000).toFixed(2)} s)` : ''}\n`);
+}
+
+export async function cmdReplicate(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, ['out', 'rows', 'lang']);
+  const what = p.positionals[0];
+  if (!what) throw new AppError('INVALID_ARGUMENT', `replicate needs an example name (${EXAMPLE_NAMES.join(', ')}) or a project file`);
+  const out = resolve(required(p, 'out'));
+  const lang = p.flags.get('lang') ?? 'zh';
+  if (lang !== 'zh' && lang !== 'en') throw new AppError('INVALID_ARGUMENT', `--lang must be zh or en, got "${lang}"`);
+  const rows = p.flags.has('rows') ? Number(p.flags.get('rows')) : undefined;
+  if (rows !== undefined && !(Number.isInteger(rows) && rows >= 500)) throw new AppError('INVALID_ARGUMENT', `--rows must be a whole number ≥ 500, got "${p.flags.get('rows')}"`);
+  mkdirSync(join(out, 'tables'), { recursive: true });
+
+  // 1. the project: build the example, or copy the project (with its WAL) so the original stays as it is
+  const example = EXAMPLES[what];
+  let store: ProjectStore;
+  let tables: ExampleTable[] = [];
+  if (example) {
+    const file = join(out, `${what}.pstudio`);
+    if (existsSync(file)) throw new AppError('INVALID_ARGUMENT', `${file} already exists; choose an empty --out folder`);
+    const t0 = performance.now();
+    store = example.build(file, rows !== undefined ? { rows } : {});
+    tables = example.tables;
+    progress(0, 0, `built the example project ${basename(file)}`, performance.now() - t0);
+  } else {
+    const source = resolve(what);
+    if (!existsSync(source)) throw new AppError('NOT_FOUND', `"${what}" is neither an example (${EXAMPLE_NAMES.join(', ')}) nor a project file`);
+    const file = join(out, basename(source));
+    if (existsSync(file)) throw new AppError('INVALID_ARGUMENT', `${file} already exists; choose an empty --out folder`);
+    ProjectStore.open(source, { readonly: true }).close(); // refuses non-projects and newer formats
+    copyFileSync(source, file);
+    if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${file}-wal`);
+    store = ProjectStore.open(file);
+  }
+
+  try {
+    // 2. every model, in order
+    const models = store.listModels();
+    const total = models.length;
+    const results = new Map<number, EstimationResult>();
+    for (const [i, m] of models.entries()) {
+      const t0 = performance.now();
+      try {
+        const ds = store.getDataset(m.datasetId);
+        const names = [...new Set([...specVariables(m.spec), ...conditionVariables(m.spec.sample?.if)])];
+        const cols = new Map<string, Column>(names.map((n) => [n, store.readColumn(ds.id, n)]));
+        const source: ColumnSource = {
+          nrows: ds.nrows,
+          disposable: true,
+          get: (n) => {
+            const c = cols.get(n);
+            if (!c) throw new AppError('NOT_FOUND', `variable "${n}" is not in dataset ${ds.name}`);
+            return c;
+          },
+        };
+        let result: EstimationResult;
+        let version = ds.version;
+        if (m.spec.estimator === 'psm') {
+          const restricted = restrictSample(m.spec, source);
+          const o = estimatePsm(m.spec, restricted?.source ?? source);
+          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
+          result = o.result;
+          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, psmColumns(m.spec, o)).version;
+        } else if (m.spec.estimator === 'sfa') {
+          // the efficiency scores (_te_bc, _u_jlms) go into the dataset, as in the app
+          const restricted = restrictSample(m.spec, source);
+          const o = estimateSfa(m.spec, restricted?.source ?? source);
+          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
+          result = o.result;
+          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, sfaColumns(m.spec, o)).version;
+        } else result = estimate(m.spec, source);
+        const hash = createHash('sha256').update(canonicalJson({ datasetId: ds.id, spec: m.spec })).digest('hex');
+        store.addResult(m.id, hash, version, result);
+        results.set(m.id, result);
+        progress(i + 1, total, `${m.name}: N = ${result.nobs}`, performance.now() - t0);
+      } catch (err) {
+        store.setModelFailed(m.id, err instanceof Error ? err.message : String(err));
+        throw new AppError(err instanceof AppError ? err.code : 'ESTIMATION', `replicate stopped at model ${i + 1} of ${total}, "${m.name}": ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+
+    // 3. the tables
+    const groups = new Map<string, number[]>();
+    for (const m of models) {
+      if (m.spec.estimator === 'psm' && tableOf(m.name)) continue; // the matching step; its ATT shows in the psm result
+      const t = tableOf(m.name) ?? 'models';
+      groups.set(t, [...(groups.get(t) ?? []), m.id]);
+    }
+    const written: string[] = [];
+    const write = (id: string, title: string, model: ReturnType<typeof collectTable>) => {
+      for (const format of ['docx', 'tex', 'xlsx'] as const) {
+        const file = join(out, 'tables', `${id}.${format}`);
+        writeFileSync(file, renderTableFile(model, format, { lang, title }, basename(file)));
+        written.push(file);
+      }
+    };
+    for (const t of tables.filter((x) => x.describe)) {
+      const ds = store.listDatasets()[0];
+      const cols = (t.describe ?? []).map((name) => ({ name, column: store.readColumn(ds.id, name) }));
+      const labels = Object.fromEntries(ds.variables.map((v) => [v.name, (lang === 'zh' ? v.label.zh : v.label.en) ?? v.name]));
+      write(t.id, t.title[lang], summaryTable(summarize(cols), { lang, labels }));
+    }
+    for (const [id, ids] of groups) {
+      const info = tables.find((x) => x.id === id);
+      const rs = ids.map((mid) => results.get(mid) as EstimationResult);
+      const ds = store.getDataset(models.find((m) => m.id === ids[0])?.datasetId ?? 0);
+      const labels = Object.fromEntries(ds.variables.flatMap((v) => {
+        const l = lang === 'zh' ? v.label.zh : v.label.en;
+        return l ? [[v.name, l]] : [];
+      }));
+      const stats = rs.some((r) => r.estimator === 'iv') ? (['fe', 'nobs', 'r2', 'kp_lm', 'kp_f'] as const) : (['fe', 'nobs', 'r2'] as const);
+      write(id, info?.title[lang] ?? id, collectTable(rs, { lang, labels, stats: [...stats] }));
+    }
+    store.save();
+    process.stdout.write(`replicated ${total} models; ${written.length} table files in ${join(out, 'tables')}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
