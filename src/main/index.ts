@@ -2,11 +2,13 @@
 // request goes to AppController (testable without Electron).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, utilityProcess } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
 import type { FromWorker } from '../shared/worker-messages.js';
 import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
 import { JobHost, type WorkerSpawner } from './job-host.js';
+import { denyPermission, ipcSenderAllowed, navigationGuard, secureWebPreferences, windowOpenHandler } from './security.js';
 
 /** The Electron-ABI better-sqlite3 built by scripts/electron-setup.mjs (beside the Node one). */
 function electronSqliteBinding(): string | undefined {
@@ -35,17 +37,26 @@ const utilitySpawner: WorkerSpawner = () => {
 };
 
 let win: BrowserWindow | null = null;
+/** The page the window shows; navigation and IPC senders are checked against it. */
+const appUrl = process.env.ELECTRON_RENDERER_URL || pathToFileURL(join(__dirname, '../renderer/index.html')).href;
 
 async function pick(purpose: PickPurpose): Promise<string | null> {
   const parent = win ?? undefined;
   const projectFilter = { name: 'Panel Studio project', extensions: [PROJECT_EXTENSION.slice(1)] };
-  if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export' || purpose === 'table') {
+  if (purpose === 'code') {
+    // code export: the extension picks the language (.do Stata, .R R)
+    const r = await dialog.showSaveDialog(parent as BrowserWindow, { filters: [{ name: 'Stata do-file', extensions: ['do'] }, { name: 'R script', extensions: ['R'] }] });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  }
+  if (purpose === 'project-new' || purpose === 'project-save-as' || purpose === 'export' || purpose === 'table' || purpose === 'chart') {
     const filters =
       purpose === 'export'
         ? [{ name: 'CSV', extensions: ['csv'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'Stata', extensions: ['dta'] }]
         : purpose === 'table'
           ? [{ name: 'Word', extensions: ['docx'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'LaTeX', extensions: ['tex'] }, { name: 'Markdown', extensions: ['md'] }, { name: 'CSV', extensions: ['csv'] }, { name: 'HTML', extensions: ['html'] }]
-          : [projectFilter];
+          : purpose === 'chart'
+            ? [{ name: 'SVG', extensions: ['svg'] }, { name: 'PNG', extensions: ['png'] }]
+            : [projectFilter];
     const r = await dialog.showSaveDialog(parent as BrowserWindow, { filters });
     return r.canceled || !r.filePath ? null : r.filePath;
   }
@@ -71,26 +82,26 @@ function createWindow(): void {
     width: 1360,
     height: 860,
     title: 'Panel Studio',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.cjs')),
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  // the checklist lives in security.ts (tested without Electron); only the wiring is here
+  const openExternal = (url: string) => void shell.openExternal(url);
+  win.webContents.setWindowOpenHandler(windowOpenHandler(openExternal));
+  win.webContents.on('will-navigate', navigationGuard(appUrl, openExternal));
+  win.webContents.on('will-redirect', navigationGuard(appUrl, openExternal));
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  void win.loadURL(appUrl);
   win.on('closed', () => {
     win = null;
   });
 }
 
 app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  ipcMain.handle(INVOKE_CHANNEL, (_e, channel: unknown, args: unknown) => controller.invoke(channel, args));
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(denyPermission()));
+  session.defaultSession.setPermissionCheckHandler(denyPermission);
+  ipcMain.handle(INVOKE_CHANNEL, (e, channel: unknown, args: unknown) =>
+    ipcSenderAllowed(e.senderFrame?.url, appUrl) ? controller.invoke(channel, args) : { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'request from a page that is not Panel Studio' } },
+  );
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       { role: 'fileMenu' },

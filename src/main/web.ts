@@ -1,7 +1,7 @@
 // Browser mode: the same renderer and the same IPC handlers over a loopback-only HTTP server.
 // Binds 127.0.0.1 on a random port; every API call needs the random token from the start URL;
-// the Host header must be the loopback address (no DNS rebinding).
-import { randomBytes } from 'node:crypto';
+// the Host header must be the loopback address (no DNS rebinding); peers must be loopback addresses.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError, type Envelope, toErrorInfo } from '../shared/errors.js';
 import type { EventMap, EventName } from '../shared/ipc.js';
 import type { AppController } from './controller.js';
+import { WEB_CSP, isLoopbackAddress } from './security.js';
 
 export interface WebServerOptions {
   staticDir: string;
@@ -72,22 +73,31 @@ export async function startWebServer(opts: WebServerOptions & { hub: SseHub }): 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+    if ((host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) || !isLoopbackAddress(req.socket.remoteAddress)) {
       res.writeHead(403).end('forbidden host');
       return;
     }
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (url.pathname.startsWith('/api/')) {
       const given = (req.headers['x-panel-token'] as string | undefined) ?? url.searchParams.get('token');
-      if (given !== token) return fail(res, 401, new AppError('INVALID_ARGUMENT', 'missing or wrong access token; open the address printed by `npm run web`'));
+      if (!sameToken(given, token)) return fail(res, 401, new AppError('INVALID_ARGUMENT', 'missing or wrong access token; open the address printed by `npm run web`'));
       if (url.pathname === '/api/events' && req.method === 'GET') return opts.hub.add(res);
       if (url.pathname === '/api/invoke' && req.method === 'POST') {
-        const body = await readBody(req, MAX_INVOKE_BYTES);
+        let body: string;
+        try {
+          body = await readBody(req, MAX_INVOKE_BYTES);
+        } catch (err) {
+          res.setHeader('connection', 'close');
+          return fail(res, 413, err);
+        }
         let parsed: { channel?: unknown; args?: unknown };
         try {
           parsed = JSON.parse(body) as { channel?: unknown; args?: unknown };
         } catch {
           return fail(res, 400, new AppError('INVALID_ARGUMENT', 'request body is not JSON'));
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          return fail(res, 400, new AppError('INVALID_ARGUMENT', 'request body must be an object {"channel": ..., "args": ...}'));
         }
         return send(res, 200, await opts.controller.invoke(parsed.channel, parsed.args));
       }
@@ -106,7 +116,18 @@ export async function startWebServer(opts: WebServerOptions & { hub: SseHub }): 
       res.writeHead(405).end();
       return;
     }
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (decoded.includes('\0')) {
+      res.writeHead(400).end();
+      return;
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     let file = resolve(staticRoot, rel || 'index.html');
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
       res.writeHead(403).end();
@@ -121,7 +142,7 @@ export async function startWebServer(opts: WebServerOptions & { hub: SseHub }): 
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      'content-security-policy': WEB_CSP,
     });
     await pipeline(createReadStream(file), res);
   }
@@ -143,6 +164,13 @@ export async function startWebServer(opts: WebServerOptions & { hub: SseHub }): 
         server.close(() => ok());
       }),
   };
+}
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

@@ -29,8 +29,13 @@ export interface ErrorInfo {
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
+/** Messages echo names from the request; a megabyte-long name must not come back whole. */
+export const MAX_ERROR_MESSAGE = 1000;
+
 export function toErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
+  // keep the start (what) and the end (why: "name": reason) of an over-long message
+  const clip = (m: string) => (m.length > MAX_ERROR_MESSAGE ? `${m.slice(0, 600)} … ${m.slice(m.length - (MAX_ERROR_MESSAGE - 603))}` : m);
+  if (err instanceof AppError) return { code: err.code, message: clip(err.message) };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'INTERNAL', message: `Internal error: ${message}` };
+  return { code: 'INTERNAL', message: clip(`Internal error: ${message}`) };
 }

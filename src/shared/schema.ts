@@ -7,6 +7,13 @@ export interface Schema<T> {
 }
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
+/** Names echoed in messages stay short (a key can be a megabyte long). */
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
+
+/** A plain object: what JSON.parse and structured clone give for `{...}` (not a list, Map, Date ...). */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
 function fail(path: string, what: string): never {
   throw new AppError('INVALID_ARGUMENT', `${path || 'argument'}: ${what}`);
 }
@@ -65,14 +72,33 @@ export const opt = <T>(inner: Schema<T>): Schema<T | undefined> & { optional: tr
   },
 });
 
-/** Any JSON value (options bags); only checks that it is plain data. */
+/**
+ * Any JSON value (options bags): strings, booleans, null, finite numbers, lists and plain objects,
+ * at most JSON_MAX_DEPTH deep — no NaN/Infinity, Map, Date, BigInt, functions, cycles, and no
+ * `__proto__` key (a later object spread or merge must not be able to change a prototype).
+ */
+export const JSON_MAX_DEPTH = 64;
 export const json = (): Schema<unknown> => ({
   parse(v, path = '') {
-    try {
-      JSON.stringify(v);
-    } catch {
-      fail(path, 'must be plain data');
-    }
+    const check = (x: unknown, at: string, depth: number): void => {
+      if (x === null || typeof x === 'string' || typeof x === 'boolean') return;
+      if (typeof x === 'number') {
+        if (!Number.isFinite(x)) fail(at, 'expected a finite number');
+        return;
+      }
+      if (typeof x !== 'object') fail(at, `must be plain data (got ${typeof x})`);
+      if (depth >= JSON_MAX_DEPTH) fail(path, `nested more than ${JSON_MAX_DEPTH} levels deep`);
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) check(x[i], `${at}[${i}]`, depth + 1);
+        return;
+      }
+      if (!isPlainObject(x)) fail(at, 'must be plain data (a list or an object)');
+      for (const key of Object.keys(x)) {
+        if (key === '__proto__') fail(at, 'the field name "__proto__" is not allowed');
+        check((x as Record<string, unknown>)[key], `${at}.${clip(key)}`, depth + 1);
+      }
+    };
+    check(v, path, 0);
     return v;
   },
 });
@@ -85,9 +111,12 @@ export type ObjOf<S extends Shape> = { [K in RequiredKeys<S>]: Infer<S[K]> } & {
 /** Objects reject unknown keys: the renderer is untrusted and typos should fail loudly. */
 export const obj = <S extends Shape>(shape: S): Schema<ObjOf<S>> => ({
   parse(v, path = '') {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'expected an object');
-    const input = v as Record<string, unknown>;
-    for (const key of Object.keys(input)) if (!(key in shape)) fail(path ? `${path}.${key}` : key, 'unknown field');
+    if (!isPlainObject(v)) fail(path, 'expected an object');
+    const input = v;
+    // own keys only: `key in shape` would let `__proto__`, `constructor`, `toString` … through
+    for (const key of Object.keys(input)) {
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) fail(path ? `${path}.${clip(key)}` : clip(key), 'unknown field');
+    }
     const out: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(shape)) {
       const parsed = schema.parse(input[key], path ? `${path}.${key}` : key);
@@ -99,6 +128,7 @@ export const obj = <S extends Shape>(shape: S): Schema<ObjOf<S>> => ({
 
 export const none = (): Schema<void> => ({
   parse(v, path = '') {
-    if (v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0)) fail(path, 'expected no argument');
+    if (v === undefined || v === null) return;
+    if (!isPlainObject(v) || Object.keys(v).length > 0) fail(path, 'expected no argument');
   },
 });

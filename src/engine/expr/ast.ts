@@ -87,7 +87,9 @@ export const NEGATION_BINDING = 60;
 export const NOT_BINDING = 80;
 
 function quote(s: string): string {
-  return `"${s}"`;
+  // Text holding a straight quote came from “...” and goes back into “...”, so the canonical text
+  // parses again (found by the fuzz campaign). Text holding both " and ” cannot be written at all.
+  return s.includes('"') && !s.includes('”') ? `“${s}”` : `"${s}"`;
 }
 
 /**

@@ -19,6 +19,8 @@ const IDENT_PART = /[\p{L}\p{N}_]/u;
 const DIGIT = /[0-9]/;
 const NUMBER = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/;
 const TS_OPERATOR = /^([LFD])([0-9]*)$/i;
+/** Highest order of D{k}. (each order is one pass over the data; Stata users rarely go past 2). */
+export const MAX_DIFFERENCE = 100;
 const FULL_WIDTH: Record<string, string> = { '（': '(', '）': ')', '，': ',' };
 
 // Longest match first.
@@ -69,6 +71,8 @@ export function tokenize(text: string): Token[] {
         i++;
         const k = ts[2] === '' ? 1 : Number(ts[2]);
         if (k < 1) fail(`${word}. needs a lag of at least 1`, start, text);
+        // D{k}. differences k times over the whole column: D99999999.x ran for hours (fuzz campaign).
+        if (ts[1].toUpperCase() === 'D' && k > MAX_DIFFERENCE) fail(`${word}. differences ${k} times; at most ${MAX_DIFFERENCE} is allowed`, start, text);
         out.push({ kind: 'tsop', op: ts[1].toUpperCase() as TsOp, k, pos: start, text: text.slice(start, i) });
         continue;
       }

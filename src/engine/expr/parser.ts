@@ -22,8 +22,30 @@ function describeToken(t: Token): string {
   }
 }
 
+/** Bounds that keep parsing and evaluation (both recursive) far from the stack limit. */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+const MAX_NESTING = 256;
+/** `x+1+1+…` nests to the left without recursion in the parser; evaluation recurses on it. */
+const MAX_HEIGHT = 1000;
+
+/** Height of the tree, without recursion (the tree may be too deep to recurse on). */
+function height(root: Expr): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, h] = stack.pop() as [unknown, number];
+    if (h > max) max = h;
+    for (const v of Object.values(node as object)) {
+      if (Array.isArray(v)) for (const c of v) if (c && typeof c === 'object' && 'type' in c) stack.push([c, h + 1]);
+      if (v && typeof v === 'object' && 'type' in v) stack.push([v, h + 1]);
+    }
+  }
+  return max;
+}
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly text: string,
     private readonly tokens: Token[],
@@ -56,6 +78,15 @@ class Parser {
   }
 
   private parse(minBp: number): Expr {
+    if (++this.depth > MAX_NESTING) fail(`the expression is nested more than ${MAX_NESTING} levels deep`, this.peek().pos, this.text);
+    try {
+      return this.parseAt(minBp);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseAt(minBp: number): Expr {
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
@@ -160,5 +191,10 @@ class Parser {
 
 /** Parses an expression; throws ExpressionError (AppError INVALID_ARGUMENT) naming the column. */
 export function parseExpression(text: string): Expr {
-  return new Parser(text, tokenize(text)).parseAll();
+  // Both limits name a column like every other parse error ("at column N: ..."): the first
+  // character past the length limit, and the start of the expression for the height.
+  if (text.length > MAX_EXPRESSION_LENGTH) fail(`the expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, MAX_EXPRESSION_LENGTH, text);
+  const e = new Parser(text, tokenize(text)).parseAll();
+  if (height(e) > MAX_HEIGHT) fail(`the expression has more than ${MAX_HEIGHT} nested operations; split it into several steps`, 0, text);
+  return e;
 }

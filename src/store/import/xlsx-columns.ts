@@ -25,6 +25,8 @@ export interface SheetContext {
   date1904: boolean;
   /** 1-based header row; undefined: row 1, or the first non-empty row if row 1 is empty. */
   headerRow: number | undefined;
+  /** Most cells (rows × columns) the table may have; see sheetCellBudget. */
+  maxCells?: number;
 }
 
 /** Column letters of a 0-based column index (0 → A, 27 → AB). */
@@ -127,6 +129,14 @@ export function buildTable(cells: SheetCells, ctx: SheetContext): ImportedTable 
   let c1 = cols.length - 1;
   while (c1 >= c0 && !used(c1)) c1--;
 
+  // Empty columns between used ones become columns of missing values: A1 and XFD1048576 alone
+  // would make 16,384 columns of a million rows. Refuse before allocating them.
+  const span = (lastRow - header + 1) * (c1 - c0 + 1);
+  if (ctx.maxCells !== undefined && span > ctx.maxCells) {
+    throw new BadSheet(
+      `${where}: the cells span ${lastRow - header + 1} rows × ${c1 - c0 + 1} columns (to row ${lastRow + 1}, column ${columnLetters(c1)}), far more than the sheet's data can fill; the sheet is damaged, or delete the stray cells far from the table in Excel and save it again`,
+    );
+  }
   const warnings: string[] = [];
   const raw: string[] = [];
   for (let c = c0; c <= c1; c++) {

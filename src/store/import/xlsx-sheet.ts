@@ -28,6 +28,16 @@ const CH_V = 118;
 const CH_C = 99;
 export const MAX_COLS = 16_384;
 
+/**
+ * How many cells (slots of the sheet reader, cells of the imported table) a worksheet part of
+ * `bytes` bytes may claim: 16M cells whatever the size (≈150 MB), beyond that 32 per byte of XML.
+ * A written cell takes at least ~15 bytes (`<c><v>1</v></c>`), so real sheets stay far below;
+ * only sheets whose few cells lie far apart reach it.
+ */
+export function sheetCellBudget(bytes: number): number {
+  return Math.max(1 << 24, 32 * bytes);
+}
+
 /** The cells of one column, indexed by 0-based sheet row. */
 export class CellColumn {
   kind: Uint8Array;
@@ -38,10 +48,16 @@ export class CellColumn {
     this.val = new Float64Array(1024);
   }
 
+  /** Slots after growing to hold `row` (doubling). */
+  capacityFor(row: number): number {
+    let n = this.kind.length;
+    while (n <= row) n *= 2;
+    return n;
+  }
+
   set(row: number, kind: number, val: number): void {
     if (row >= this.kind.length) {
-      let n = this.kind.length * 2;
-      while (n <= row) n *= 2;
+      const n = this.capacityFor(row);
       const k = new Uint8Array(n);
       k.set(this.kind);
       const v = new Float64Array(n);
@@ -81,6 +97,9 @@ export class SheetReader {
   private done = false;
   /** Entries of the shared string table (strings appended after them are not shared). */
   private readonly sharedCount: number;
+  /** Cell slots allocated over all columns, and how many the sheet's size allows (sheetCellBudget). */
+  private allocated = 0;
+  private readonly budget: number;
 
   constructor(
     buf: Buffer,
@@ -92,6 +111,7 @@ export class SheetReader {
     this.x = new XmlScanner(buf);
     this.cells = { columns: [], strings: sharedStrings.slice() };
     this.sharedCount = sharedStrings.length;
+    this.budget = sheetCellBudget(buf.length);
   }
 
   get result(): SheetCells {
@@ -122,16 +142,33 @@ export class SheetReader {
   private startRow(): void {
     const x = this.x;
     let r = this.row + 1;
+    let written = '';
     x.firstAttr();
     while (x.nextAttr()) {
       if (x.attrNameIs('r')) {
-        r = parseInt(x.buf.toString('latin1', x.avS, x.avE), 10) - 1;
+        written = x.buf.toString('latin1', x.avS, Math.min(x.avE, x.avS + 20));
+        r = parseInt(written, 10) - 1;
         break;
       }
     }
-    if (!(r >= 0 && r < MAX_ROWS)) throw this.bad(`row number ${r + 1} is out of range`);
+    // Name the row as written: a damaged r="x1" parses to NaN, which means nothing to the user.
+    if (!(r >= 0 && r < MAX_ROWS)) throw this.bad(`row number "${written || r + 1}" is not a row of a worksheet (1 to ${MAX_ROWS})`);
     this.row = r;
     this.col = -1;
+  }
+
+  /**
+   * Accounts for a column growing from `from` to `to` slots. A cell far below the others costs
+   * memory for every row above it: a small damaged or hostile sheet with cells at row 1,048,576 in
+   * many columns would otherwise claim gigabytes (and minutes) before anything could fail.
+   */
+  private grow(from: number, to: number, row: number, col: number): void {
+    this.allocated += to - from;
+    if (this.allocated > this.budget) {
+      throw this.bad(
+        `the cells are spread far wider than the sheet's ${this.x.buf.length} bytes of data can fill (a cell at row ${row + 1}, column ${col + 1}); the sheet is damaged, or delete the stray cells far from the table in Excel and save it again`,
+      );
+    }
   }
 
   private bad(what: string): AppError {
@@ -228,7 +265,11 @@ export class SheetReader {
     } else if (type === 115 /* s */) {
       kind = C_STR;
       val = parseInt(buf.toString('latin1', vS, vE), 10);
-      if (!(val >= 0 && val < this.sharedCount)) throw this.bad(`a cell refers to shared string ${val}, which does not exist`);
+      if (!(val >= 0 && val < this.sharedCount)) {
+        // Quote the index as written (a damaged "abc" parses to NaN, which means nothing to the user).
+        const written = buf.toString('latin1', vS, Math.min(vE, vS + 20));
+        throw this.bad(`a cell refers to shared string "${written}", which does not exist (the workbook has ${this.sharedCount})`);
+      }
     } else if (type === 83 /* str */ || type === 101 /* e */) {
       const s = decodeOoxmlEscapes(decodeXml(buf, vS, vE));
       if (s === '' && type === 83) return;
@@ -257,7 +298,9 @@ export class SheetReader {
     if (c === null || c === undefined) {
       c = new CellColumn();
       cols[col] = c;
+      this.grow(0, c.kind.length, row, col);
     }
+    if (row >= c.kind.length) this.grow(c.kind.length, c.capacityFor(row), row, col);
     c.set(row, kind, val);
   }
 

@@ -141,6 +141,12 @@ export class XmlScanner {
     this.anS = ns;
     this.anE = p;
     while (p < e && buf[p] !== 34 && buf[p] !== 39) p++;
+    if (p >= e) {
+      // A name without a quoted value (damaged XML, or a tag cut off at the end of the part,
+      // where buf[p] does not exist): no more attributes.
+      this.avS = this.avE = this.ap = e;
+      return false;
+    }
     const q = buf[p]!;
     const vs = p + 1;
     let ve = buf.indexOf(q, vs);
@@ -148,7 +154,7 @@ export class XmlScanner {
     this.avS = vs;
     this.avE = ve;
     this.ap = ve + 1;
-    return p < e;
+    return true;
   }
 
   /** True if the last attribute's name (with prefix) is `name`; with `anyPrefix`, `x:name` matches too. */

@@ -2,6 +2,7 @@
 // inflating entries, and writing a package from deflated entries. Only what OOXML packages use:
 // stored (0) and deflate (8) entries, no encryption, no multi-disk archives; zip64 when reading.
 // Names are ASCII part names in practice; they are decoded as UTF-8.
+import * as buffer from 'node:buffer';
 import { Buffer } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { AppError } from '../../shared/errors.js';
@@ -23,6 +24,9 @@ export interface ZipEntry {
   size: number;
   localOffset: number;
 }
+
+/** Largest part we inflate: an XML part this size is already past what the scanners can hold as a Buffer. */
+const MAX_PART_BYTES = Math.min(buffer.constants.MAX_LENGTH, 2 ** 31 - 1);
 
 function bad(file: string, what: string): AppError {
   return new AppError('BAD_FILE', `${file}: ${what}`);
@@ -175,9 +179,19 @@ export class ZipArchive {
     if (e.method === 0) {
       out = raw;
     } else if (e.method === 8) {
+      // Zip bombs: the declared size is checked against what deflate can produce from the stored
+      // bytes (at most 1032:1) and inflating stops at the declared size, so a damaged or hostile
+      // entry cannot make us allocate more than its directory entry admits to.
+      if (e.size > MAX_PART_BYTES) throw bad(this.file, `entry ${e.name} is too large to read (${e.size} bytes uncompressed)`);
+      if (e.size > e.compressedSize * 1032 + 1024) {
+        throw bad(this.file, `the ZIP archive is damaged (entry ${e.name} declares ${e.size} bytes, more than its ${e.compressedSize} compressed bytes can hold)`);
+      }
       try {
-        out = zlib.inflateRawSync(raw);
-      } catch {
+        out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw bad(this.file, `the ZIP archive is damaged (entry ${e.name} holds more than the ${e.size} bytes it declares)`);
+        }
         throw bad(this.file, `the ZIP archive is damaged (entry ${e.name} cannot be decompressed)`);
       }
     } else {

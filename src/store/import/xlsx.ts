@@ -5,7 +5,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { ImportedTable, ReadOptions } from './table.js';
 import { BadSheet, buildTable } from './xlsx-columns.js';
-import { SheetReader } from './xlsx-sheet.js';
+import { SheetReader, sheetCellBudget } from './xlsx-sheet.js';
 import { openWorkbook, readSharedStrings, readStyles, type SheetRef, type Workbook } from './xlsx-workbook.js';
 
 export interface XlsxReadOptions extends ReadOptions {
@@ -73,7 +73,7 @@ export async function readXlsx(path: string, opts: XlsxReadOptions = {}): Promis
     if (signal?.aborted) throw cancelled();
   }
   try {
-    const table = buildTable(reader.result, { file: wb.file, sheet: ref.name, date1904: wb.date1904, headerRow: opts.headerRow });
+    const table = buildTable(reader.result, { file: wb.file, sheet: ref.name, date1904: wb.date1904, headerRow: opts.headerRow, maxCells: sheetCellBudget(xml.length) });
     onProgress?.(1);
     return table;
   } catch (err) {
