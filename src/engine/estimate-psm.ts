@@ -12,6 +12,7 @@ import type { ProgressFn } from './estimate.js';
 import { prepareBinary } from './estimate-binary.js';
 import { type BinaryLink, binaryVcov, linkProbability } from './models/binary.js';
 import { balanceTable } from './psm/balance.js';
+import { scoreDensity } from '../shared/chart/psm-density.js';
 import { KERNELS, type KernelType, kernelMatch } from './psm/kernel.js';
 import { nearestMatch } from './psm/nearest.js';
 import { randomRanks } from './psm/random.js';
@@ -452,6 +453,8 @@ export function estimatePsm(spec: ModelSpec, source: ColumnSource, progress: Pro
     summary: balance.summary,
     notes,
   };
+  // score densities for the charts (before matching: all units; after: the pstest weights mw)
+  psm.density = scoreDensity(ps, t, mw);
   const diag = (id: string, name: string, e: PsmEffect | NotApplicable): Diagnostic =>
     'na' in e
       ? { id, name, statistic: e }

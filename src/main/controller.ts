@@ -23,6 +23,8 @@ import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { finishImport, importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
+import { describeProject } from '../store/project-description.js';
+import { CODE_EXTENSION, codeLangOfPath, generateCode } from '../shared/codegen/index.js';
 import type { JobHost } from './job-host.js';
 import { RecentList } from './recent.js';
 
@@ -79,6 +81,17 @@ export class AppController {
         return null;
       },
       'project:recent': () => this.recent.list(),
+      'project:exportCode': ({ lang, path }) => {
+        // code export (docs/code-export.md): written only to a path chosen in the dialog
+        const store = this.requireProject();
+        const chosen = this.checkPath(path);
+        const asked = codeLangOfPath(chosen);
+        if (extname(chosen) && asked !== lang) throw new AppError('INVALID_ARGUMENT', `${basename(chosen)}: a ${lang === 'stata' ? 'Stata do-file needs a .do' : 'R script needs a .R'} file name`);
+        const target = extname(chosen) ? chosen : `${chosen}${CODE_EXTENSION[lang]}`;
+        const text = generateCode(describeProject(store, { generator: opts.version }), lang);
+        writeFileSync(target, text, 'utf8');
+        return { path: target, lang, lines: text.split('\n').length - 1 };
+      },
       'dialog:pick': async ({ purpose }) => {
         if (!opts.pick) throw new AppError('INVALID_ARGUMENT', 'file dialogs are shown by the page in browser mode');
         const path = await opts.pick(purpose);
@@ -127,6 +140,23 @@ export class AppController {
         const model = collectTable(results, { lang: l, ...collect, ...(labelMap ? { labels: labelMap } : {}) });
         writeFileSync(target, renderTableFile(model, format, { lang: l, title: title ?? defaultTableTitle(l) }, basename(target)));
         return { path: target, columns: results.length };
+      },
+      'chart:export': ({ path, svg, png }) => {
+        const target = this.checkPath(path);
+        const ext = extname(target).toLowerCase();
+        if ((svg === undefined) === (png === undefined)) throw new AppError('INVALID_ARGUMENT', 'send the chart either as svg or as png');
+        if (svg !== undefined) {
+          if (ext !== '.svg') throw new AppError('INVALID_ARGUMENT', `${basename(target)}: an SVG chart needs a .svg file name`);
+          if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg)) throw new AppError('INVALID_ARGUMENT', 'the chart is not an SVG document');
+          writeFileSync(target, svg, 'utf8');
+          return { path: target, bytes: Buffer.byteLength(svg, 'utf8') };
+        }
+        if (ext !== '.png') throw new AppError('INVALID_ARGUMENT', `${basename(target)}: a PNG chart needs a .png file name`);
+        const b64 = (png as string).replace(/^data:image\/png;base64,/, '');
+        const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, 'base64') : null;
+        if (!bytes || bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.readUInt32BE(4) !== 0x0d0a1a0a) throw new AppError('INVALID_ARGUMENT', 'the chart is not a PNG image');
+        writeFileSync(target, bytes);
+        return { path: target, bytes: bytes.length };
       },
       'combine:run': async (request) => {
         const store = this.requireProject();

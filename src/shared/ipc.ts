@@ -32,8 +32,10 @@ export const channels = {
   'project:saveAs': { args: obj({ path }), result: null as unknown as ProjectInfo },
   'project:close': { args: none(), result: null as unknown as null },
   'project:recent': { args: none(), result: null as unknown as RecentEntry[] },
+  // code export (docs/code-export.md): the whole project as a Stata do-file or an R script
+  'project:exportCode': { args: obj({ lang: literal('stata', 'r'), path }), result: null as unknown as { path: string; lang: 'stata' | 'r'; lines: number } },
   'dialog:pick': {
-    args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export', 'table') }),
+    args: obj({ purpose: literal('project-new', 'project-open', 'project-save-as', 'import', 'export', 'table', 'chart', 'code') }),
     result: null as unknown as { path: string } | null,
   },
   'dataset:import': {
@@ -112,6 +114,12 @@ export const channels = {
       ),
     }),
     result: null as unknown as { path: string; columns: number },
+  },
+  // charts: the renderer draws them (SVG from src/shared/chart/svg.ts, PNG from its canvas as base64);
+  // main only checks and writes the bytes. Limits keep one request under the browser bridge's 4 MB.
+  'chart:export': {
+    args: obj({ path, svg: opt(str({ min: 1, max: 3_000_000 })), png: opt(str({ min: 1, max: 3_000_000 })) }),
+    result: null as unknown as { path: string; bytes: number },
   },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),
