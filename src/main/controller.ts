@@ -2,8 +2,8 @@
 // AppController.invoke(channel, args). Every argument is validated against the contract in
 // src/shared/ipc.ts (the renderer is untrusted); every error returns as an envelope.
 import { createHash, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { ENGINE_VERSION } from '../engine/version.js';
 import { AppError, type Envelope, toErrorInfo } from '../shared/errors.js';
 import { type ArgsOf, type Channel, type EventMap, type EventName, type ResultOf, channels, isChannel } from '../shared/ipc.js';
@@ -23,6 +23,7 @@ import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { finishImport, importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
+import { buildExample003 } from '../store/examples/paper003.js';
 import { describeProject } from '../store/project-description.js';
 import { CODE_EXTENSION, codeLangOfPath, generateCode } from '../shared/codegen/index.js';
 import type { JobHost } from './job-host.js';
@@ -63,6 +64,16 @@ export class AppController {
         const target = this.checkPath(path);
         // re-opening the project this window has open (e.g. after a page reload) takes over its lock
         if (this.store && resolve(this.store.path) === resolve(target)) this.closeProject();
+        return this.setProject(ProjectStore.open(target, this.storeOpts()));
+      },
+      'project:example': ({ name }) => {
+        // built once in the user's folder (about two seconds), then opened like any project
+        const target = join(this.opts.home, 'examples', `${name}.pstudio`);
+        if (this.store && resolve(this.store.path) === resolve(target)) this.closeProject();
+        if (!existsSync(target)) {
+          mkdirSync(dirname(target), { recursive: true });
+          buildExample003(target).close();
+        }
         return this.setProject(ProjectStore.open(target, this.storeOpts()));
       },
       'project:save': () => {

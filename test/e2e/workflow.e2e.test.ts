@@ -731,6 +731,22 @@ describe('browser-mode workflow', () => {
       expect(await page.getByTestId('combine-report').innerText()).toContain('203');
       await shot(page, '16-append');
 
+      // 13. the example project of seed paper 003 from the start screen: built on first use, every
+      //     model of its tables listed; running the baseline recovers the known effect
+      await page.getByTestId('topbar-close').click();
+      await page.getByTestId('open-example-paper003').click();
+      await page.getByTestId('model-item').nth(10).waitFor({ timeout: 90_000 });
+      expect(await page.getByTestId('model-item').count()).toBe(11);
+      expect(await page.getByTestId('dataset-item').innerText()).toContain('firms');
+      await page.getByTestId('model-item').filter({ hasText: 'T7 (1)' }).click();
+      await page.getByTestId('model-tab').click();
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
+      await run.click();
+      await page.getByTestId('stat-nobs').filter({ hasText: /229/ }).waitFor({ timeout: 90_000 });
+      const inter = Number((await coefficientCells(page, 'platform_x_infra_high')).estimate.replace(/[^\d.-]/g, ''));
+      expect(Math.abs(inter - 0.03)).toBeLessThan(0.01);
+      await shot(page, '17-example');
+
       expect(pageErrors, 'no uncaught errors in the page').toEqual([]);
       await context.close();
     },

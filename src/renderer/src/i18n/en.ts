@@ -23,6 +23,11 @@ export const en = {
   'project.actions': 'Project',
   'project.saved': 'Project saved.',
   'project.opened': 'Opened {name}.',
+  'start.examples': 'Examples',
+  'start.example003': 'Cross-border e-commerce platforms and capacity utilisation (seed paper 003)',
+  'start.example003Hint': 'A firm panel of 233,819 firm-years with known effects, every variable recipe and the models of Tables 2–7; Run any model, or Compose table…',
+  'project.exampleBuilding': 'Preparing the example project…',
+  'project.exampleOpened': 'Opened the example {name}: the models are in the list on the left; run them and compose the tables.',
   'project.interrupted': 'Opened {name}. Not finished last time and rolled back: {list}. Everything else is as it was saved.',
   'project.migrated': 'Opened {name} and updated it to the current project format; the original is kept as {backup}.',
   // code export
@@ -68,6 +73,7 @@ export const en = {
   'status.done': 'done',
   'status.failed': 'failed',
   'status.stale': 'stale',
+  'status.notRun': 'not run',
 
   'tab.data': 'Data',
   'tab.model': 'Model',

@@ -25,6 +25,11 @@ export const zh: Record<MessageKey, string> = {
   'project.actions': '项目',
   'project.saved': '项目已保存。',
   'project.opened': '已打开 {name}。',
+  'start.examples': '示例项目',
+  'start.example003': '跨境电商平台与企业产能利用率（种子论文 003）',
+  'start.example003Hint': '233,819 个企业-年份观测、已知真实效应的面板数据，含全部变量构造步骤和表 2–7 的模型；可直接运行模型或编排表格',
+  'project.exampleBuilding': '正在准备示例项目……',
+  'project.exampleOpened': '已打开示例项目 {name}：左侧列出了全部模型，运行后即可编排表格。',
   'project.interrupted': '已打开 {name}。上次未完成、已回滚的操作：{list}。其余内容与保存时一致。',
   'project.migrated': '已打开 {name} 并升级到当前项目格式；原文件已备份为 {backup}。',
   // code export
@@ -70,6 +75,7 @@ export const zh: Record<MessageKey, string> = {
   'status.done': '完成',
   'status.failed': '失败',
   'status.stale': '已过期',
+  'status.notRun': '未运行',
 
   'tab.data': '数据',
   'tab.model': '模型',

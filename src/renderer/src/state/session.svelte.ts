@@ -164,6 +164,16 @@ export class Session {
     });
   }
 
+  /** Opens the example project of a seed paper (built on first use). */
+  openExample(name: 'paper003'): Promise<void> {
+    return this.#guard(async () => {
+      this.status.info('project.exampleBuilding');
+      const project = await host.invoke('project:example', { name });
+      await this.#enter(project);
+      this.status.info('project.exampleOpened', { name: project.name });
+    });
+  }
+
   save(): Promise<void> {
     return this.#guard(async () => {
       this.#project = await host.invoke('project:save');
