@@ -148,3 +148,33 @@ describe('project file hygiene', () => {
     expect(existsSync(lockPath(file))).toBe(false);
   });
 });
+
+describe('killed mid-import', () => {
+  it('a CLI killed while importing leaves the project in its last committed state, integrity ok, and says so', async () => {
+    const { spawn } = await import('node:child_process');
+    const { writeFileSync: write } = await import('node:fs');
+    const dir = tempDir();
+    const project = join(dir, 'kill.pstudio');
+    const first = ProjectStore.create(project);
+    addDataset(first, 'kept', 1000, 5);
+    first.close();
+    // a CSV large enough that the import is still running when the process is killed
+    const csv = join(dir, 'big.csv');
+    const lines = ['a,b,c'];
+    for (let i = 0; i < 1_200_000; i++) lines.push(`${i},${(i * 7) % 13},${i / 3}`);
+    write(csv, `${lines.join('\n')}\n`);
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'panel-studio.mjs'), 'import', csv, '--project', project], { stdio: 'ignore' });
+    // wait until the import has started writing (the WAL grows), then kill it hard
+    const wal = `${project}-wal`;
+    const t0 = Date.now();
+    while (!(existsSync(wal) && statSync(wal).size > 1_000_000) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const back = ProjectStore.open(project);
+    expect(back.integrityCheck()).toBe('ok');
+    expect(back.listDatasets().map((d) => d.name)).toEqual(['kept']);
+    expect(back.interrupted.map((op) => op.kind)).toEqual(['import']);
+    expect(back.info().interrupted?.[0]?.what).toBe('import of big.csv');
+    back.close();
+  }, 120_000);
+});
