@@ -71,7 +71,7 @@ function settings(spec: ModelSpec): PsmSettings {
   const kernel = (o.kernel as KernelType | undefined) ?? 'epan';
   if (!KERNELS.includes(kernel)) throw bad(`unknown kernel "${String(kernel)}" (use ${KERNELS.join(', ')})`);
   const matchBy = o.match_by ?? 'pooled';
-  if (matchBy === 'pre_means') throw bad('matching on pre-treatment means (match_by = pre_means) is not available yet; use pooled or year');
+  if (matchBy === 'pre_means' && !spec.panel) throw bad('matching on pre-treatment means needs the panel id and time variables (spec.panel)');
   if (matchBy === 'year' && !spec.panel) throw bad('matching within years needs the panel time variable (spec.panel)');
   const order = (o.match_order as MatchOrder | undefined) ?? 'smallest';
   if (!['smallest', 'largest', 'data', 'random'].includes(order)) throw bad(`unknown match_order "${String(order)}"`);
@@ -205,6 +205,7 @@ function effect(estimate: number, treatedMean: number, controlMean: number, se: 
 }
 
 export function estimatePsm(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): PsmOutput {
+  if (spec.options.match_by === 'pre_means') return estimatePsmPreMeans(spec, source, progress);
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const s = settings(spec);
@@ -509,4 +510,112 @@ export function estimatePsm(spec: ModelSpec, source: ColumnSource, progress: Pro
   lap('result');
   progress('result', 1);
   return { result, weights, score, support: supportOut, treated: treatedOut };
+}
+
+/**
+ * Panel variant `match_by: 'pre_means'`: units are matched once, on their covariates averaged over
+ * the periods before they were first treated (never-treated units: over all their periods). A unit
+ * is treated if its treatment is 1 in any period; its outcome is the mean over its treated periods
+ * (treated units) or all periods (controls). The unit's matching weight, score, support and status
+ * are then given to every row of the unit, so `_weight < .` selects whole matched units for the
+ * panel regression that follows (the usual PSM-DID).
+ */
+function estimatePsmPreMeans(spec: ModelSpec, source: ColumnSource, progress: ProgressFn): PsmOutput {
+  const panel = spec.panel;
+  if (!panel) throw new AppError('INVALID_ARGUMENT', 'psm: matching on pre-treatment means needs the panel id and time variables (spec.panel)');
+  const treatName = spec.treatment ?? '';
+  const t = numericColumn(source, treatName, 'treatment');
+  const y = numericColumn(source, spec.y, 'outcome');
+  const time = numericColumn(source, panel.time, 'panel time variable');
+  const X = spec.x.map((x) => numericColumn(source, x, 'covariate'));
+  const idCol = source.get(panel.id);
+  const n = source.nrows;
+  // unit index per row
+  const unitOf = new Int32Array(n).fill(-1);
+  const key = new Map<string | number, number>();
+  for (let i = 0; i < n; i++) {
+    const k = idCol.kind === 'numeric' ? idCol.values[i] : idCol.codes[i];
+    if (idCol.kind === 'numeric' ? !(k === k) : (k as number) < 0) continue;
+    let u = key.get(k);
+    if (u === undefined) {
+      u = key.size;
+      key.set(k, u);
+    }
+    unitOf[i] = u;
+  }
+  const units = key.size;
+  const first = new Float64Array(units).fill(Infinity);
+  for (let i = 0; i < n; i++) {
+    const u = unitOf[i];
+    if (u < 0 || !(t[i] === t[i])) continue;
+    if (t[i] !== 0 && t[i] !== 1) throw new AppError('BAD_DATA', `psm: the treatment "${treatName}" must be 0 or 1; row ${i + 1} has ${t[i]}`);
+    if (t[i] === 1 && time[i] < first[u]) first[u] = time[i];
+  }
+  const sums = X.map(() => new Float64Array(units));
+  const counts = X.map(() => new Float64Array(units));
+  const ySum = new Float64Array(units);
+  const yCount = new Float64Array(units);
+  for (let i = 0; i < n; i++) {
+    const u = unitOf[i];
+    if (u < 0) continue;
+    const treated = first[u] < Infinity;
+    const pre = !treated || time[i] < first[u];
+    if (pre)
+      X.forEach((x, j) => {
+        if (x[i] - x[i] === 0) {
+          sums[j][u] += x[i];
+          counts[j][u]++;
+        }
+      });
+    const post = treated ? t[i] === 1 : true;
+    if (post && y[i] - y[i] === 0) {
+      ySum[u] += y[i];
+      yCount[u]++;
+    }
+  }
+  const unitCols: Record<string, Column> = {
+    [spec.y]: { kind: 'numeric', values: Float64Array.from(ySum, (v, u) => (yCount[u] > 0 ? v / yCount[u] : Number.NaN)) },
+    [treatName]: { kind: 'numeric', values: Float64Array.from(first, (f) => (f < Infinity ? 1 : 0)) },
+  };
+  spec.x.forEach((name, j) => {
+    unitCols[name] = { kind: 'numeric', values: Float64Array.from(sums[j], (v, u) => (counts[j][u] > 0 ? v / counts[j][u] : Number.NaN)) };
+  });
+  for (const e of spec.options.exact ?? []) {
+    // exact cells: the unit's value in its first row (time-invariant cells such as region × industry)
+    const c = source.get(e);
+    const firstRow = new Int32Array(units).fill(-1);
+    for (let i = 0; i < n; i++) if (unitOf[i] >= 0 && firstRow[unitOf[i]] < 0) firstRow[unitOf[i]] = i;
+    unitCols[e] = c.kind === 'numeric' ? { kind: 'numeric', values: Float64Array.from(firstRow, (r) => (r >= 0 ? c.values[r] : Number.NaN)) } : { kind: 'categorical', codes: Int32Array.from(firstRow, (r) => (r >= 0 ? c.codes[r] : -1)), levels: c.levels };
+  }
+  const { panel: _panel, ...rest } = spec;
+  const unitSpec: ModelSpec = { ...rest, options: { ...spec.options, match_by: 'pooled' } };
+  const out = estimatePsm(unitSpec, { nrows: units, get: (name) => {
+    const c = unitCols[name];
+    if (!c) throw new AppError('NOT_FOUND', `variable "${name}" is not in the dataset`);
+    return c;
+  } }, progress);
+  // rows get their unit's values
+  const weights = new Float64Array(n).fill(Number.NaN);
+  const score = new Float64Array(n).fill(Number.NaN);
+  const support = new Uint8Array(n);
+  const treated = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    const u = unitOf[i];
+    if (u < 0) continue;
+    weights[i] = out.weights[u];
+    score[i] = out.score[u];
+    support[i] = out.support[u];
+    treated[i] = out.treated[u];
+  }
+  const result = out.result;
+  result.spec = spec;
+  if (result.psm) {
+    result.psm.match_by = 'pre_means';
+    result.psm.notes = [
+      `matched ${units} units of ${panel.id} on their covariate means before first treatment (never-treated units: all periods); a unit's weight is given to all its rows, so _weight < . selects whole matched units`,
+      ...result.psm.notes,
+    ];
+  }
+  result.sample = { ...result.sample, n_input: n, groups: { ...result.sample.groups, [panel.id]: units } };
+  return { result, weights, score, support, treated };
 }

@@ -200,7 +200,7 @@ export interface PsmResult {
   bandwidth: number | null;
   kernel: string | null;
   exact: string[];
-  match_by: 'pooled' | 'year';
+  match_by: 'pooled' | 'year' | 'pre_means';
   /** Order in which treated units are matched without replacement. */
   match_order: string;
   seed: number;

@@ -129,8 +129,9 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
     }
   }
   if (decl.fields.includes('panel')) {
-    if (!spec.panel) add('panel', 'panel.required');
-    else {
+    if (!spec.panel) {
+      if (!decl.panelOptional || spec.options.match_by === 'year' || spec.options.match_by === 'pre_means') add('panel', 'panel.required');
+    } else {
       known('panel', spec.panel.id, false);
       known('panel', spec.panel.time, false);
     }

@@ -7,7 +7,8 @@ import type { EstimatorDeclaration } from './types.js';
 export const psm: EstimatorDeclaration = {
   id: 'psm',
   labelKey: 'estimator.psm',
-  fields: ['y', 'treatment', 'x'],
+  fields: ['y', 'treatment', 'x', 'panel'],
+  panelOptional: true,
   vcovTypes: ['iid'],
   multiwayCluster: false,
   defaultVcov: 'iid',
@@ -20,6 +21,7 @@ export const psm: EstimatorDeclaration = {
     { key: 'caliper_unit', kind: 'choice', default: 'score', choices: ['score', 'sd_logit'], labelKey: 'option.caliper_unit' },
     { key: 'common_support', kind: 'boolean', default: false, labelKey: 'option.common_support' },
     { key: 'ties', kind: 'boolean', default: false, labelKey: 'option.ties' },
+    { key: 'match_by', kind: 'choice', default: 'pooled', choices: ['pooled', 'year', 'pre_means'], labelKey: 'option.match_by' },
     { key: 'bandwidth', kind: 'number', default: 0.06, labelKey: 'option.bandwidth' },
     { key: 'seed', kind: 'number', default: 12345, labelKey: 'option.seed' },
   ],

@@ -15,5 +15,7 @@ export interface EstimatorDeclaration {
   defaultVcov: VcovType;
   /** Takes absorbed fixed effects but does not require them (iv). */
   absorbOptional?: boolean;
+  /** Takes the panel id and time but does not require them (psm: only for matching by year or on pre-treatment means). */
+  panelOptional?: boolean;
   options: { key: string; kind: 'boolean' | 'number' | 'choice'; default: boolean | number | string; choices?: string[]; labelKey: string }[];
 }

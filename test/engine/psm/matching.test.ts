@@ -154,11 +154,46 @@ describe('estimatePsm', () => {
     expect(psm.counts.treated_on_support + psm.counts.treated_off_support).toBe(psm.counts.treated);
   });
 
+  it('pre_means: matches units on their covariate means before first treatment; every row of a unit gets its weight', () => {
+    const { n, source } = panel();
+    const out = estimatePsm(psmSpec({ match_by: 'pre_means', neighbors: 1 }), source);
+    const id = (source.get('id') as { values: Float64Array }).values;
+    const t = (source.get('t') as { values: Float64Array }).values;
+    const yr = (source.get('year') as { values: Float64Array }).values;
+    const x1 = (source.get('x1') as { values: Float64Array }).values;
+    // weights, scores and status are constant within a unit
+    for (let i = 1; i < n; i++) {
+      if (id[i] !== id[i - 1]) continue;
+      expect(Object.is(out.weights[i], out.weights[i - 1]) || out.weights[i] === out.weights[i - 1]).toBe(true);
+      expect(out.treated[i]).toBe(out.treated[i - 1]);
+    }
+    // the treated units' unmatched mean of x1 is the mean of their pre-treatment means
+    const units = new Map<number, { first: number; rows: number[] }>();
+    for (let i = 0; i < n; i++) {
+      const u = units.get(id[i]) ?? { first: Infinity, rows: [] };
+      u.rows.push(i);
+      if (t[i] === 1 && yr[i] < u.first) u.first = yr[i];
+      units.set(id[i], u);
+    }
+    const treatedMeans: number[] = [];
+    for (const u of units.values()) {
+      if (u.first === Infinity) continue;
+      const pre = u.rows.filter((i) => yr[i] < u.first && Number.isFinite(x1[i]));
+      if (pre.length > 0) treatedMeans.push(pre.reduce((a, i) => a + x1[i], 0) / pre.length);
+    }
+    const psm = out.result.psm!;
+    expect(psm.match_by).toBe('pre_means');
+    expect(psm.counts.treated).toBe(treatedMeans.length);
+    const row = psm.balance.find((b) => b.term === 'x1');
+    expect(row?.mean_treated_unmatched).toBeCloseTo(treatedMeans.reduce((a, b) => a + b, 0) / treatedMeans.length, 10);
+    expect(out.result.sample.groups.id).toBe(units.size);
+  });
+
   it('explains bad options', () => {
     const { source } = panel();
     expect(() => estimatePsm(psmSpec({ match_method: 'kernel', replacement: false }), source)).toThrow(/without replacement/);
     expect(() => estimatePsm(psmSpec({ match_method: 'radius' }), source)).toThrow(/radius/);
-    expect(() => estimatePsm(psmSpec({ match_by: 'pre_means' }), source)).toThrow(/pre_means/);
+    expect(() => estimatePsm(normalizeSpec({ estimator: 'psm', y: 'y', treatment: 't', x: ['x1', 'x2'], options: { match_by: 'pre_means' } }), source)).toThrow(/pre-treatment means needs the panel/);
     expect(() => estimatePsm(normalizeSpec({ estimator: 'psm', y: 'y', x: ['x1'] }), source)).toThrow(/treatment/);
   });
 });
