@@ -23,6 +23,7 @@ import { describeInputs } from '../shared/describe.js';
 import { type ToolRequest, checkToolRequest } from '../shared/tools.js';
 import { finishImport, importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
+import { toolTableModel } from '../shared/measure.js';
 import { buildExample003 } from '../store/examples/paper003.js';
 import { describeProject } from '../store/project-description.js';
 import { CODE_EXTENSION, codeLangOfPath, generateCode } from '../shared/codegen/index.js';
@@ -132,6 +133,21 @@ export class AppController {
         return ds;
       },
       'tool:run': (args) => this.runTool(args),
+      'tooltable:export': ({ table, path, lang }) => {
+        const target = this.checkPath(path);
+        const format = extname(target).slice(1).toLowerCase();
+        if (!isTableFileFormat(format)) throw new AppError('INVALID_ARGUMENT', `${basename(target)}: choose a .docx, .xlsx, .tex, .md, .csv or .html file name`);
+        const rows = table.rows.map((r, i) => {
+          if (!r || typeof r !== 'object' || Array.isArray(r)) throw new AppError('INVALID_ARGUMENT', `tooltable:export.table.rows[${i}]: expected an object`);
+          const out: Record<string, string | number | null> = {};
+          for (const [k, v] of Object.entries(r as Record<string, unknown>)) out[k] = typeof v === 'number' || typeof v === 'string' ? v : null;
+          return out;
+        });
+        const l = lang ?? 'en';
+        const model = toolTableModel({ ...table, rows }, { lang: l });
+        writeFileSync(target, renderTableFile(model, format, { lang: l, title: table.title[l] }, basename(target)));
+        return { path: target, rows: rows.length };
+      },
       'table:export': ({ modelIds, path, lang, options }) => {
         const store = this.requireProject();
         const target = this.checkPath(path);

@@ -95,6 +95,21 @@ export const channels = {
     }),
     result: null as unknown as { dataset: DatasetInfo; report: CombineReport },
   },
+  /** A tool's table (the entropy weights) written like any table, by the file's extension. */
+  'tooltable:export': {
+    args: obj({
+      table: obj({
+        id: str({ min: 1, max: 100 }),
+        title: obj({ en: str({ max: 500 }), zh: str({ max: 500 }) }),
+        columns: arr(obj({ key: str({ min: 1, max: 100 }), en: str({ max: 200 }), zh: str({ max: 200 }), decimals: opt(int({ min: 0, max: 12 })) }), { max: 100 }),
+        rows: arr(json(), { max: 100_000 }),
+        notes: opt(arr(obj({ en: str({ max: 2000 }), zh: str({ max: 2000 }) }), { max: 20 })),
+      }),
+      path,
+      lang: opt(literal('zh', 'en')),
+    }),
+    result: null as unknown as { path: string; rows: number },
+  },
   'table:export': {
     args: obj({
       modelIds: arr(id, { max: 50 }),

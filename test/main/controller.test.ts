@@ -1,6 +1,6 @@
 // The IPC handlers without Electron: argument validation, errors as envelopes, and the whole
 // new project → import → estimate (in the worker) → result → reopen flow.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppController } from '../../src/main/controller.js';
@@ -162,6 +162,11 @@ describe('AppController (IPC handlers)', () => {
     const ent = await controller.call('tool:run', { datasetId: tx, tool: 'entropy', params: { name: 'idx', positive: ['q', 'value'] } });
     expect(ent.written).toEqual(['idx']);
     expect(ent.tables?.[0]?.rows.length).toBe(2);
+    // and it exports like any table
+    const md = join(dir, 'weights.md');
+    expect(await controller.call('tooltable:export', { table: ent.tables![0]!, path: md, lang: 'en' })).toEqual({ path: md, rows: 2 });
+    expect(readFileSync(md, 'utf8')).toContain('| q |');
+    expect(await controller.invoke('tooltable:export', { table: { ...ent.tables![0]!, rows: [5] }, path: md })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/rows\[0\]: expected an object/) } });
     controller.dispose();
   });
 });

@@ -196,6 +196,11 @@ describe('IPC hardening: malformed arguments on every channel', () => {
         ],
       },
       'project:exportCode': { base: { lang: 'stata', path: join(dir, 'code.do') }, required: ['lang', 'path'] },
+      'project:example': { base: { name: 'paper003' }, required: ['name'] },
+      'tooltable:export': {
+        base: { table: { id: 'w', title: { en: 'W', zh: 'W' }, columns: [{ key: 'k', en: 'k', zh: 'k' }], rows: [{ k: 'a' }] }, path: join(dir, 'w.md'), lang: 'en' },
+        required: ['table', 'path'],
+      },
       'chart:export': { base: { path: join(dir, 'c.svg'), svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }, required: ['path'] },
       'job:cancel': { base: { jobId: 'not-a-job' }, required: ['jobId'] },
       'model:delete': { base: { modelId }, required: ['modelId'] },

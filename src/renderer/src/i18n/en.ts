@@ -465,6 +465,7 @@ export const en = {
   'table.exportHint': 'All estimated models of this dataset, one column each (.tex, .md, .csv or .html)',
   'table.none': 'No estimated model on this dataset yet.',
   'table.exported': 'Table with {columns} columns written to {path}.',
+  'table.weightsExported': 'Table with {rows} rows written to {path}.',
   'dialog.pathHint.table': 'For example /home/me/table2.tex (or .md, .csv, .html)',
   'dialog.title.table': 'Export regression table',
   'tool.title': 'Variable tools',

@@ -467,6 +467,7 @@ export const zh: Record<MessageKey, string> = {
   'table.exportHint': '本数据集所有已估计的模型，每个模型一列（.tex、.md、.csv 或 .html）',
   'table.none': '本数据集还没有已估计的模型。',
   'table.exported': '已将 {columns} 列的回归表写入 {path}。',
+  'table.weightsExported': '已将 {rows} 行的表格写入 {path}。',
   'dialog.pathHint.table': '例如 /home/me/table2.tex（也可 .md、.csv、.html）',
   'dialog.title.table': '导出回归表',
   'tool.title': '变量工具',
