@@ -1,5 +1,5 @@
 // `panel-studio replicate EXAMPLE|PROJECT --out DIR [--rows N] [--lang zh|en]`: the app's main job
-// without a display. An example name (paper003) builds the example project in DIR; a project file
+// without a display. An example name (paper000, paper003) builds the example project in DIR; a project file
 // is copied into DIR (the original is never written). Then every model is estimated in order
 // (a psm model writes its _weight etc. first, as in the app, so the matched-sample models that
 // follow use it; an sfa model its efficiency scores), each result is stored in the copy, and the
@@ -13,6 +13,7 @@ import { summarize } from '../engine/describe/summarize.js';
 import { estimate } from '../engine/estimate.js';
 import { estimatePsm } from '../engine/estimate-psm.js';
 import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
+import { estimateTfp, tfpColumns } from '../engine/estimate-tfp.js';
 import { psmColumns } from '../engine/psm/columns.js';
 import { conditionVariables, restrictSample } from '../engine/sample-if.js';
 import { noteRestriction } from '../engine/estimate.js';
@@ -24,11 +25,13 @@ import { collectTable } from '../shared/table.js';
 import { summaryTable } from '../shared/table-describe.js';
 import { applyModelColumns } from '../store/apply-tool.js';
 import { type ExampleTable, TABLES_003, buildExample003 } from '../store/examples/paper003.js';
+import { TABLES_000, buildExample000 } from '../store/examples/paper000.js';
 import { ProjectStore } from '../store/project.js';
 import { renderTableFile } from '../store/table-file.js';
 import { parseArgs, required } from './args.js';
 
 const EXAMPLES: Record<string, { build: (path: string, opts: { rows?: number }) => ProjectStore; tables: ExampleTable[] }> = {
+  paper000: { build: buildExample000, tables: TABLES_000 },
   paper003: { build: buildExample003, tables: TABLES_003 },
 };
 
@@ -112,6 +115,13 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
           if (restricted) noteRestriction(o.result, restricted, ds.nrows);
           result = o.result;
           version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, sfaColumns(m.spec, o)).version;
+        } else if (m.spec.estimator === 'tfp') {
+          // log TFP (_ltfp) goes into the dataset, as in the app
+          const restricted = restrictSample(m.spec, source);
+          const o = estimateTfp(m.spec, restricted?.source ?? source);
+          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
+          result = o.result;
+          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, tfpColumns(m.spec, o)).version;
         } else result = estimate(m.spec, source);
         const hash = createHash('sha256').update(canonicalJson({ datasetId: ds.id, spec: m.spec })).digest('hex');
         store.addResult(m.id, hash, version, result);
@@ -139,7 +149,7 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
       }
     };
     for (const t of tables.filter((x) => x.describe)) {
-      const ds = store.listDatasets()[0];
+      const ds = (t.dataset ? store.findDataset(t.dataset) : null) ?? store.listDatasets()[0];
       const cols = (t.describe ?? []).map((name) => ({ name, column: store.readColumn(ds.id, name) }));
       const labels = Object.fromEntries(ds.variables.map((v) => [v.name, (lang === 'zh' ? v.label.zh : v.label.en) ?? v.name]));
       write(t.id, t.title[lang], summaryTable(summarize(cols), { lang, labels }));
@@ -152,7 +162,11 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
         const l = lang === 'zh' ? v.label.zh : v.label.en;
         return l ? [[v.name, l]] : [];
       }));
-      const stats = rs.some((r) => r.estimator === 'iv') ? (['fe', 'nobs', 'r2', 'kp_lm', 'kp_f'] as const) : (['fe', 'nobs', 'r2'] as const);
+      const stats = rs.some((r) => r.estimator === 'iv')
+        ? (['fe', 'nobs', 'r2', 'kp_lm', 'kp_f'] as const)
+        : rs.some((r) => r.estimator === 'gmm')
+          ? (['nobs', 'n_groups', 'n_instruments', 'ar1_p', 'ar2_p', 'hansen_p'] as const)
+          : (['fe', 'nobs', 'r2'] as const);
       write(id, info?.title[lang] ?? id, collectTable(rs, { lang, labels, stats: [...stats] }));
     }
     store.save();

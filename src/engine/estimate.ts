@@ -27,6 +27,7 @@ import { type RestrictedSource, restrictSample } from './sample-if.js';
 import { estimateBinary } from './estimate-binary.js';
 import { estimatePsm } from './estimate-psm.js';
 import { estimateSfa } from './estimate-sfa.js';
+import { estimateTfp } from './estimate-tfp.js';
 
 
 export type ProgressFn = (stage: JobStage, fraction: number) => void;
@@ -102,6 +103,8 @@ function estimateOn(spec: ModelSpec, source: ColumnSource, progress: ProgressFn,
   if (spec.estimator === 'psm') return estimatePsm(spec, source, progress).result;
   // sfa: likewise, the worker also takes the efficiency scores (_te_bc, _u_jlms)
   if (spec.estimator === 'sfa') return estimateSfa(spec, source, progress).result;
+  // tfp: likewise, the worker also takes log TFP (_ltfp)
+  if (spec.estimator === 'tfp') return estimateTfp(spec, source, progress).result;
   const { timing, lap } = stopwatch();
   progress('prepare', 0);
   const numeric = (name: string, role: string) => numericColumn(source, name, role);

@@ -25,6 +25,7 @@ import { finishImport, importFile } from '../store/import/import-file.js';
 import { ProjectStore } from '../store/project.js';
 import { toolTableModel } from '../shared/measure.js';
 import { buildExample003 } from '../store/examples/paper003.js';
+import { buildExample000 } from '../store/examples/paper000.js';
 import { describeProject } from '../store/project-description.js';
 import { CODE_EXTENSION, codeLangOfPath, generateCode } from '../shared/codegen/index.js';
 import type { JobHost } from './job-host.js';
@@ -73,7 +74,7 @@ export class AppController {
         if (this.store && resolve(this.store.path) === resolve(target)) this.closeProject();
         if (!existsSync(target)) {
           mkdirSync(dirname(target), { recursive: true });
-          buildExample003(target).close();
+          (name === 'paper000' ? buildExample000 : buildExample003)(target).close();
         }
         return this.setProject(ProjectStore.open(target, this.storeOpts()));
       },

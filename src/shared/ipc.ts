@@ -29,7 +29,7 @@ export const channels = {
   'project:new': { args: obj({ path }), result: null as unknown as ProjectInfo },
   'project:open': { args: obj({ path }), result: null as unknown as ProjectInfo },
   /** Opens an example project (built in the user's folder on first use; docs/examples.md). */
-  'project:example': { args: obj({ name: literal('paper003') }), result: null as unknown as ProjectInfo },
+  'project:example': { args: obj({ name: literal('paper000', 'paper003') }), result: null as unknown as ProjectInfo },
   'project:save': { args: none(), result: null as unknown as ProjectInfo },
   'project:saveAs': { args: obj({ path }), result: null as unknown as ProjectInfo },
   'project:close': { args: none(), result: null as unknown as null },

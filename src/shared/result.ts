@@ -282,6 +282,33 @@ export interface SfaResult {
   notes: string[];
 }
 
+/** Control-function production function (prodest OP / LP / ACF) summary; conventions in docs/production.md (## TFP). */
+export interface TfpResult {
+  method: 'op' | 'lp' | 'acf';
+  free: string[];
+  state: string;
+  proxy: string;
+  /** Degree of the stage-1 polynomial and of the law of motion g(ω_{t−1}). */
+  degree: number;
+  law_degree: number;
+  reps: number;
+  /** Bootstrap replications that were estimated (the SEs use these). */
+  reps_ok: number;
+  seed: number;
+  firms: number;
+  nobs_stage1: number;
+  /** Rows with the previous period in the sample (the GMM moments' sample). */
+  nobs_stage2: number;
+  returns_to_scale: EstimateSe;
+  /** OLS (pooled, intercept) and within (firm FE) production functions on the same sample. */
+  comparison: { ols: { term: string; estimate: number }[]; fe: { term: string; estimate: number }[]; ols_rts: number; fe_rts: number };
+  criterion: number;
+  starts: { label: string; start: number[]; beta: number[]; criterion: number; converged: boolean; iterations: number }[];
+  mean_ltfp: number;
+  sd_ltfp: number;
+  notes: string[];
+}
+
 export interface EstimationResult {
   estimator: string;
   spec: ModelSpec;
@@ -305,6 +332,8 @@ export interface EstimationResult {
   psm?: PsmResult;
   /** sfa: variance parameters, LR tests, efficiency summary, elasticities, convergence. */
   sfa?: SfaResult;
+  /** tfp: method, returns to scale, OLS/FE comparison, bootstrap and second-stage details. */
+  tfp?: TfpResult;
   warnings: string[];
   timing_ms: Record<string, number>;
 }

@@ -3,7 +3,7 @@
 
 export const SPEC_VERSION = 1;
 
-export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv' | 'gmm' | 'logit' | 'probit' | 'psm' | 'sfa';
+export type EstimatorId = 'ols' | 'fe' | 'hdfe' | 're' | 'iv' | 'gmm' | 'logit' | 'probit' | 'psm' | 'sfa' | 'tfp';
 export type VcovType = 'iid' | 'robust' | 'cluster';
 
 export interface PanelSpec {
@@ -59,8 +59,8 @@ export interface ModelSpec {
     /** re: also run fe and report the Hausman test (default true); sigmamore as Stata. */
     hausman?: boolean;
     sigmamore?: boolean;
-    /** iv: 'liml' for limited-information maximum likelihood (default 2SLS). */
-    method?: '2sls' | 'liml';
+    /** iv: 'liml' for limited-information maximum likelihood (default 2SLS); tfp: Olley–Pakes, Levinsohn–Petrin (default) or Ackerberg–Caves–Frazer. */
+    method?: '2sls' | 'liml' | 'op' | 'lp' | 'acf';
     /**
      * iv: small-sample statistics (ivreg2's `small`: N−K denominators, t and F instead of z and χ²).
      * 'auto' (default) follows ivreghdfe: on when fixed effects are absorbed, off otherwise (ivreg2).
@@ -121,6 +121,11 @@ export interface ModelSpec {
     /** sfa: take logs of output and inputs (default true); centre the logs at their means (default true). */
     logs?: boolean;
     center?: boolean;
+    /** tfp: state variable (log capital), proxy (log investment for OP, log materials for LP/ACF), stage-1 polynomial degree (default 3), bootstrap replications (default 50). */
+    state?: string;
+    proxy?: string;
+    degree?: number;
+    reps?: number;
     [key: string]: unknown;
   };
 }
@@ -154,6 +159,7 @@ export function specVariables(spec: ModelSpec): string[] {
   for (const g of spec.options.iv_style ?? []) names.push(baseVariable(g.var));
   for (const e of spec.options.exact ?? []) names.push(e);
   for (const z of spec.options.uhet ?? []) names.push(z);
+  for (const v of [spec.options.state, spec.options.proxy]) if (typeof v === 'string' && v !== '') names.push(v);
   for (const a of spec.absorb) names.push(...a.split('#'));
   if (spec.panel) names.push(spec.panel.id, spec.panel.time);
   return [...new Set(names)];

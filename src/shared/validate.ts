@@ -22,7 +22,7 @@ const specShape = obj({
   panel: opt(obj({ id: name, time: name })),
   treatment: opt(name),
   sample: opt(obj({ if: opt(str({ max: 2000 })) })),
-  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml')), small: opt(literal('auto', 'on', 'off')), seed: opt(num()), extra: opt(json()),
+  options: opt(obj({ intercept: opt(bool()), level: opt(num()), singletons: opt(bool()), tolerance: opt(num()), hausman: opt(bool()), sigmamore: opt(bool()), method: opt(literal('2sls', 'liml', 'op', 'lp', 'acf')), small: opt(literal('auto', 'on', 'off')), seed: opt(num()), extra: opt(json()),
     gmm_style: opt(arr(obj({ var: name, lag_min: int({ min: 0, max: 100 }), lag_max: opt(int({ min: 0, max: 100 })), collapse: opt(bool()), eq: opt(literal('diff', 'level', 'both')) }), { max: 50 })),
     iv_style: opt(arr(obj({ var: name, eq: opt(literal('diff', 'level', 'both')), passthru: opt(bool()) }), { max: 500 })),
     system: opt(bool()), twostep: opt(bool()), transform: opt(literal('fd', 'fod')), timedummies: opt(bool()), h: opt(int({ min: 1, max: 3 })), ar: opt(int({ min: 1, max: 10 })),
@@ -31,7 +31,8 @@ const specShape = obj({
     match_by: opt(literal('pooled', 'year', 'pre_means')), match_order: opt(literal('smallest', 'largest', 'data', 'random')), tie_rule: opt(literal('psmatch2', 'matchit')),
     kernel: opt(literal('epan', 'biweight', 'tricube', 'uniform', 'normal')),
     distribution: opt(literal('hnormal', 'exponential', 'tnormal')), frontier: opt(literal('production', 'cost')), form: opt(literal('cd', 'translog')), technique: opt(literal('newton', 'bfgs')),
-    uhet: opt(arr(name, { max: 50 })), logs: opt(bool()), center: opt(bool()) })),
+    uhet: opt(arr(name, { max: 50 })), logs: opt(bool()), center: opt(bool()),
+    state: opt(str({ max: 200 })), proxy: opt(str({ max: 200 })), degree: opt(int({ min: 1, max: 5 })), reps: opt(int({ min: 2, max: 10000 })) })),
 });
 
 export const specSchema: Schema<ModelSpec> = {
@@ -74,6 +75,9 @@ export const PROBLEM_TEXT = {
   'gmm.lagRange': 'GMM-style instruments for {name}: the last lag ({max}) is before the first ({min})',
   'treatment.required': 'choose the treatment indicator (1 = treated, 0 = control)',
   'treatment.role': '"{name}" is the treatment; it cannot also be the outcome or a covariate',
+  'tfp.state': 'choose the state variable (log capital)',
+  'tfp.proxy': 'choose the proxy variable (log investment for Olley–Pakes, log intermediate inputs for Levinsohn–Petrin and ACF)',
+  'tfp.role': '"{name}" already has another role (output, free input, state or proxy); a variable can have only one role',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
@@ -167,6 +171,19 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   } else if (spec.treatment) add('treatment', 'field.notTaken', { estimator: decl.id, field: 'treatment' });
   // sfa: covariates of the inefficiency variance
   for (const z of spec.options.uhet ?? []) known('options', z, true);
+  // tfp: the state and proxy variables
+  if (spec.estimator === 'tfp') {
+    const roles = new Set([spec.y, ...spec.x]);
+    for (const [key, code] of [['state', 'tfp.state'], ['proxy', 'tfp.proxy']] as const) {
+      const v = spec.options[key];
+      if (typeof v !== 'string' || v === '') add('options', code);
+      else {
+        known('options', v, true);
+        if (roles.has(v)) add('options', 'tfp.role', { name: v });
+        roles.add(v);
+      }
+    }
+  }
   for (const f of ['absorb', 'endog', 'instruments'] as const) {
     if (spec[f].length > 0 && !decl.fields.includes(f)) add(f, 'field.notTaken', { estimator: decl.id, field: f });
   }

@@ -5,6 +5,7 @@ import { conditionVariables, restrictSample } from '../engine/sample-if.js';
 import { estimatePsm } from '../engine/estimate-psm.js';
 import { psmColumns } from '../engine/psm/columns.js';
 import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
+import { estimateTfp, tfpColumns } from '../engine/estimate-tfp.js';
 import type { JobStage } from '../shared/types.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { specVariables } from '../shared/spec.js';
@@ -60,6 +61,15 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
       if (restricted) noteRestriction(out.result, restricted, source.nrows);
       out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
       post({ type: 'done', jobId, result: out.result, columns: sfaColumns(job.spec, out) });
+      return;
+    }
+    if (job.spec.estimator === 'tfp') {
+      // log TFP goes into the dataset (_ltfp); main writes it
+      const restricted = restrictSample(job.spec, source);
+      const out = estimateTfp(job.spec, restricted?.source ?? source, progress);
+      if (restricted) noteRestriction(out.result, restricted, source.nrows);
+      out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
+      post({ type: 'done', jobId, result: out.result, columns: tfpColumns(job.spec, out) });
       return;
     }
     const result = estimate(job.spec, source, progress, { store: fitCache, scope });

@@ -8,9 +8,10 @@ import { ols } from './ols.js';
 import { psm } from './psm.js';
 import { sfa } from './sfa.js';
 import { re } from './re.js';
+import { tfp } from './tfp.js';
 import type { EstimatorDeclaration } from './types.js';
 
 export type { EstimatorDeclaration, FieldId } from './types.js';
 
-export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re, iv, gmm, logit, probit, psm, sfa };
+export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re, iv, gmm, logit, probit, psm, sfa, tfp };
 export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];

@@ -17,5 +17,6 @@ export interface EstimatorDeclaration {
   absorbOptional?: boolean;
   /** Takes the panel id and time but does not require them (psm: only for matching by year or on pre-treatment means). */
   panelOptional?: boolean;
-  options: { key: string; kind: 'boolean' | 'number' | 'choice'; default: boolean | number | string; choices?: string[]; labelKey: string }[];
+  /** 'variable': a numeric dataset variable chosen from a list (default '' = none chosen). */
+  options: { key: string; kind: 'boolean' | 'number' | 'choice' | 'variable'; default: boolean | number | string; choices?: string[]; labelKey: string }[];
 }

@@ -19,6 +19,8 @@ export interface ExampleTable {
   title: { zh: string; en: string };
   /** Variables of a descriptive table (T1). */
   describe?: string[];
+  /** The dataset a descriptive table describes (default: the project's first dataset). */
+  dataset?: string;
 }
 
 export const TABLES_003: ExampleTable[] = [

@@ -26,6 +26,9 @@ export const en = {
   'start.examples': 'Examples',
   'start.example003': 'Cross-border e-commerce platforms and capacity utilisation (seed paper 003)',
   'start.example003Hint': 'A firm panel of 233,819 firm-years with known effects, every variable recipe and the models of Tables 2–7; Run any model, or Compose table…',
+  // example 000
+  'start.example000': 'Cross-border e-commerce development and export product quality (seed paper 000)',
+  'start.example000Hint': 'A 30-province indicator panel, about 1,050 listed firms and their export transactions with known effects: the entropy index, export quality, the merges and the models of Tables 1–8; Run any model, or Compose table…',
   'project.exampleBuilding': 'Preparing the example project…',
   'project.exampleOpened': 'Opened the example {name}: the models are in the list on the left; run them and compose the tables.',
   'project.interrupted': 'Opened {name}. Not finished last time and rolled back: {list}. Everything else is as it was saved.',
@@ -171,6 +174,16 @@ export const en = {
   'option.logs': 'Take logs of output and inputs',
   'option.center': 'Centre logs at their means',
   // production end
+  // tfp
+  'estimator.tfp': 'Production function / TFP (prodest: OP, LP, ACF)',
+  'option.method.op': 'Olley–Pakes (investment proxy)',
+  'option.method.lp': 'Levinsohn–Petrin (intermediate-input proxy)',
+  'option.method.acf': 'Ackerberg–Caves–Frazer',
+  'option.state': 'State variable (log capital)',
+  'option.proxy': 'Proxy variable (log investment / log materials)',
+  'option.degree': 'Polynomial degree (first stage)',
+  'option.reps': 'Bootstrap replications',
+  'option.variableNone': '(choose)',
   'option.system': 'System GMM (levels equation; off = difference GMM)',
   'option.twostep': 'Two-step (Windmeijer-corrected SEs)',
   'option.transform': 'Transformation',

@@ -29,6 +29,9 @@ const zh: Record<ProblemCode, string> = {
   'gmm.lagRange': '{name} 的 GMM 式工具变量：最大滞后（{max}）小于最小滞后（{min}）',
   'treatment.required': '请选择处理变量（1 = 处理组，0 = 对照组）',
   'treatment.role': '“{name}”是处理变量，不能同时作为结果变量或协变量',
+  'tfp.state': '请选择状态变量（资本对数）',
+  'tfp.proxy': '请选择代理变量（OP 用投资对数，LP 和 ACF 用中间投入对数）',
+  'tfp.role': '“{name}”在模型中已有其他角色（产出、自由投入、状态变量或代理变量）；同一变量只能有一个角色',
 };
 
 const TEXT: Record<Lang, Record<ProblemCode, string>> = { en: PROBLEM_TEXT, zh };

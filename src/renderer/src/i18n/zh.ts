@@ -28,6 +28,9 @@ export const zh: Record<MessageKey, string> = {
   'start.examples': '示例项目',
   'start.example003': '跨境电商平台与企业产能利用率（种子论文 003）',
   'start.example003Hint': '233,819 个企业-年份观测、已知真实效应的面板数据，含全部变量构造步骤和表 2–7 的模型；可直接运行模型或编排表格',
+  // example 000
+  'start.example000': '跨境电商发展与出口产品质量（种子论文 000）',
+  'start.example000Hint': '30 个省份的指标面板、约 1,050 家上市公司及其出口交易数据（已知真实效应），含熵值法指数、出口产品质量、数据合并和表 1–8 的全部模型；可直接运行模型或编排表格',
   'project.exampleBuilding': '正在准备示例项目……',
   'project.exampleOpened': '已打开示例项目 {name}：左侧列出了全部模型，运行后即可编排表格。',
   'project.interrupted': '已打开 {name}。上次未完成、已回滚的操作：{list}。其余内容与保存时一致。',
@@ -173,6 +176,16 @@ export const zh: Record<MessageKey, string> = {
   'option.logs': '对产出和投入取对数',
   'option.center': '对数按均值中心化',
   // production end
+  // tfp
+  'estimator.tfp': '生产函数 / 全要素生产率（prodest：OP、LP、ACF）',
+  'option.method.op': 'Olley–Pakes（投资代理）',
+  'option.method.lp': 'Levinsohn–Petrin（中间投入代理）',
+  'option.method.acf': 'Ackerberg–Caves–Frazer',
+  'option.state': '状态变量（资本对数）',
+  'option.proxy': '代理变量（投资对数 / 中间投入对数）',
+  'option.degree': '多项式阶数（第一阶段）',
+  'option.reps': '自助法重复次数',
+  'option.variableNone': '（请选择）',
   'option.system': '系统 GMM（含水平方程；关闭 = 差分 GMM）',
   'option.twostep': '两步法（Windmeijer 校正标准误）',
   'option.transform': '变换',

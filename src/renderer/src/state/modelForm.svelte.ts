@@ -143,7 +143,7 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = this.#options[o.key];
-      if (typeof v === (o.kind === 'choice' ? 'string' : o.kind)) options[o.key] = v as OptionValue;
+      if (o.kind === 'choice' ? typeof v === 'string' && (o.choices ?? []).includes(v) : typeof v === (o.kind === 'variable' ? 'string' : o.kind)) options[o.key] = v as OptionValue;
     }
     this.#options = options;
   }

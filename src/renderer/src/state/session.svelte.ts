@@ -165,7 +165,7 @@ export class Session {
   }
 
   /** Opens the example project of a seed paper (built on first use). */
-  openExample(name: 'paper003'): Promise<void> {
+  openExample(name: 'paper000' | 'paper003'): Promise<void> {
     return this.#guard(async () => {
       this.status.info('project.exampleBuilding');
       const project = await host.invoke('project:example', { name });
