@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { summarize } from '../src/engine/describe/summarize.js';
 import { estimate } from '../src/engine/estimate.js';
 import { estimatePsm } from '../src/engine/estimate-psm.js';
+import { generate003 } from '../src/store/examples/generate003.js';
 import type { Column } from '../src/engine/data.js';
 import { normalizeSpec } from '../src/shared/spec.js';
 import { CHUNK_ROWS } from '../src/store/codec.js';
@@ -176,6 +177,33 @@ try {
       psmAtt = r.result.psm?.effects.att.estimate ?? Number.NaN;
     }
   }
+  // Production side (issue 8 budgets): SFA translog on 233,819 firm-years (< 3 s) and
+  // Levinsohn–Petrin with 50 bootstrap replications on 100,000 firm-years (< 30 s), on the
+  // paper-003 example generator's production data (lny, lnk, lnl, lnm; docs/examples.md).
+  const prod = generate003(233_819, seed);
+  const prodCols: Record<string, Column> = Object.fromEntries(Object.entries(prod.columns).map(([k, v]) => [k, { kind: 'numeric', values: v } as Column]));
+  const sfaS: number[] = [];
+  let sfaIterations = 0;
+  {
+    const spec = normalizeSpec({ estimator: 'sfa', y: 'lny', x: ['lnk', 'lnl', 'lnm'], vcov: 'iid', options: { form: 'translog', logs: false } });
+    for (let rep = 0; rep < Math.min(reps, 3); rep++) {
+      const t0 = performance.now();
+      const r = estimate(spec, { nrows: prod.rows, get: (name) => prodCols[name] });
+      sfaS.push((performance.now() - t0) / 1000);
+      sfaIterations = Number(r.fit.iterations ?? 0);
+    }
+  }
+  let lpS = Number.NaN;
+  let lpBetaL = Number.NaN;
+  {
+    const n = 100_000;
+    const sub: Record<string, Column> = Object.fromEntries(['firm', 'year', 'lny', 'lnk', 'lnl', 'lnm'].map((k) => [k, { kind: 'numeric', values: prod.columns[k].subarray(0, n) } as Column]));
+    const spec = normalizeSpec({ estimator: 'tfp', y: 'lny', x: ['lnl'], panel: { id: 'firm', time: 'year' }, vcov: 'iid', options: { method: 'lp', state: 'lnk', proxy: 'lnm', reps: 50, seed: 1 } });
+    const t0 = performance.now();
+    const r = estimate(spec, { nrows: n, get: (name) => sub[name] });
+    lpS = (performance.now() - t0) / 1000;
+    lpBetaL = r.coefficients.find((c) => c.term === 'lnl')?.estimate ?? Number.NaN;
+  }
   store.close();
   const out = {
     rows,
@@ -189,6 +217,8 @@ try {
     summarize_12_variables_s: median(describeS),
     iv_2sls_same_design: { ...iv, ratio_to_hdfe: iv.seconds.total / hdfe.seconds.total },
     psm_nn3_replacement_230000: { seconds: median(psmS), att: psmAtt, true_effect: 0.3 },
+    sfa_translog_233819: { seconds: median(sfaS), iterations: sfaIterations },
+    tfp_lp_50_bootstrap_100000: { seconds: lpS, beta_l: lpBetaL },
     gmm_system_twostep_collapsed_5000x12: { seconds: median(gmmS), rho_estimate: gmmRho, true_rho: 0.5, instruments: gmmInstruments },
     true_platform_effect: 0.05,
     reps,

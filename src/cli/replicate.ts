@@ -10,13 +10,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { summarize } from '../engine/describe/summarize.js';
-import { estimate } from '../engine/estimate.js';
-import { estimatePsm } from '../engine/estimate-psm.js';
-import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
-import { estimateTfp, tfpColumns } from '../engine/estimate-tfp.js';
-import { psmColumns } from '../engine/psm/columns.js';
-import { conditionVariables, restrictSample } from '../engine/sample-if.js';
-import { noteRestriction } from '../engine/estimate.js';
+import { estimateWithColumns } from '../engine/estimate-with-columns.js';
+import { conditionVariables } from '../engine/sample-if.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
@@ -100,29 +95,9 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
             return c;
           },
         };
-        let result: EstimationResult;
-        let version = ds.version;
-        if (m.spec.estimator === 'psm') {
-          const restricted = restrictSample(m.spec, source);
-          const o = estimatePsm(m.spec, restricted?.source ?? source);
-          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
-          result = o.result;
-          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, psmColumns(m.spec, o)).version;
-        } else if (m.spec.estimator === 'sfa') {
-          // the efficiency scores (_te_bc, _u_jlms) go into the dataset, as in the app
-          const restricted = restrictSample(m.spec, source);
-          const o = estimateSfa(m.spec, restricted?.source ?? source);
-          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
-          result = o.result;
-          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, sfaColumns(m.spec, o)).version;
-        } else if (m.spec.estimator === 'tfp') {
-          // log TFP (_ltfp) goes into the dataset, as in the app
-          const restricted = restrictSample(m.spec, source);
-          const o = estimateTfp(m.spec, restricted?.source ?? source);
-          if (restricted) noteRestriction(o.result, restricted, ds.nrows);
-          result = o.result;
-          version = applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, tfpColumns(m.spec, o)).version;
-        } else result = estimate(m.spec, source);
+        // psm, sfa and tfp variables go into the dataset before the models after them run, as in the app
+        const { result, columns } = estimateWithColumns(m.spec, source);
+        const version = columns.length > 0 ? applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, columns).version : ds.version;
         const hash = createHash('sha256').update(canonicalJson({ datasetId: ds.id, spec: m.spec })).digest('hex');
         store.addResult(m.id, hash, version, result);
         results.set(m.id, result);

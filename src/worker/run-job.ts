@@ -1,11 +1,8 @@
 // One estimation job: open the project read-only, load only the columns the spec needs, run the
 // engine. Pure Node (no Electron): the same code runs under utilityProcess, child_process and tests.
-import { FitCache, estimate, noteRestriction } from '../engine/estimate.js';
-import { conditionVariables, restrictSample } from '../engine/sample-if.js';
-import { estimatePsm } from '../engine/estimate-psm.js';
-import { psmColumns } from '../engine/psm/columns.js';
-import { estimateSfa, sfaColumns } from '../engine/estimate-sfa.js';
-import { estimateTfp, tfpColumns } from '../engine/estimate-tfp.js';
+import { FitCache } from '../engine/estimate.js';
+import { estimateWithColumns } from '../engine/estimate-with-columns.js';
+import { conditionVariables } from '../engine/sample-if.js';
 import type { JobStage } from '../shared/types.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { specVariables } from '../shared/spec.js';
@@ -45,36 +42,10 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
     };
     const scope = `${job.projectPath}\u0000${job.datasetId}\u0000${ds.version}`;
     const progress = (stage: JobStage, fraction: number) => post({ type: 'progress', jobId, stage, fraction: 0.2 + 0.8 * fraction });
-    if (job.spec.estimator === 'psm') {
-      // matching leaves psmatch2's variables in the dataset; main writes them
-      const restricted = restrictSample(job.spec, source);
-      const out = estimatePsm(job.spec, restricted?.source ?? source, progress);
-      if (restricted) noteRestriction(out.result, restricted, source.nrows);
-      out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
-      post({ type: 'done', jobId, result: out.result, columns: psmColumns(job.spec, out) });
-      return;
-    }
-    if (job.spec.estimator === 'sfa') {
-      // efficiency scores go into the dataset (_te_bc, _u_jlms); main writes them
-      const restricted = restrictSample(job.spec, source);
-      const out = estimateSfa(job.spec, restricted?.source ?? source, progress);
-      if (restricted) noteRestriction(out.result, restricted, source.nrows);
-      out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
-      post({ type: 'done', jobId, result: out.result, columns: sfaColumns(job.spec, out) });
-      return;
-    }
-    if (job.spec.estimator === 'tfp') {
-      // log TFP goes into the dataset (_ltfp); main writes it
-      const restricted = restrictSample(job.spec, source);
-      const out = estimateTfp(job.spec, restricted?.source ?? source, progress);
-      if (restricted) noteRestriction(out.result, restricted, source.nrows);
-      out.result.timing_ms = { load: loadMs, ...out.result.timing_ms };
-      post({ type: 'done', jobId, result: out.result, columns: tfpColumns(job.spec, out) });
-      return;
-    }
-    const result = estimate(job.spec, source, progress, { store: fitCache, scope });
+    // psm, sfa and tfp also hand back the variables they leave in the dataset; main writes them
+    const { result, columns } = estimateWithColumns(job.spec, source, progress, { store: fitCache, scope });
     result.timing_ms = { load: loadMs, ...result.timing_ms };
-    post({ type: 'done', jobId, result });
+    post({ type: 'done', jobId, result, ...(columns.length > 0 ? { columns } : {}) });
   } catch (err) {
     post({ type: 'error', jobId, error: toErrorInfo(err) });
   } finally {

@@ -1,6 +1,6 @@
 // Seeded random order for matching (psmatch2 asks the user to sort the data randomly before
 // matching; we draw the order from the spec's seed so that the same spec gives the same matches).
-// mulberry32: a 32-bit generator, ample for shuffling; not for statistical simulation.
+// mulberry32: a small, fast 32-bit generator; also drives the example generators (src/store/examples).
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

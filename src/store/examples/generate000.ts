@@ -32,6 +32,7 @@
 // consequences: KSW quality is relative to destination × year effects, so the national trend of ret
 // is not in the outcome and the firm-FE-only columns are attenuated (only two-way FE recovers β);
 // and the lag of ret is a weak instrument here, so the seed paper's IV1 is not among the models.
+import { mulberry32 as rng } from '../../engine/psm/random.js';
 import { entropyIndex } from '../../engine/measure/entropy.js';
 
 export const YEARS_000 = [2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021];
@@ -63,16 +64,6 @@ export interface Generated000 {
   truth: { ret: number; ecom: number; basic: number; rho: number };
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const PROVINCE_COLUMNS_000 = ['province', 'year', 'region', ...INDICATORS_000.ecom, ...INDICATORS_000.basic] as const;
 export const FIRM_COLUMNS_000 = ['firm', 'year', 'province', 'region', 'industry', 'size', 'age', 'share', 'soe', 'con', 'debt'] as const;

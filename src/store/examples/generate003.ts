@@ -13,6 +13,8 @@
 // z_iv = city internet penetration × national trend (+ noise) moves adoption and is unrelated to
 // ε and s; instrumenting platform and platform×infra_high with z_iv and z_iv×infra_high recovers
 // 0.05 and 0.03 (absorbing firm and industry×year: city×year effects would absorb z_iv).
+import { mulberry32 as rng } from '../../engine/psm/random.js';
+
 export const YEARS_003 = [2001, 2002, 2003, 2004, 2005, 2006, 2007, 2011, 2012, 2013, 2014, 2015];
 export const TRUTH_003 = {
   platform: 0.05,
@@ -28,16 +30,6 @@ export interface Generated {
   columns: Record<string, Float64Array>;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const COLUMNS_003 = [
   'firm',
