@@ -368,9 +368,11 @@ export function estimatePsm(spec: ModelSpec, source: ColumnSource, progress: Pro
   const unmatched = effect(mu1 - mu0, mu1, mu0, Math.sqrt((rss / (n - 2)) * (1 / c1 + 1 / c0)), n);
 
   // ATU and ATE (psmatch2 `ate`: controls matched to the treated the same way), with replacement only
-  let atu: PsmEffect | NotApplicable = { na: 'the ATU needs matching with replacement (psmatch2 ate)' };
-  let ate: PsmEffect | NotApplicable = { na: 'the ATE needs matching with replacement (psmatch2 ate)' };
-  if (s.replacement) {
+  // as psmatch2, only with the `ate` option: matching every control too costs as much again
+  const wantAte = spec.options.ate === true;
+  let atu: PsmEffect | NotApplicable = { na: wantAte ? 'the ATU needs matching with replacement (psmatch2 ate)' : 'reported with the ate option (psmatch2 ate)' };
+  let ate: PsmEffect | NotApplicable = { na: wantAte ? 'the ATE needs matching with replacement (psmatch2 ate)' : 'reported with the ate option (psmatch2 ate)' };
+  if (s.replacement && wantAte) {
     const focal = controlRows.filter((i) => controlSupport[i] === 1);
     // psmatch2 runs this matching before the ATT's, so the pool is every treated unit on common support
     const atuM = matchInCells(focal, treatedRows, dist, rank, cell, s, caliper);

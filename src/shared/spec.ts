@@ -102,6 +102,8 @@ export interface ModelSpec {
     bandwidth?: number;
     /** psm: panel variant: pool all rows (default), match within each year, or on pre-treatment means. */
     match_by?: 'pooled' | 'year' | 'pre_means';
+    /** psm: also match the controls and report ATU and ATE (psmatch2 `ate`; default off). */
+    ate?: boolean;
     /** psm: seed of the random sort order (ties, psmatch2 sorts randomly before matching). */
     seed?: number;
     /** psm without replacement: order in which treated units pick (psmatch2: smallest score first). */

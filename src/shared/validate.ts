@@ -28,7 +28,7 @@ const specShape = obj({
     system: opt(bool()), twostep: opt(bool()), transform: opt(literal('fd', 'fod')), timedummies: opt(bool()), h: opt(int({ min: 1, max: 3 })), ar: opt(int({ min: 1, max: 10 })),
     score: opt(literal('logit', 'probit')), neighbors: opt(int({ min: 1, max: 100 })), replacement: opt(bool()), caliper: opt(num()), caliper_unit: opt(literal('score', 'sd_logit')),
     ties: opt(bool()), common_support: opt(bool()), exact: opt(arr(name, { max: 10 })), match_method: opt(literal('nearest', 'kernel', 'radius')), bandwidth: opt(num()),
-    match_by: opt(literal('pooled', 'year', 'pre_means')), match_order: opt(literal('smallest', 'largest', 'data', 'random')), tie_rule: opt(literal('psmatch2', 'matchit')),
+    match_by: opt(literal('pooled', 'year', 'pre_means')), match_order: opt(literal('smallest', 'largest', 'data', 'random')), ate: opt(bool()), tie_rule: opt(literal('psmatch2', 'matchit')),
     kernel: opt(literal('epan', 'biweight', 'tricube', 'uniform', 'normal')),
     distribution: opt(literal('hnormal', 'exponential', 'tnormal')), frontier: opt(literal('production', 'cost')), form: opt(literal('cd', 'translog')), technique: opt(literal('newton', 'bfgs')),
     uhet: opt(arr(name, { max: 50 })), logs: opt(bool()), center: opt(bool()),

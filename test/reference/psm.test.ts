@@ -40,7 +40,7 @@ const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as
 const source = readCsv(join(dir, 'data.csv'));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 const run = (options: ModelSpec['options']) =>
-  estimatePsm(normalizeSpec({ estimator: 'psm', y: 're78', treatment: 'treat', x: expected.x, options: { score: 'logit', tie_rule: 'matchit', ...options } }), source);
+  estimatePsm(normalizeSpec({ estimator: 'psm', y: 're78', treatment: 'treat', x: expected.x, options: { score: 'logit', tie_rule: 'matchit', ate: true, ...options } }), source);
 
 const cases: [string, ModelSpec['options']][] = [
   ['nn1_rep', {}],

@@ -20,6 +20,7 @@ export const psm: EstimatorDeclaration = {
     { key: 'caliper', kind: 'number', default: 0, labelKey: 'option.caliper' },
     { key: 'caliper_unit', kind: 'choice', default: 'score', choices: ['score', 'sd_logit'], labelKey: 'option.caliper_unit' },
     { key: 'common_support', kind: 'boolean', default: false, labelKey: 'option.common_support' },
+    { key: 'ate', kind: 'boolean', default: false, labelKey: 'option.ate' },
     { key: 'ties', kind: 'boolean', default: false, labelKey: 'option.ties' },
     { key: 'match_by', kind: 'choice', default: 'pooled', choices: ['pooled', 'year', 'pre_means'], labelKey: 'option.match_by' },
     { key: 'bandwidth', kind: 'number', default: 0.06, labelKey: 'option.bandwidth' },

@@ -104,7 +104,7 @@ const psmSpec = (options: ModelSpec['options'] = {}) => normalizeSpec({ estimato
 describe('estimatePsm', () => {
   it('returns per-row _weight, _pscore and _support, NaN outside the sample', () => {
     const { n, source, t } = panel();
-    const out = estimatePsm(psmSpec({ neighbors: 3 }), source);
+    const out = estimatePsm(psmSpec({ neighbors: 3, ate: true }), source);
     expect(out.weights).toHaveLength(n);
     expect(Number.isNaN(out.score[5])).toBe(true);
     expect(out.support[5]).toBe(0);
@@ -145,6 +145,13 @@ describe('estimatePsm', () => {
     }
     for (const [key, c] of treatedBy) expect(weightBy.get(key)).toBeCloseTo(c, 9);
     expect(out.result.psm!.counts.cells).toBe(20);
+  });
+
+  it('reports ATU and ATE only with the ate option, as psmatch2', () => {
+    const { source } = panel();
+    const out = estimatePsm(psmSpec({ neighbors: 1 }), source);
+    expect(out.result.psm!.effects.atu).toEqual({ na: 'reported with the ate option (psmatch2 ate)' });
+    expect(out.result.psm!.effects.att.estimate).toBe(estimatePsm(psmSpec({ neighbors: 1, ate: true }), source).result.psm!.effects.att.estimate);
   });
 
   it('common support drops treated above the controls\' maximum score', () => {

@@ -205,6 +205,7 @@ export const en = {
   'option.replacement': 'With replacement',
   'option.caliper': 'Caliper (0 = none)',
   'option.common_support': 'Common support only',
+  'option.ate': 'Also ATU and ATE (psmatch2 ate)',
   'option.ties': 'Keep ties',
   'option.seed': 'Random seed',
   'option.caliper_unit': 'Caliper in',

@@ -207,6 +207,7 @@ export const zh: Record<MessageKey, string> = {
   'option.replacement': '有放回',
   'option.caliper': '卡尺（0 = 不限）',
   'option.common_support': '仅共同支撑',
+  'option.ate': '同时报告 ATU 和 ATE（psmatch2 ate）',
   'option.ties': '保留并列',
   'option.seed': '随机种子',
   'option.caliper_unit': '卡尺单位',
