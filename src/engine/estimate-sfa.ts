@@ -152,7 +152,12 @@ function startValues(d: SfaData, beta: Float64Array, m2: number, m3: number): { 
   return out;
 }
 
-export function fitSfa(d: SfaData, technique: 'newton' | 'bfgs'): SfaFit {
+/**
+ * ML from several corrected-OLS starts, as Stata's ml search: the log-likelihood is evaluated at
+ * every start, Newton runs from the best one, and the next best is tried only if that run does not
+ * converge. `warm` (e.g. the translog estimates restricted to Cobb–Douglas) is tried first.
+ */
+export function fitSfa(d: SfaData, technique: 'newton' | 'bfgs', warm?: { label: string; theta: Float64Array }): SfaFit {
   const { n } = d;
   const o = ols(d.y, d.X, n);
   let m2 = 0;
@@ -165,16 +170,27 @@ export function fitSfa(d: SfaData, technique: 'newton' | 'bfgs'): SfaFit {
   m2 /= n;
   m3 /= n;
   const llOls = -0.5 * n * (1 + Math.log(2 * Math.PI) + Math.log(o.rss / n));
-  const f = (theta: Float64Array, grad: Float64Array | null) => sfaLoglik(d, theta, grad);
+  const f = (theta: Float64Array, grad: Float64Array | null, hess?: Float64Array | null) => sfaLoglik(d, theta, grad, undefined, hess);
+  const moments = { llOls, m3, skewness: m3 / Math.pow(m2, 1.5) };
   const starts: SfaFit['starts'] = [];
   let best: MaxResult | null = null;
-  for (const s of startValues(d, o.beta, m2, m3)) {
-    const r = maximize(f, s.theta, technique);
-    starts.push({ label: s.label, loglik: r.loglik, converged: r.converged, iterations: r.iterations });
-    const better = !best || (r.converged && !best.converged) || (r.converged === best.converged && r.loglik > best.loglik + 1e-9);
-    if (better) best = r;
+  if (warm) {
+    best = maximize(f, warm.theta, technique, 500, true);
+    starts.push({ label: warm.label, loglik: best.loglik, converged: best.converged, iterations: best.iterations });
+    if (best.converged) return { best, starts, ...moments };
   }
-  return { best: best as MaxResult, starts, llOls, m3, skewness: m3 / Math.pow(m2, 1.5) };
+  const candidates = startValues(d, o.beta, m2, m3).map((s) => ({ ...s, ll0: f(s.theta, null) }));
+  candidates.sort((a, b) => (Number.isNaN(b.ll0) ? -1 : Number.isNaN(a.ll0) ? 1 : b.ll0 - a.ll0));
+  for (const c of candidates) {
+    if (best?.converged) {
+      starts.push({ label: `${c.label} (not run: log-likelihood ${c.ll0.toFixed(4)} at the start)`, loglik: c.ll0, converged: false, iterations: 0 });
+      continue;
+    }
+    const r = maximize(f, c.theta, technique, 500, true);
+    starts.push({ label: c.label, loglik: r.loglik, converged: r.converged, iterations: r.iterations });
+    if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.loglik > best.loglik + 1e-9)) best = r;
+  }
+  return { best: best as MaxResult, starts, ...moments };
 }
 
 /**
@@ -267,7 +283,11 @@ export function estimateSfa(spec: ModelSpec, source: ColumnSource, progress: Pro
   let lrForm: SfaResult['lr_cd_translog'];
   if (s.form === 'translog') {
     const cd = frontierDesign(L, spec.x, n, 'cd', s.logs);
-    const cdFit = fitSfa({ ...data, X: cd.X }, s.technique);
+    // warm start: the translog estimates without the second-order terms
+    const warm = new Float64Array(parameterCount(cd.X.length, H, s.dist));
+    for (let j = 0; j < cd.X.length; j++) warm[j] = best.theta[j];
+    warm.set(best.theta.subarray(K), cd.X.length);
+    const cdFit = fitSfa({ ...data, X: cd.X }, s.technique, { label: 'translog estimates, second-order terms dropped', theta: warm });
     const df = K - cd.X.length;
     const stat = 2 * (best.loglik - cdFit.best.loglik);
     lrForm = { statistic: stat, df, p_value: chi2UpperP(Math.max(stat, 0), df), loglik_cd: cdFit.best.loglik };

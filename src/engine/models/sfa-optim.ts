@@ -1,12 +1,16 @@
 // Maximisation of a smooth log-likelihood with an analytic gradient: BFGS or Newton, both with a
 // backtracking (Armijo) line search. The Hessian for Newton steps and for the covariance is the
-// central finite difference of the analytic gradient (P×P with P small: 2P gradient calls).
+// objective's own (analytic) when it offers one, else the central finite difference of the
+// analytic gradient (P×P with P small: 2P gradient calls). Where −H is not positive definite
+// (far from the maximum) the Newton step uses −H + τ·diag(|−H|) with the smallest τ = 10⁻⁶·10ᵏ
+// that makes it so (Marquardt), as Stata's ml does for "not concave" iterations.
 // Convergence (as Stata's ml, tighter): relative change of the log-likelihood below 1e-14 and the
 // scaled gradient g'(−H)⁻¹g small; reported converged when g'(−H)⁻¹g < 1e-8 with the
 // finite-difference Hessian at the end. BFGS finishes with Newton steps for the last digits.
 import { invertSpd } from '../linalg/small.js';
 
-export type Objective = (theta: Float64Array, grad: Float64Array | null) => number;
+/** ln L at θ; fills `grad` and, when given, `hess` (the Hessian of ln L, row-major P×P). */
+export type Objective = (theta: Float64Array, grad: Float64Array | null, hess?: Float64Array | null) => number;
 
 export interface MaxResult {
   theta: Float64Array;
@@ -45,6 +49,18 @@ export function numericHessian(f: Objective, theta: Float64Array): Float64Array 
   return Hm;
 }
 
+/** (M + τ·diag(|M|))⁻¹ for the smallest τ in 10⁻⁶, 10⁻⁵, … 10⁶ that makes it positive definite. */
+function marquardt(M: Float64Array, P: number): Float64Array | null {
+  for (let k = -6; k <= 6; k++) {
+    const tau = 10 ** k;
+    const R = Float64Array.from(M);
+    for (let i = 0; i < P; i++) R[i * P + i] += tau * Math.max(Math.abs(M[i * P + i]), 1e-12);
+    const inv = invertSpd(R, P);
+    if (inv) return inv;
+  }
+  return null;
+}
+
 function negate(Hm: Float64Array): Float64Array {
   return Float64Array.from(Hm, (v) => -v);
 }
@@ -67,11 +83,19 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Maximise f from `start` by 'bfgs' or 'newton'. Never throws on non-convergence: it reports. */
-export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 'newton', maxIter = 500): MaxResult {
+export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 'newton', maxIter = 500, analyticHessian = false): MaxResult {
   const P = start.length;
+  const hessianAt = (t: Float64Array): Float64Array => {
+    if (!analyticHessian) return numericHessian(f, t);
+    const Hm = new Float64Array(P * P);
+    f(t, new Float64Array(P), Hm);
+    return Hm;
+  };
   let theta = Float64Array.from(start);
   let g = new Float64Array(P);
-  let ll = f(theta, g);
+  // with an analytic Hessian, Newton iterations get it from the same pass as the gradient
+  let Hcur: Float64Array | null = analyticHessian && technique === 'newton' ? new Float64Array(P * P) : null;
+  let ll = f(theta, g, Hcur);
   if (!Number.isFinite(ll)) {
     return { theta, loglik: ll, gradient: g, information: new Float64Array(P * P), iterations: 0, converged: false, scaledGradient: Number.NaN, message: 'the log-likelihood is not finite at the starting values' };
   }
@@ -84,16 +108,13 @@ export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 
   let newtonMode = technique === 'newton';
   const trial = new Float64Array(P);
   const gNew = new Float64Array(P);
+  const hNew = analyticHessian ? new Float64Array(P * P) : null;
   while (iterations < maxIter) {
     iterations++;
     let dir: Float64Array;
     if (newtonMode) {
-      const info = negate(numericHessian(f, theta));
-      let inv = invertSpd(info, P);
-      if (!inv) {
-        // not concave here: steepest ascent scaled as a BFGS step (Stata: "not concave")
-        inv = Hinv;
-      }
+      const info = negate(Hcur ?? hessianAt(theta));
+      const inv = invertSpd(info, P) ?? marquardt(info, P) ?? Hinv;
       dir = matVec(inv, g);
     } else dir = matVec(Hinv, g);
     let slope = dot(dir, g);
@@ -108,7 +129,7 @@ export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 
     let llNew = -Infinity;
     for (let half = 0; half < 60; half++) {
       for (let i = 0; i < P; i++) trial[i] = theta[i] + step * dir[i];
-      llNew = f(trial, gNew);
+      llNew = f(trial, gNew, newtonMode ? hNew : null);
       if (Number.isFinite(llNew) && llNew >= ll + 1e-4 * step * slope) break;
       step /= 2;
     }
@@ -127,6 +148,7 @@ export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 
     theta = Float64Array.from(trial);
     g = Float64Array.from(gNew);
     ll = llNew;
+    Hcur = newtonMode && hNew ? Float64Array.from(hNew) : null;
     const sy = dot(s, yv);
     if (sy > 1e-300) {
       // BFGS update of the inverse of −H
@@ -150,7 +172,7 @@ export function maximize(f: Objective, start: Float64Array, technique: 'bfgs' | 
     }
     if (newtonMode && sg < 1e-20) break;
   }
-  const information = negate(numericHessian(f, theta));
+  const information = negate(Hcur && newtonMode ? Hcur : hessianAt(theta));
   const inv = invertSpd(information, P);
   const scaledGradient = inv ? dot(matVec(inv, g), g) : Number.NaN;
   converged = inv !== null && scaledGradient < 1e-8;

@@ -6,7 +6,7 @@
 // below is the production one in e. Formulas: Aigner–Lovell–Schmidt (1977), Meeusen–van den Broeck
 // (1977), Stevenson (1980); Kumbhakar & Lovell (2000, ch. 3); efficiency Jondrow–Lovell–Materov–
 // Schmidt (1982) E[u|e] and Battese–Coelli (1988) E[exp(−u)|e].
-import { normalCdf } from '../stats/distributions.js';
+import { lastMills, normLogCdf } from '../stats/normal-log.js';
 
 export type SfaDistribution = 'hnormal' | 'exponential' | 'tnormal';
 
@@ -23,102 +23,323 @@ export interface SfaData {
 
 const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** ln Φ(z) and the inverse Mills ratio φ(z)/Φ(z), accurate far into the lower tail. */
-export function logCdfAndMills(z: number): { logCdf: number; mills: number } {
-  if (z > -5) {
-    const p = normalCdf(z);
-    return { logCdf: Math.log(p), mills: Math.exp(-0.5 * z * z - LN_SQRT_2PI) / p };
-  }
-  // Φ(−x)/φ(x) = 1/(x + 1/(x + 2/(x + 3/(x + …)))) for x ≥ 5 (Laplace's continued fraction, Lentz)
-  const x = -z;
-  const TINY = 1e-300;
-  let f = x;
-  let C = x;
-  let D = 0;
-  for (let k = 1; k < 500; k++) {
-    D = x + k * D;
-    D = Math.abs(D) < TINY ? TINY : D;
-    C = x + k / C;
-    C = Math.abs(C) < TINY ? TINY : C;
-    D = 1 / D;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  // R = 1/f = Φ(z)/φ(z)
-  return { logCdf: -0.5 * z * z - LN_SQRT_2PI - Math.log(f), mills: f };
-}
-
 export function parameterCount(K: number, H: number, dist: SfaDistribution): number {
   return K + 1 + H + (dist === 'tnormal' ? 1 : 0);
 }
 
+// Per-observation derivatives of l(e, a, b, μ), a = ln σv², b = ln σu²ᵢ, written into ROW:
+// [l, l_e, l_a, l_b, l_μ, l_ee, l_ea, l_eb, l_eμ, l_aa, l_ab, l_aμ, l_bb, l_bμ, l_μμ].
+// Normal families: l = −½ln 2π − ½ln s² − (e+μ)²/(2s²) + ln Φ(w) − ln Φ(μ/σu) (half normal: + ln 2,
+// μ = 0), s² = A + B, w = N/D, N = μA − eB, D = √(A·B·s²). With L = ln D and g = ln Φ (g' = m the
+// Mills ratio, g'' = −m(w + m)): w_q = (N_q − N L_q)/D and
+// w_qr = (N_qr − N_q L_r − N_r L_q − N L_qr + N L_q L_r)/D.
+// Exponential: l = −b/2 + ½e^(a−b) + e·e^(−b/2) + ln Φ(q), q = −e·e^(−a/2) − e^((a−b)/2).
+const ROW = new Float64Array(15);
+
+/** Normal families (half normal: tn = false, μ = 0). A = σv², B = σu²ᵢ. Indices e, a, b, μ. */
+// Terms that depend on (σv², σu², μ) only, cached across rows (all rows share them when u is
+// homoskedastic).
+let cA = Number.NaN;
+let cB = Number.NaN;
+let cMu = Number.NaN;
+let cIsTn = false;
+let cS2 = 0;
+let cInvS2 = 0;
+let cInvD = 0;
+let cLa = 0;
+let cLb = 0;
+let cLogS2 = 0;
+let cTn = 0; // −ln Φ(μ/σu) or ln 2
+let cMt = 0;
+let cT = 0;
+let cSb = 0;
+
+function rowNormal(e: number, A: number, B: number, mu: number, tn: boolean, second: boolean): void {
+  if (A !== cA || B !== cB || mu !== cMu || tn !== cIsTn) {
+    cIsTn = tn;
+    cA = A;
+    cB = B;
+    cMu = mu;
+    cS2 = A + B;
+    cInvS2 = 1 / cS2;
+    cInvD = 1 / Math.sqrt(A * B * cS2);
+    cLa = 0.5 * (1 + A * cInvS2);
+    cLb = 0.5 * (1 + B * cInvS2);
+    cLogS2 = Math.log(cS2);
+    if (tn) {
+      cSb = Math.sqrt(B);
+      cT = mu / cSb;
+      cTn = -normLogCdf(cT);
+      cMt = lastMills;
+    } else cTn = Math.LN2;
+  }
+  const is2 = cInvS2;
+  const iD = cInvD;
+  const La = cLa;
+  const Lb = cLb;
+  const em = e + mu;
+  const N = mu * A - e * B;
+  const w = N * iD;
+  const lw = normLogCdf(w);
+  const m = lastMills;
+  const fs = -0.5 * is2 + 0.5 * em * em * is2 * is2; // ∂/∂s² of −½ln s² − em²/(2s²)
+  const fem = -em * is2;
+  const Na = mu * A;
+  const Nb = -e * B;
+  const We = -B * iD;
+  const Wa = (Na - N * La) * iD;
+  const Wb = (Nb - N * Lb) * iD;
+  const Wm = A * iD;
+  ROW[0] = -LN_SQRT_2PI - 0.5 * cLogS2 - 0.5 * em * em * is2 + lw + cTn;
+  ROW[1] = fem + m * We;
+  ROW[2] = fs * A + m * Wa;
+  ROW[3] = fs * B + m * Wb;
+  ROW[4] = fem + m * Wm;
+  const t = cT;
+  const mt = cMt;
+  const sb = cSb;
+  if (tn) {
+    ROW[3] += 0.5 * mt * t; // −m_t·∂t/∂b with ∂t/∂b = −t/2
+    ROW[4] -= mt / sb;
+  }
+  if (!second) return;
+  const is4 = is2 * is2;
+  const fss = 0.5 * is4 - em * em * is4 * is2;
+  const fems = em * is4;
+  const g2 = -m * (w + m);
+  const lab = 0.5 * A * B * is4; // L_aa = L_bb = −L_ab
+  const mD = m * iD;
+  ROW[5] = -is2 + g2 * We * We; // ee
+  ROW[6] = fems * A + g2 * We * Wa + mD * B * La; // ea: N_e = −B
+  ROW[7] = fems * B + g2 * We * Wb + mD * (-B + B * Lb); // eb: N_eb = −B
+  ROW[8] = -is2 + g2 * We * Wm; // eμ
+  ROW[9] = fss * A * A + fs * A + g2 * Wa * Wa + mD * (Na - 2 * Na * La - N * lab + N * La * La); // aa
+  ROW[10] = fss * A * B + g2 * Wa * Wb + mD * (-Na * Lb - Nb * La + N * lab + N * La * Lb); // ab
+  ROW[11] = fems * A + g2 * Wa * Wm + mD * (A - A * La); // aμ: N_aμ = A
+  ROW[12] = fss * B * B + fs * B + g2 * Wb * Wb + mD * (Nb - 2 * Nb * Lb - N * lab + N * Lb * Lb); // bb
+  ROW[13] = fems * B + g2 * Wb * Wm - mD * A * Lb; // bμ
+  ROW[14] = -is2 + g2 * Wm * Wm; // μμ
+  if (tn) {
+    // − [g''(t) t_q t_r + g'(t) t_qr] over (b, μ): t_b = −t/2, t_μ = 1/σu, t_bb = t/4, t_bμ = −1/(2σu)
+    const gt2 = -mt * (t + mt);
+    const tb = -0.5 * t;
+    const tm = 1 / sb;
+    ROW[12] -= gt2 * tb * tb + mt * 0.25 * t;
+    ROW[13] -= gt2 * tb * tm - (mt * 0.5) / sb;
+    ROW[14] -= gt2 * tm * tm;
+  }
+}
+
+/** Exponential u; eab = e^(a−b), ehb = e^(−b/2), eha = e^(−a/2) (constants when u is homoskedastic). */
+function rowExponential(e: number, b: number, eab: number, ehb: number, eha: number, second: boolean): void {
+  const r = Math.sqrt(eab); // e^((a−b)/2) = σv/σu
+  const q = -e * eha - r;
+  const lq = normLogCdf(q);
+  const m = lastMills;
+  ROW[0] = -0.5 * b + 0.5 * eab + e * ehb + lq;
+  const qe = -eha;
+  const qa = 0.5 * e * eha - 0.5 * r;
+  const qb = 0.5 * r;
+  ROW[1] = ehb + m * qe;
+  ROW[2] = 0.5 * eab + m * qa;
+  ROW[3] = -0.5 - 0.5 * eab - 0.5 * e * ehb + m * qb;
+  ROW[4] = 0;
+  if (!second) return;
+  const g2 = -m * (q + m);
+  ROW[5] = g2 * qe * qe; // ee
+  ROW[6] = g2 * qe * qa + m * 0.5 * eha; // ea
+  ROW[7] = -0.5 * ehb + g2 * qe * qb; // eb
+  ROW[8] = 0;
+  ROW[9] = 0.5 * eab + g2 * qa * qa + m * (-0.25 * e * eha - 0.25 * r); // aa
+  ROW[10] = -0.5 * eab + g2 * qa * qb + m * 0.25 * r; // ab
+  ROW[11] = 0;
+  ROW[12] = 0.5 * eab + 0.25 * e * ehb + g2 * qb * qb - m * 0.25 * r; // bb
+  ROW[13] = 0;
+  ROW[14] = 0;
+}
+
 /**
- * Log-likelihood at θ; with `grad` (length P) also its gradient. Returns −Infinity where the
- * likelihood is not finite (the optimiser then shortens the step).
+ * Log-likelihood at θ; with `grad` (length P) also its gradient, with `hess` (P×P row-major) also
+ * its Hessian (analytic: per-observation second derivatives in (e, ln σv², ln σu², μ) by the chain
+ * rule, e = S·(y − Xβ)). Returns −Infinity where the likelihood is not finite (the optimiser then
+ * shortens the step).
  */
-export function sfaLoglik(d: SfaData, theta: Float64Array, grad: Float64Array | null, rowLl?: Float64Array): number {
+export function sfaLoglik(d: SfaData, theta: Float64Array, grad: Float64Array | null, rowLl?: Float64Array, hess?: Float64Array | null): number {
   const { y, X, Z, n, dist, sign } = d;
   const K = X.length;
   const H = Z.length;
-  const A = Math.exp(theta[K]);
-  const sv = Math.sqrt(A);
-  const mu = dist === 'tnormal' ? theta[K + 1 + H] : 0;
+  const P = parameterCount(K, H, dist);
+  const a = theta[K];
+  const A = Math.exp(a);
+  const tn = dist === 'tnormal';
+  const mu = tn ? theta[K + 1 + H] : 0;
+  const second = !!hess;
+  const im = K + 1 + H; // index of μ
   if (grad) grad.fill(0);
+  if (hess) hess.fill(0);
+  // e for every row first (column order: one pass per regressor)
+  const e = scratch(n);
+  for (let i = 0; i < n; i++) e[i] = y[i];
+  for (let j = 0; j < K; j++) {
+    const c = X[j];
+    const bj = theta[j];
+    if (bj !== 0) for (let i = 0; i < n; i++) e[i] -= c[i] * bj;
+  }
+  const homo = H === 1;
+  const bConst = theta[K + 1];
+  const BConst = Math.exp(bConst);
+  const eabC = Math.exp(a - bConst);
+  const ehbC = Math.exp(-0.5 * bConst);
+  const eha = Math.exp(-0.5 * a);
+  // per-row derivative slots kept for the Gram-type sums over the regressors
+  const wE = second ? scratchW(n, 0) : null;
+  const wEA = second ? scratchW(n, 1) : null;
+  const wEB = second ? scratchW(n, 2) : null;
+  const wAB = second && !homo ? scratchW(n, 8) : null;
+  const wEM = second && tn ? scratchW(n, 3) : null;
+  const wB = grad && !homo ? scratchW(n, 4) : null;
+  const wBB = second && !homo ? scratchW(n, 5) : null;
+  const wBM = second && !homo && tn ? scratchW(n, 6) : null;
+  const dE = grad ? scratchW(n, 7) : null;
   let ll = 0;
+  let sa = 0;
+  let sm = 0;
+  let sb = 0;
+  let saa = 0;
+  let sab = 0;
+  let sam = 0;
+  let sbb = 0;
+  let sbm = 0;
+  let smm = 0;
+  const wantDeriv = !!grad || second;
   for (let i = 0; i < n; i++) {
-    let xb = 0;
-    for (let j = 0; j < K; j++) xb += X[j][i] * theta[j];
-    const e = sign * (y[i] - xb);
-    let lnB = 0;
-    for (let h = 0; h < H; h++) lnB += Z[h][i] * theta[K + 1 + h];
-    const B = Math.exp(lnB);
-    let li: number;
-    let de: number; // ∂l/∂e
-    let da: number; // ∂l/∂ln σv²
-    let db: number; // ∂l/∂ln σu²
-    let dm = 0; // ∂l/∂μ
-    if (dist === 'exponential') {
-      const su = Math.sqrt(B);
-      const q = -e / sv - sv / su;
-      const { logCdf, mills } = logCdfAndMills(q);
-      li = -0.5 * lnB + A / (2 * B) + e / su + logCdf;
-      de = 1 / su - mills / sv;
-      da = A / (2 * B) + mills * (0.5 * e / sv - 0.5 * sv / su);
-      db = -0.5 - A / (2 * B) - (0.5 * e) / su + mills * 0.5 * (sv / su);
-    } else {
-      const s2 = A + B;
-      const D = Math.sqrt(A * B * s2);
-      const N = mu * A - e * B;
-      const w = N / D;
-      const em = e + mu;
-      const { logCdf: lw, mills: rw } = logCdfAndMills(w);
-      li = -LN_SQRT_2PI - 0.5 * Math.log(s2) - (em * em) / (2 * s2) + lw;
-      let rt = 0;
-      if (dist === 'tnormal') {
-        const t = mu / Math.sqrt(B);
-        const c = logCdfAndMills(t);
-        li -= c.logCdf;
-        rt = c.mills;
-      } else li += Math.LN2; // −ln Φ(0)
-      const common = -1 / (2 * s2) + (em * em) / (2 * s2 * s2);
-      const D3 = D * D * D;
-      de = -em / s2 - (rw * B) / D;
-      da = A * (common + rw * (mu / D - (N * (2 * A * B + B * B)) / (2 * D3)));
-      db = B * (common + rw * (-e / D - (N * (A * A + 2 * A * B)) / (2 * D3)) + (rt * mu) / (2 * B * Math.sqrt(B)));
-      if (dist === 'tnormal') dm = -em / s2 + (rw * A) / D - rt / Math.sqrt(B);
+    const ei = sign * e[i];
+    let b = bConst;
+    if (!homo) {
+      b = 0;
+      for (let h = 0; h < H; h++) b += Z[h][i] * theta[K + 1 + h];
     }
+    if (dist === 'exponential') {
+      if (homo) rowExponential(ei, b, eabC, ehbC, eha, second);
+      else rowExponential(ei, b, Math.exp(a - b), Math.exp(-0.5 * b), eha, second);
+    } else rowNormal(ei, A, homo ? BConst : Math.exp(b), mu, tn, second);
+    const li = ROW[0];
     if (rowLl) rowLl[i] = li;
     ll += li;
-    if (grad) {
-      const dxb = -sign * de;
-      for (let j = 0; j < K; j++) grad[j] += dxb * X[j][i];
-      grad[K] += da;
-      for (let h = 0; h < H; h++) grad[K + 1 + h] += db * Z[h][i];
-      if (dist === 'tnormal') grad[K + 1 + H] += dm;
+    if (!wantDeriv) continue;
+    if (dE) dE[i] = -sign * ROW[1];
+    sa += ROW[2];
+    sb += ROW[3];
+    sm += ROW[4];
+    if (wB) wB[i] = ROW[3];
+    if (second) {
+      (wE as Float64Array)[i] = ROW[5];
+      (wEA as Float64Array)[i] = -sign * ROW[6];
+      (wEB as Float64Array)[i] = -sign * ROW[7];
+      if (wEM) wEM[i] = -sign * ROW[8];
+      saa += ROW[9];
+      sab += ROW[10];
+      sam += ROW[11];
+      sbb += ROW[12];
+      sbm += ROW[13];
+      smm += ROW[14];
+      if (wBB) wBB[i] = ROW[12];
+      if (wBM) wBM[i] = ROW[13];
+      if (wAB) wAB[i] = ROW[10];
     }
   }
-  return Number.isFinite(ll) ? ll : -Infinity;
+  if (!Number.isFinite(ll)) return -Infinity;
+  if (grad) {
+    const de = dE as Float64Array;
+    for (let j = 0; j < K; j++) grad[j] = dot(de, X[j], n);
+    grad[K] = sa;
+    if (homo) grad[K + 1] = sb;
+    else for (let h = 0; h < H; h++) grad[K + 1 + h] = dot(wB as Float64Array, Z[h], n);
+    if (tn) grad[im] = sm;
+  }
+  if (hess) {
+    const set = (r: number, c: number, v: number) => {
+      hess[r * P + c] = v;
+      hess[c * P + r] = v;
+    };
+    const we = wE as Float64Array;
+    weightedGram(we, X, n, hess, P);
+    for (let j = 0; j < K; j++) {
+      set(j, K, dot(wEA as Float64Array, X[j], n));
+      for (let h = 0; h < H; h++) set(j, K + 1 + h, homo ? dot(wEB as Float64Array, X[j], n) : dot3(wEB as Float64Array, X[j], Z[h], n));
+      if (tn) set(j, im, dot(wEM as Float64Array, X[j], n));
+    }
+    set(K, K, saa);
+    if (tn) {
+      set(K, im, sam);
+      set(im, im, smm);
+    }
+    if (homo) {
+      set(K, K + 1, sab);
+      set(K + 1, K + 1, sbb);
+      if (tn) set(K + 1, im, sbm);
+    } else {
+      for (let h = 0; h < H; h++) {
+        set(K, K + 1 + h, dot(wAB as Float64Array, Z[h], n));
+        for (let g = h; g < H; g++) set(K + 1 + h, K + 1 + g, dot3(wBB as Float64Array, Z[h], Z[g], n));
+        if (tn) set(K + 1 + h, im, dot(wBM as Float64Array, Z[h], n));
+      }
+    }
+  }
+  return ll;
+}
+
+function dot(a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Σᵢ wᵢ·aᵢ·bᵢ for every pair of `cols` into the leading block of `out` (P×P, both triangles), by
+ * blocks of rows that stay in cache (one pass over memory instead of one per pair). */
+function weightedGram(w: Float64Array, cols: Float64Array[], n: number, out: Float64Array, P: number): void {
+  const K = cols.length;
+  const BS = 2048;
+  const wx = scratchW(BS, 9);
+  for (let j = 0; j < K; j++) for (let k = j; k < K; k++) out[j * P + k] = 0;
+  for (let s0 = 0; s0 < n; s0 += BS) {
+    const len = Math.min(n, s0 + BS) - s0;
+    for (let j = 0; j < K; j++) {
+      const cj = cols[j];
+      for (let i = 0; i < len; i++) wx[i] = w[s0 + i] * cj[s0 + i];
+      for (let k = j; k < K; k++) {
+        const ck = cols[k];
+        let t = 0;
+        for (let i = 0; i < len; i++) t += wx[i] * ck[s0 + i];
+        out[j * P + k] += t;
+      }
+    }
+  }
+  for (let j = 0; j < K; j++) for (let k = j + 1; k < K; k++) out[k * P + j] = out[j * P + k];
+}
+
+function dot3(w: Float64Array, a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[i] * a[i] * b[i];
+  return s;
+}
+
+// Reused work arrays (the estimator is single-threaded per worker).
+let eBuf = new Float64Array(0);
+const wBufs: Float64Array[] = [];
+function scratch(n: number): Float64Array {
+  if (eBuf.length < n) eBuf = new Float64Array(n);
+  return eBuf;
+}
+function scratchW(n: number, slot: number): Float64Array {
+  if (!wBufs[slot] || wBufs[slot].length < n) wBufs[slot] = new Float64Array(n);
+  return wBufs[slot];
+}
+
+/** ln Φ(z) and the inverse Mills ratio φ(z)/Φ(z), accurate far into the lower tail. */
+export function logCdfAndMills(z: number): { logCdf: number; mills: number } {
+  const logCdf = normLogCdf(z);
+  return { logCdf, mills: lastMills };
 }
 
 /** JLMS E[u|e] and Battese–Coelli E[exp(−u)|e] per observation (u | e ~ N⁺(μ*, σ*²)). */
@@ -147,10 +368,10 @@ export function sfaEfficiency(d: SfaData, theta: Float64Array): { jlms: Float64A
       ss = Math.sqrt((A * B) / (A + B));
     }
     const w = mus / ss;
-    const a = logCdfAndMills(w);
-    const b = logCdfAndMills(w - ss);
-    jlms[i] = mus + ss * a.mills;
-    bc[i] = Math.exp(-mus + 0.5 * ss * ss + b.logCdf - a.logCdf);
+    const lb = normLogCdf(w - ss);
+    const la = normLogCdf(w);
+    jlms[i] = mus + ss * lastMills;
+    bc[i] = Math.exp(-mus + 0.5 * ss * ss + lb - la);
   }
   return { jlms, bc };
 }

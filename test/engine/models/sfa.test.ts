@@ -46,8 +46,34 @@ describe('sfa log-likelihood', () => {
     }
   });
 
+  it.each(cases)('analytic Hessian = central differences of the gradient (%s, sign %d, het %s)', (dist, sign, het) => {
+    const d: SfaData = { y, X, Z: het ? [new Float64Array(200).fill(1), z] : [new Float64Array(200).fill(1)], n: 200, dist, sign };
+    const P = parameterCount(3, d.Z.length, dist);
+    const theta = Float64Array.from({ length: P }, (_, j) => [0.9, 0.4, 0.2, Math.log(0.05), Math.log(0.1), 0.3, 0.2][j] ?? 0.1);
+    if (dist === 'tnormal') theta[P - 1] = 0.15;
+    const Hm = new Float64Array(P * P);
+    const g = new Float64Array(P);
+    const ll = sfaLoglik(d, theta, g, undefined, Hm);
+    expect(ll).toBeCloseTo(sfaLoglik(d, theta, null), 10);
+    const gp = new Float64Array(P);
+    const gm = new Float64Array(P);
+    for (let j = 0; j < P; j++) {
+      const h = 1e-6;
+      const a = Float64Array.from(theta);
+      const b = Float64Array.from(theta);
+      a[j] += h;
+      b[j] -= h;
+      sfaLoglik(d, a, gp);
+      sfaLoglik(d, b, gm);
+      for (let i = 0; i < P; i++) {
+        const num = (gp[i] - gm[i]) / (2 * h);
+        expect(Math.abs(Hm[i * P + j] - num)).toBeLessThan(1e-5 * Math.max(1, Math.abs(num)));
+      }
+    }
+  });
+
   it('ln Φ and the Mills ratio agree with the direct formula and stay finite in the tail', () => {
-    for (const zv of [-4.9, -5, -5.1, -8, -20]) {
+    for (const zv of [3, 1, 0.5, 0.1, -0.3, -0.7, -2, -4.9, -5, -5.1, -5.7, -8, -20]) {
       const { logCdf, mills } = logCdfAndMills(zv);
       const p = normalCdf(zv);
       expect(Math.abs(logCdf - Math.log(p))).toBeLessThan(1e-9 * Math.abs(Math.log(p)));
