@@ -12,6 +12,7 @@ import type { ToolOutputColumn } from '../shared/tools.js';
 import { stopwatch } from './clock.js';
 import { type Column, type ColumnSource, compress, numericColumn } from './data.js';
 import type { ProgressFn } from './estimate.js';
+import { crossProducts, residuals } from './linalg/gram.js';
 import { invertSpd } from './linalg/small.js';
 import { type SfaData, type SfaDistribution, parameterCount, sfaEfficiency, sfaLoglik } from './models/sfa.js';
 import { type MaxResult, maximize } from './models/sfa-optim.js';
@@ -66,14 +67,19 @@ export function frontierDesign(L: Float64Array[], inputs: string[], n: number, f
   });
   if (form === 'translog') {
     inputs.forEach((v, j) => {
-      X.push(Float64Array.from(L[j], (a) => 0.5 * a * a));
+      const c = L[j];
+      const sq = new Float64Array(n);
+      for (let i = 0; i < n; i++) sq[i] = 0.5 * c[i] * c[i];
+      X.push(sq);
       names.push(`${nm(v)}^2/2`);
     });
     for (let j = 0; j < inputs.length; j++)
       for (let k = j + 1; k < inputs.length; k++) {
         const a = L[j];
         const b = L[k];
-        X.push(Float64Array.from(a, (x, i) => x * b[i]));
+        const ab = new Float64Array(n);
+        for (let i = 0; i < n; i++) ab[i] = a[i] * b[i];
+        X.push(ab);
         names.push(`${nm(inputs[j])}*${nm(inputs[k])}`);
       }
   }
@@ -82,31 +88,19 @@ export function frontierDesign(L: Float64Array[], inputs: string[], n: number, f
 
 function ols(y: Float64Array, X: Float64Array[], n: number): { beta: Float64Array; resid: Float64Array; rss: number } {
   const K = X.length;
+  const G = crossProducts([...X, y], n);
   const XtX = new Float64Array(K * K);
   const Xty = new Float64Array(K);
   for (let a = 0; a < K; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[a][i] * X[b][i];
-      XtX[a * K + b] = s;
-      XtX[b * K + a] = s;
-    }
-    let s = 0;
-    for (let i = 0; i < n; i++) s += X[a][i] * y[i];
-    Xty[a] = s;
+    for (let b = 0; b < K; b++) XtX[a * K + b] = G[a * (K + 1) + b];
+    Xty[a] = G[a * (K + 1) + K];
   }
   const inv = invertSpd(XtX, K);
   if (!inv) throw new AppError('ESTIMATION', 'sfa: the frontier regressors are collinear (check for duplicated or constant inputs)');
   const beta = new Float64Array(K);
   for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) beta[a] += inv[a * K + b] * Xty[b];
   const resid = new Float64Array(n);
-  let rss = 0;
-  for (let i = 0; i < n; i++) {
-    let xb = 0;
-    for (let j = 0; j < K; j++) xb += X[j][i] * beta[j];
-    resid[i] = y[i] - xb;
-    rss += resid[i] ** 2;
-  }
+  const rss = residuals(X, beta, y, n, resid);
   return { beta, resid, rss };
 }
 
