@@ -41,24 +41,40 @@ export class MemorySource implements ColumnSource {
 // feedback): with a handful of estimations per session, that is most of the cost.
 const CHUNK = 4096;
 
-/** Rows where every listed column is present (finite numeric / non-negative code). */
-export function completeCases(nrows: number, columns: { name: string; column: Column }[]): { mask: Uint8Array; count: number; missingBy: Record<string, number> } {
+/** Where a numeric column holds ±∞ (which is not a missing value): the first row and how many. */
+export interface InfiniteValues {
+  name: string;
+  /** 0-based row of the first ±∞. */
+  row: number;
+  value: number;
+  count: number;
+}
+
+/**
+ * Rows where every listed column is present (finite numeric / non-negative code). ±∞ rows are
+ * left out of the mask like missing ones and also reported in `infinite` (per column, in column
+ * order), so that estimators can refuse them (sample.ts) rather than drop them silently.
+ */
+export function completeCases(nrows: number, columns: { name: string; column: Column }[]): { mask: Uint8Array; count: number; missingBy: Record<string, number>; infinite: InfiniteValues[] } {
   const mask = new Uint8Array(nrows).fill(1);
   const missingBy: Record<string, number> = {};
+  const infinite: InfiniteValues[] = [];
   for (const { name, column } of columns) {
     let miss = 0;
+    const inf: InfiniteValues = { name, row: -1, value: 0, count: 0 };
     for (let i0 = 0; i0 < nrows; i0 += CHUNK) {
       const i1 = Math.min(nrows, i0 + CHUNK);
-      miss += column.kind === 'numeric' ? maskNonFinite(column.values, mask, i0, i1) : maskNegative(column.codes, mask, i0, i1);
+      miss += column.kind === 'numeric' ? maskNonFinite(column.values, mask, i0, i1, inf) : maskNegative(column.codes, mask, i0, i1);
     }
     missingBy[name] = miss;
+    if (inf.count > 0) infinite.push(inf);
   }
   let count = 0;
   for (let i0 = 0; i0 < nrows; i0 += CHUNK) count += countSet(mask, i0, Math.min(nrows, i0 + CHUNK));
-  return { mask, count, missingBy };
+  return { mask, count, missingBy, infinite };
 }
 
-function maskNonFinite(v: Float64Array, mask: Uint8Array, i0: number, i1: number): number {
+function maskNonFinite(v: Float64Array, mask: Uint8Array, i0: number, i1: number, inf: InfiniteValues): number {
   let miss = 0;
   for (let i = i0; i < i1; i++) {
     const x = v[i];
@@ -66,6 +82,11 @@ function maskNonFinite(v: Float64Array, mask: Uint8Array, i0: number, i1: number
     if (x - x !== 0) {
       miss++;
       mask[i] = 0;
+      // ±∞ (x === x) is noted; only this rare branch pays for it
+      if (x === x && inf.count++ === 0) {
+        inf.row = i;
+        inf.value = x;
+      }
     }
   }
   return miss;

@@ -10,7 +10,7 @@ import { INTERCEPT_TERM, type ModelSpec } from '../shared/spec.js';
 import { stopwatch } from './clock.js';
 import { type Column, type ColumnSource, compress, numericColumn } from './data.js';
 import type { ProgressFn } from './estimate.js';
-import { invertSpd, quadForm, subMatrix } from './linalg/small.js';
+import { invertSpdScaled, quadForm, subMatrix } from './linalg/small.js';
 import { type BinaryFit, type BinaryLink, binaryVcov, collinearColumns, fitBinary, linkDensity, nullLoglik, screenPerfectPrediction } from './models/binary.js';
 import { normalInference } from './result.js';
 import { clusterIdsFor, sampleMask } from './sample.js';
@@ -143,7 +143,8 @@ function separationCheck(fit: BinaryFit, X: Float64Array[], terms: string[], y: 
     }
   }
   const complete = fit.loglik > -1e-6;
-  if (worst < 0 || (!complete && worstScale < SEPARATION_SCALE && fit.converged)) return;
+  // not converged, nothing determined, no coefficient running off: plain non-convergence (the caller says so)
+  if (worst < 0 || (!complete && worstScale < SEPARATION_SCALE && (fit.converged || det.failures + det.successes === 0))) return;
   const name = terms[worst];
   if (complete) {
     throw new AppError('ESTIMATION', `outcome = f(${name}) predicts data perfectly: the ${link} estimates do not exist (complete separation); ${name} (with the other regressors) separates the 0 and 1 outcomes — drop it or use a penalised model`);
@@ -178,6 +179,7 @@ export function estimateBinary(spec: ModelSpec, source: ColumnSource, progress: 
   const n = fit.n;
   const k = fit.k;
   const clusters = clusterIdsFor(clusterNames, [], source, mask, count, prep.keep, n);
+  if (clusters[0] && clusters[0].groups < 2) throw new AppError('ESTIMATION', `cluster variable "${clusters[0].variable}" has only ${clusters[0].groups} cluster in the estimation sample; clustered standard errors need at least 2`);
   const vc = binaryVcov(fit, prep.X, spec.vcov, clusters[0]);
   lap('covariance');
   progress('result', 0.85);
@@ -253,7 +255,7 @@ function modelChi2(lr: boolean, fit: BinaryFit, ll0: number, V: Float64Array, sl
     return { kind: 'Wald', stats: { chi2: { na: `${q} restrictions but only ${groups} clusters: the Wald test is not available (Stata reports it as missing)` }, chi2_type: 'Wald' } };
   }
   const Vs = subMatrix(V, fit.k, slopes);
-  const Vi = invertSpd(Vs, q);
+  const Vi = invertSpdScaled(Vs, q);
   if (!Vi) return { kind: 'Wald', stats: { chi2: { na: 'the covariance of the slopes is not of full rank' }, chi2_type: 'Wald' } };
   const b = Float64Array.from(slopes, (j) => fit.beta[j]);
   const chi2 = quadForm(Vi, b, q);

@@ -11,11 +11,12 @@
 // (strictly exogenous) in both equations.
 import { AppError } from '../shared/errors.js';
 import type { CoefficientRow, Diagnostic, EstimationResult } from '../shared/result.js';
-import { INTERCEPT_TERM, type IvStyleSpec, type ModelSpec, parseLagTerm } from '../shared/spec.js';
+import { INTERCEPT_TERM, type IvStyleSpec, type ModelSpec, baseVariable, parseLagTerm } from '../shared/spec.js';
 import { stopwatch } from './clock.js';
-import { numericColumn, type ColumnSource } from './data.js';
+import { type ColumnSource, completeCases, compress, numericColumn } from './data.js';
+import { refuseConstantOutcome, refuseInfinite, sampleMask } from './sample.js';
 import type { ProgressFn } from './estimate.js';
-import { invertSpd } from './linalg/small.js';
+import { invertSpdScaled } from './linalg/small.js';
 import { type GmmDesign, type GmmStyleBlock, type IvStyleBlock, buildGmmDesign, dropCollinearInstruments } from './models/gmm-build.js';
 import { fitGmm, independentColumns } from './models/gmm.js';
 import { chi2UpperP, normalCdf, normalQuantile } from './stats/distributions.js';
@@ -86,7 +87,17 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
   const index = buildPanelIndex({ id: { name: spec.panel.id, column: source.get(spec.panel.id) }, time: { name: spec.panel.time, column: source.get(spec.panel.time) } });
   // periods are the time variable's values (spacing 1)
   const timeValue = (p: number) => p;
-  const y = numericColumn(source, spec.y, 'dependent variable');
+  // y of extreme magnitude (beyond 2^±100 ≈ 1e±30) is brought to order one by a power of two
+  // (exact) before anything is built from it — its lags are regressors and GMM-style instruments,
+  // and Σ Z'e e'Z would hold its fourth power; y-unit outputs are scaled back at the end
+  const yRaw = numericColumn(source, spec.y, 'dependent variable');
+  const yShift = extremeExponent(yRaw);
+  const y = yShift === 0 ? yRaw : yRaw.map((v) => v * 2 ** -yShift);
+  const raw = (name: string) => ({ name, column: source.get(name) });
+  if (yShift !== 0) {
+    const original = source;
+    source = { nrows: original.nrows, get: (name) => (name === spec.y ? { kind: 'numeric', values: y } : original.get(name)) };
+  }
   const X = spec.x.map((t) => termValues(source, index, t, 'regressor'));
   const yLags = spec.x.filter((t) => parseLagTerm(t)?.variable === spec.y);
   let gmmSpecs = o.gmm_style;
@@ -101,6 +112,13 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
   const gmmBases = new Set(gmmSpecs.map((g) => parseLagTerm(g.var)?.variable ?? g.var));
   const ivSpecs: IvStyleSpec[] = o.iv_style ?? spec.x.filter((t) => !gmmBases.has(parseLagTerm(t)?.variable ?? t)).map((t) => ({ var: t, eq: 'both' }));
   const iv: IvStyleBlock[] = ivSpecs.map((v) => ({ name: v.var, values: termValues(source, index, v.var, 'IV-style instrument'), eq: system ? (v.eq ?? 'both') : 'diff', passthru: v.passthru === true }));
+  // The level sample's variables as the other estimators check them (±∞ refused, none complete
+  // named); GMM-style instruments may be missing (they contribute nothing) but not ±∞.
+  const levelVars = [...new Set([spec.y, ...spec.x.map(baseVariable), ...ivSpecs.map((v) => baseVariable(v.var)), spec.panel.id, spec.panel.time])];
+  const levelSample = sampleMask(source, levelVars.map(raw));
+  refuseInfinite(completeCases(source.nrows, [...new Set(gmmSpecs.map((g) => baseVariable(g.var)))].map(raw)).infinite);
+  refuseConstantOutcome(compress(y, levelSample.mask, levelSample.count), levelSample.count, spec.y);
+  refuseConstantWithinUnits(y, levelSample.mask, index.unit, spec.y, spec.panel.id);
   lap('prepare');
   progress('estimate', 0.2);
 
@@ -112,6 +130,11 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
   const instrumentsBefore = design.instruments.length;
   const cleaned = dropCollinearInstruments(design, independentColumns);
   design = cleaned.design;
+  const nEquations = system ? design.nLevels : design.nTransformed;
+  if (nEquations <= design.k) {
+    throw new AppError('ESTIMATION', `not enough observations: ${nEquations} ${system ? 'level' : 'transformed'} observations for ${design.k} coefficients (with the time dummies and the constant)`);
+  }
+  if (design.groups < 2) throw new AppError('ESTIMATION', `only ${design.groups} panel unit ("${spec.panel.id}") has usable observations; GMM needs several units (its weighting matrix and standard errors are sums over units)`);
   lap('build');
   const fit = fitGmm(design, { twostep, robust, fod, system, h, ar: arMax });
   lap('estimate');
@@ -136,7 +159,7 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
     const q = slopes.length;
     const Vs = new Float64Array(q * q);
     for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) Vs[a * q + b] = fit.V[slopes[a] * k + slopes[b]];
-    const inv = invertSpd(Vs, q);
+    const inv = invertSpdScaled(Vs, q);
     if (inv) {
       let s = 0;
       for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) s += fit.beta[slopes[a]] * inv[a * q + b] * fit.beta[slopes[b]];
@@ -223,7 +246,46 @@ export function estimateGmm(spec: ModelSpec, source: ColumnSource, progress: Pro
   };
   // the stacked equations have no single RSS: report the one σ² is computed from
   result.fit.rss = fit.sigma2Final * (fod || h === 1 ? 1 : 2) * (system && h === 1 ? design.nLevels : design.nTransformed);
+  if (yShift !== 0) unscaleY(result, spec.y, 2 ** yShift);
   lap('result');
   progress('result', 1);
   return result;
+}
+
+/** log₂ of max |v| over the finite values when beyond ±100 (the data need scaling), else 0. */
+function extremeExponent(v: Float64Array): number {
+  let mx = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a > mx && a < Infinity) mx = a;
+  }
+  if (mx === 0) return 0;
+  const e = Math.round(Math.log2(mx));
+  return Math.abs(e) > 100 ? e : 0;
+}
+
+/** Back to the units of y: every coefficient but those of y's own lags, their covariance, σ², RSS. */
+function unscaleY(result: EstimationResult, yName: string, f: number): void {
+  const factor = result.coefficients.map((c) => (baseVariable(c.term) === yName ? 1 : f));
+  result.coefficients = result.coefficients.map((c, j) => ({ ...c, estimate: c.estimate * factor[j], std_error: c.std_error * factor[j], conf_low: c.conf_low * factor[j], conf_high: c.conf_high * factor[j] }));
+  result.vcov_matrix = result.vcov_matrix.map((row, a) => row.map((v, b) => v * factor[a] * factor[b]));
+  const fit = result.fit as Record<string, unknown>;
+  for (const [key, power] of [['rmse', 1], ['sigma2', 2], ['rss', 2]] as const) if (typeof fit[key] === 'number') fit[key] = (fit[key] as number) * f ** power;
+}
+
+/**
+ * y constant within every panel unit: its differences are all 0 and y_t = y_{t−1} exactly, so the
+ * "estimates" would be L.y = 1 with standard errors of rounding size. Refused, as a constant y.
+ */
+function refuseConstantWithinUnits(y: Float64Array, mask: Uint8Array, unit: Int32Array, yName: string, idName: string): void {
+  let units = 0;
+  for (let i = 0; i < unit.length; i++) if (unit[i] + 1 > units) units = unit[i] + 1;
+  const first = new Float64Array(units).fill(Number.NaN);
+  for (let i = 0; i < y.length; i++) {
+    const u = unit[i];
+    if (!mask[i] || u < 0) continue;
+    if (first[u] !== first[u]) first[u] = y[i];
+    else if (first[u] !== y[i]) return;
+  }
+  throw new AppError('BAD_DATA', `the dependent variable "${yName}" does not vary within any panel unit ("${idName}"): its differences are all 0, so there is nothing for dynamic panel GMM to estimate`);
 }

@@ -20,7 +20,7 @@ import type { LinearFit } from './models/linear-fit.js';
 import { type IvFit, fitIv, qCoef, residualOnZ } from './models/iv.js';
 import { firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
 import { buildLinearResult, normalInference } from './result.js';
-import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
+import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
 import { centeredSumSquares, dot, sumAndSquares } from './linalg/vector.js';
 import { upperTimesTranspose } from './linalg/qr.js';
 
@@ -80,6 +80,7 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   // itself when no row is dropped).
   const otherRoles = new Set([...clusterNames, ...absorbVars]);
   const data = cols.map((c, j) => (source.disposable === true && !otherRoles.has(roles[j][0]) ? compressInPlace(c, rows, n) : ownCopy(compress(c, rows, n), c)));
+  if (factors.length > 0 || spec.options.intercept !== false) refuseConstantOutcome(data[0], n, spec.y);
   lap('prepare');
   progress('estimate', 0.2);
 
@@ -100,6 +101,9 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
     lap('demean');
     out.forEach((c, j) => (data[j] = c));
     tssWithin = dot(data[0], data[0], n);
+    if (tssWithin <= COLLINEAR_WITH_FE * tss) {
+      throw new AppError('BAD_DATA', `the dependent variable "${spec.y}" does not vary within the fixed effects (${spec.absorb.join(', ')}): they explain it completely, so there is nothing left to estimate`);
+    }
     // a column the fixed effects absorb demeans to rounding noise (reghdfe's test, demean.ts)
     for (let j = 1; j < data.length; j++) {
       const m = stats[j].sum / n;
@@ -125,6 +129,10 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   const excluded = pick(1 + nx + ne, spec.instruments, 'instrument');
   if (endog.cols.length === 0) throw new AppError('ESTIMATION', `every endogenous regressor (${spec.endog.join(', ')}) is collinear with the fixed effects; nothing is left to instrument`);
   const intercept = factors.length === 0 && spec.options.intercept !== false;
+  const nInstruments = exog.cols.length + excluded.cols.length + (intercept ? 1 : 0);
+  if (n <= nInstruments) {
+    throw new AppError('ESTIMATION', `not enough observations: ${n} observations for ${nInstruments} instruments (the exogenous regressors${intercept ? ', the constant' : ''} and the excluded instruments); the first stage needs more observations than instruments`);
+  }
   const iv = fitIv({ y: data[0], exog: exog.cols, exogNames: exog.names, endog: endog.cols, endogNames: endog.names, excluded: excluded.cols, excludedNames: excluded.names, intercept, method });
   lap('estimate');
 

@@ -18,7 +18,7 @@ import { nearestMatch } from './psm/nearest.js';
 import { randomRanks } from './psm/random.js';
 import type { MatchSet } from './psm/types.js';
 import { normalInference } from './result.js';
-import { sampleMask } from './sample.js';
+import { refuseConstantOutcome, sampleMask } from './sample.js';
 import { chi2UpperP, normalCdf } from './stats/distributions.js';
 import { ENGINE_VERSION } from './version.js';
 
@@ -243,6 +243,7 @@ export function estimatePsm(spec: ModelSpec, source: ColumnSource, progress: Pro
     }
   }
   const y = Float64Array.from(rows, (r) => yAll[r]);
+  refuseConstantOutcome(y, y.length, spec.y, 'the outcome');
   const t = Uint8Array.from(rows, (r) => (tAll[r] > 0.5 ? 1 : 0));
   const X = xAll.map((c) => Float64Array.from(rows, (r) => c[r]));
   const ps = Float64Array.from(fit.xb, (xb) => linkProbability(s.link, xb));

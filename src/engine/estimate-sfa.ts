@@ -233,6 +233,15 @@ export function estimateSfa(spec: ModelSpec, source: ColumnSource, progress: Pro
     return Float64Array.from(c, Math.log);
   };
   const y = logOf(yAll, spec.y);
+  {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (y[i] < lo) lo = y[i];
+      if (y[i] > hi) hi = y[i];
+    }
+    if (!(hi - lo > 1e-12 * Math.max(1, Math.abs(hi)))) throw new AppError('BAD_DATA', `sfa: the output "${spec.y}" is constant in the estimation sample (${n} rows); there is no frontier to estimate`);
+  }
   const L = spec.x.map((x, j) => logOf(xAll[j], x));
   const means = L.map((c) => c.reduce((a, b) => a + b, 0) / n);
   if (s.center) L.forEach((c, j) => c.forEach((v, i) => (c[i] = v - means[j])));

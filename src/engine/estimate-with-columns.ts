@@ -6,7 +6,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { EstimationResult } from '../shared/result.js';
 import type { ToolOutputColumn } from '../shared/tools.js';
 import type { ColumnSource } from './data.js';
-import { type FitCache, type ProgressFn, estimate, noteRestriction } from './estimate.js';
+import { type FitCache, type ProgressFn, estimate, noteRestriction, refuseNonFinite } from './estimate.js';
 import { estimatePsm } from './estimate-psm.js';
 import { estimateSfa, sfaColumns } from './estimate-sfa.js';
 import { estimateTfp, tfpColumns } from './estimate-tfp.js';
@@ -40,6 +40,7 @@ export function estimateWithColumns(
   if (!run) return { result: estimate(spec, source, progress, cache), columns: [] };
   const restricted = restrictSample(spec, source);
   const out = run(spec, restricted?.source ?? source, progress);
+  refuseNonFinite(out.result);
   if (restricted) noteRestriction(out.result, restricted, source.nrows);
   return out;
 }

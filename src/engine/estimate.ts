@@ -9,7 +9,7 @@ import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY } from './covariance/index.js';
 import { type Column, type ColumnSource, compress, compressInPlace, numericColumn } from './data.js';
-import { absorbFactors, clusterIdsFor, fixedEffectsDof, sampleMask } from './sample.js';
+import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
 import type { Factor } from './fe/factors.js';
@@ -83,8 +83,24 @@ function fitKey(spec: ModelSpec, scope: string): string {
 
 export function estimate(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}, cache?: { store: FitCache; scope: string }): EstimationResult {
   const restricted = restrictSample(spec, source);
-  if (!restricted) return estimateOn(spec, source, progress, cache);
-  return noteRestriction(estimateOn(spec, restricted.source, progress, cache), restricted, source.nrows);
+  if (!restricted) return refuseNonFinite(estimateOn(spec, source, progress, cache));
+  return noteRestriction(refuseNonFinite(estimateOn(spec, restricted.source, progress, cache)), restricted, source.nrows);
+}
+
+/**
+ * The last line of defence (issue 12): a coefficient row whose estimate, standard error, statistic,
+ * p-value or confidence bound is NaN or ±∞ is never handed out as a result. Each estimator refuses
+ * the causes it knows with its own message first (constant outcome, separation, one cluster, ±∞
+ * in the data); this names the terms when something slipped through.
+ */
+export function refuseNonFinite(result: EstimationResult): EstimationResult {
+  const bad = result.coefficients.filter((c) => ![c.estimate, c.std_error, c.statistic, c.p_value, c.conf_low, c.conf_high].every(Number.isFinite)).map((c) => c.term);
+  if (bad.length === 0) return result;
+  const list = bad.length > 5 ? `${bad.slice(0, 5).join(', ')} and ${bad.length - 5} more` : bad.join(', ');
+  throw new AppError(
+    'ESTIMATION',
+    `the ${result.estimator} estimates of ${list} are not finite numbers (an overflow, a zero standard error or a degenerate fit): no result is reported; check for a constant or perfectly fitted outcome and for variables of extreme magnitude (rescale them)`,
+  );
 }
 
 /** States the `if` restriction in the result (the rows it removed count as dropped). */
@@ -207,6 +223,7 @@ function prepareFit(
   const reuse = source.disposable === true && spec.estimator !== 'fe' && ![spec.y, ...spec.x].some((v) => otherRoles.has(v));
   const y = reuse ? compressInPlace(yAll, rows, n) : compress(yAll, rows, n);
   const X = xAll.map((c) => (reuse ? compressInPlace(c, rows, n) : compress(c, rows, n)));
+  if (spec.options.intercept !== false || factors.length > 0) refuseConstantOutcome(y, n, spec.y);
   lap('prepare');
   progress('estimate', 0.3);
 
@@ -242,6 +259,10 @@ function prepareFit(
     // ‖x̃‖² (before the shift) for the test above and the within TSS.
     const intercept = spec.options.intercept !== false;
     const tssWithin = squaresThenAdd(yd, intercept ? ySum / n : 0, n);
+    // y itself absorbed (constant within the groups): every slope would be 0 ± 0
+    if (tssWithin <= COLLINEAR_WITH_FE * tss) {
+      throw new AppError('BAD_DATA', `the dependent variable "${spec.y}" does not vary within the fixed effects (${absorb.join(', ')}): they explain it completely, so there is nothing left to estimate`);
+    }
     const absorbed: string[] = [];
     const keepX: number[] = [];
     Xd.forEach((xd, j) => {

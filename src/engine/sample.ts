@@ -4,14 +4,32 @@
 import { AppError } from '../shared/errors.js';
 import type { FixedEffectInfo } from '../shared/result.js';
 import type { ClusterIds } from './covariance/index.js';
-import { type Column, type ColumnSource, completeCases, factorize, restrictMask } from './data.js';
+import { type Column, type ColumnSource, type InfiniteValues, completeCases, factorize, restrictMask } from './data.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
 
-/** Rows complete in every used column; a clear error when none are. */
+/**
+ * ±∞ is not a missing value (NaN is): it comes from a broken computation (ln 0, x/0) or a file
+ * that spells "inf", and R, fixest and Stata (which cannot hold it) never estimate with it.
+ * Dropping such rows silently would change the sample without saying so: refuse, naming the
+ * variable and the dataset row.
+ */
+export function refuseInfinite(infinite: InfiniteValues[]): void {
+  const f = infinite[0];
+  if (!f) return;
+  const more = f.count > 1 ? ` and ${f.count - 1} other row${f.count > 2 ? 's' : ''}` : '';
+  const others = infinite.length > 1 ? ` (also ${infinite.slice(1).map((g) => `"${g.name}"`).join(', ')})` : '';
+  throw new AppError(
+    'BAD_DATA',
+    `"${f.name}" is ${f.value > 0 ? '+∞' : '−∞'} in row ${f.row + 1}${more}${others}: infinite values cannot enter an estimation; set them to missing or fix how "${f.name}" was computed (a log of 0, a division by 0)`,
+  );
+}
+
+/** Rows complete in every used column; a clear error when none are or when a value is ±∞. */
 export function sampleMask(source: ColumnSource, used: { name: string; column: Column }[]): { mask: Uint8Array; count: number } {
-  const { mask, count, missingBy } = completeCases(source.nrows, used);
+  const { mask, count, missingBy, infinite } = completeCases(source.nrows, used);
+  refuseInfinite(infinite);
   if (count === 0) {
     const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
     throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
@@ -75,4 +93,15 @@ export function fixedEffectsDof(factors: Factor[], clusters: ClusterIds[]): { fi
     dfNested: dof.reduce((s, d) => s + (d.nested ? d.levels : 0), 0),
     anyNested: dof.some((d) => d.nested),
   };
+}
+
+/**
+ * A dependent variable with one value in the whole estimation sample leaves nothing to explain:
+ * with a constant (or fixed effects) the fit is exact, every standard error 0 and every test
+ * undefined. Refused, naming it (Stata prints 0 standard errors and "." statistics instead).
+ */
+export function refuseConstantOutcome(y: Float64Array, n: number, name: string, what = 'the dependent variable'): void {
+  const v0 = y[0];
+  for (let i = 1; i < n; i++) if (y[i] !== v0) return;
+  throw new AppError('BAD_DATA', `${what} "${name}" is constant (${v0}) in all ${n} observations of the estimation sample: there is nothing to explain`);
 }

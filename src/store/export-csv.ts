@@ -1,5 +1,7 @@
-// Export a dataset to CSV (UTF-8, comma, RFC 4180 quoting; missing = empty field).
-import { createWriteStream } from 'node:fs';
+// Export a dataset to CSV (UTF-8, comma, RFC 4180 quoting; missing = empty field). Written to
+// `target.partial` and renamed when complete (as the .xlsx and .dta writers), so a killed or failed
+// export never leaves a truncated file under the chosen name.
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { CHUNK_ROWS } from './codec.js';
 import type { ProjectStore } from './project.js';
@@ -11,11 +13,13 @@ function quote(s: string): string {
 
 export async function exportCsv(store: ProjectStore, datasetId: number, target: string, variables?: string[]): Promise<{ path: string; rows: number }> {
   const ds = store.getDataset(datasetId);
-  const out = createWriteStream(target, { encoding: 'utf8' });
   const names = selectVariables(ds, variables).map((v) => v.name);
+  const partial = `${target}.partial`;
+  const out = createWriteStream(partial, { encoding: 'utf8' });
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
+  let complete = false;
   try {
     await write(`${names.map(quote).join(',')}\n`);
     for (let offset = 0; offset < ds.nrows; offset += CHUNK_ROWS) {
@@ -27,9 +31,12 @@ export async function exportCsv(store: ProjectStore, datasetId: number, target: 
       }
       await write(`${lines.join('\n')}\n`);
     }
+    complete = true;
   } finally {
     out.end();
     await once(out, 'close');
+    if (complete) renameSync(partial, target);
+    else rmSync(partial, { force: true });
   }
   return { path: target, rows: ds.nrows };
 }

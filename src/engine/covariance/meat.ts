@@ -64,9 +64,16 @@ export function clusterMeat(X: Float64Array[], resid: Float64Array, ids: Int32Ar
   if (G === n) return observationMeat(X, resid, n, k, toQ, condition);
   const how = mapping(toQ, condition);
   const S = clusterScoreSums(X, resid, ids, G, n, k);
-  if (how === 'scores') mapColumns(toQ as Float64Array, S, G, k);
+  // score sums of data far from 1 (y and x of order 1e150, or 1e-150) are brought to order 1 by
+  // powers of two before their squares overflow or underflow (see the scaling helpers below)
+  const shift = S.map((s) => exponentOf(maxAbs(s, G)));
+  const scaled = needsScaling(shift);
+  if (scaled) S.forEach((s, a) => scaleInPlace(s, G, 2 ** -shift[a]));
+  const T = toQ && scaled ? scaleRows(toQ, shift, k) : toQ;
+  if (how === 'scores') mapColumns(T as Float64Array, S, G, k);
   const M = crossProducts(S, G);
-  return how === 'meat' ? mapMeat(toQ as Float64Array, M, k) : M;
+  if (how === 'meat') return mapMeat(T as Float64Array, M, k);
+  return scaled && how === 'none' ? unscale(M, shift, k) : M;
 }
 
 /** The multi-way terms' meat: the same function (kept as a name for the multi-way code and tests). */
@@ -147,19 +154,72 @@ function addRun(S: Float64Array[], w: number, g: number, s0: number, s1: number,
  */
 export function observationMeat(X: Float64Array[], resid: Float64Array, n: number, k: number, toQ: Float64Array | null = null, condition = Infinity): Float64Array {
   const how = mapping(toQ, condition);
+  // the scale of x_a ∘ e, as a power of two: max |e| times ‖x_a‖ ≈ R_aa = 1/toQ_aa, or max |x_a|
+  const e = exponentOf(maxAbs(resid, n));
+  const shift = X.map((x, a) => e + (toQ ? -exponentOf(Math.abs(toQ[a * k + a])) : exponentOf(maxAbs(x, n))));
+  const scaled = needsScaling(shift);
+  const f = shift.map((s) => (scaled ? 2 ** -s : 1));
+  const T = toQ && scaled ? scaleRows(toQ, shift, k) : toQ;
   const M = new Float64Array(k * k);
   const Z: Float64Array[] = [];
   for (let a = 0; a < k; a++) Z.push(new Float64Array(BLOCK));
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const m = Math.min(BLOCK, n - i0);
-    for (let a = 0; a < k; a++) scoreBlock(X[a], resid, Z[a], i0, m);
-    if (how === 'scores') mapColumns(toQ as Float64Array, Z, m, k);
+    for (let a = 0; a < k; a++) scoreBlock(X[a], resid, Z[a], i0, m, f[a]);
+    if (how === 'scores') mapColumns(T as Float64Array, Z, m, k);
     const Mb = crossProducts(Z, m);
     for (let i = 0; i < k * k; i++) M[i] += Mb[i];
   }
-  return how === 'meat' ? mapMeat(toQ as Float64Array, M, k) : M;
+  if (how === 'meat') return mapMeat(T as Float64Array, M, k);
+  return scaled && how === 'none' ? unscale(M, shift, k) : M;
 }
 
-function scoreBlock(x: Float64Array, resid: Float64Array, z: Float64Array, i0: number, m: number): void {
-  for (let j = 0; j < m; j++) z[j] = x[i0 + j] * resid[i0 + j];
+function scoreBlock(x: Float64Array, resid: Float64Array, z: Float64Array, i0: number, m: number, f: number): void {
+  if (f === 1) for (let j = 0; j < m; j++) z[j] = x[i0 + j] * resid[i0 + j];
+  else for (let j = 0; j < m; j++) z[j] = x[i0 + j] * f * resid[i0 + j];
+}
+
+// ---- scaling by powers of two (exact: the scaled meat is the unscaled one to the last bit as long
+// as nothing overflows or underflows; data of ordinary magnitude are never scaled at all)
+
+/** Shifts beyond ±SCALE_FROM binary orders (≈1e±30) are applied; squares of 2^±512 would leave the range. */
+const SCALE_FROM = 100;
+
+function maxAbs(v: Float64Array, m: number): number {
+  let mx = 0;
+  for (let i = 0; i < m; i++) {
+    const a = Math.abs(v[i]);
+    if (a > mx) mx = a;
+  }
+  return mx;
+}
+
+/** log₂ of a positive finite magnitude, rounded and clamped to what 2^±k can represent; 0 otherwise. */
+function exponentOf(x: number): number {
+  if (!(x > 0 && x < Infinity)) return 0;
+  return Math.max(-1000, Math.min(1000, Math.round(Math.log2(x))));
+}
+
+function needsScaling(shift: number[]): boolean {
+  return shift.some((s) => Math.abs(s) > SCALE_FROM);
+}
+
+function scaleInPlace(v: Float64Array, m: number, f: number): void {
+  for (let i = 0; i < m; i++) v[i] *= f;
+}
+
+/** diag(2^shift) · T: the map from the scaled scores (x_a e / 2^shift_a) to Q. */
+function scaleRows(T: Float64Array, shift: number[], k: number): Float64Array {
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    const f = 2 ** shift[a];
+    for (let c = 0; c < k; c++) out[a * k + c] = T[a * k + c] * f;
+  }
+  return out;
+}
+
+/** M[a,b] · 2^shift_a · 2^shift_b (no map to Q: the meat on the columns themselves). */
+function unscale(M: Float64Array, shift: number[], k: number): Float64Array {
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) M[a * k + b] = M[a * k + b] * 2 ** shift[a] * 2 ** shift[b];
+  return M;
 }

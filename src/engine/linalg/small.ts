@@ -37,6 +37,26 @@ export function invertSpd(A: Float64Array, k: number): Float64Array | null {
   return out;
 }
 
+/**
+ * invertSpd of D·A·D with D = diag(1/√a_ii), scaled back: the singularity test is then relative to
+ * each variable's own scale, so a regressor in units of 1e-150 beside one of order 1 is not taken
+ * for collinear (ML information matrices: the columns were already screened for collinearity).
+ */
+export function invertSpdScaled(A: Float64Array, k: number): Float64Array | null {
+  const d = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const a = A[i * k + i];
+    if (!(a > 0 && a < Infinity)) return null;
+    d[i] = 1 / Math.sqrt(a);
+  }
+  const S = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) S[i * k + j] = A[i * k + j] * d[i] * d[j];
+  const inv = invertSpd(S, k);
+  if (!inv) return null;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) inv[i * k + j] = inv[i * k + j] * d[i] * d[j];
+  return inv;
+}
+
 /** Sub-matrix of rows/cols `idx`. */
 export function subMatrix(A: Float64Array, k: number, idx: number[]): Float64Array {
   const q = idx.length;

@@ -14,7 +14,7 @@
 // zᵢ = qᵢxᵢ'β, qᵢ = 2yᵢ − 1, λᵢ = φ(zᵢ)/Φ(zᵢ); R's glm reports the expected information
 // Σ φ²/(Φ(1−Φ)) xx' instead, so its probit SEs differ slightly (Greene, Econometric Analysis, 17.3).
 import { AppError } from '../../shared/errors.js';
-import { invertSpd } from '../linalg/small.js';
+import { invertSpdScaled } from '../linalg/small.js';
 import { normalCdf } from '../stats/distributions.js';
 
 export type BinaryLink = 'logit' | 'probit';
@@ -230,7 +230,7 @@ export function fitBinary(inp: BinaryInput, interceptIndex = -1): BinaryFit {
   let converged = false;
   const trial = new Float64Array(k);
   while (iterations < maxIter) {
-    const inv = invertSpd(info, k);
+    const inv = invertSpdScaled(info, k);
     if (!inv) {
       // at the start: collinear regressors; later: the estimates are running off to infinity
       // (separation) — the caller inspects the fit (converged = false)
@@ -270,7 +270,7 @@ export function fitBinary(inp: BinaryInput, interceptIndex = -1): BinaryFit {
   }
   let sumW = 0;
   for (let i = 0; i < n; i++) sumW += w ? w[i] : 1;
-  return { link, n, k, beta, xb, loglik: ll, iterations, converged, information: info, bread: invertSpd(info, k), scoreFactor: g, sumW };
+  return { link, n, k, beta, xb, loglik: ll, iterations, converged, information: info, bread: invertSpdScaled(info, k), scoreFactor: g, sumW };
 }
 
 /** Φ⁻¹(p) by bisection on normalCdf (start values only). */

@@ -21,6 +21,7 @@ import { multiwayMeat } from '../covariance/multiway.js';
 import { block, choleskyUpper, eigenDescending, inverse, kronecker, matMul, quadFormInverse, solve, symmetricFunction, symmetrize, transpose } from '../linalg/dense.js';
 import { crossProducts } from '../linalg/gram.js';
 import { invertUpper } from '../linalg/qr.js';
+import { invertSpdScaled } from '../linalg/small.js';
 import { dot } from '../linalg/vector.js';
 import { chi2UpperP, fUpperP } from '../stats/distributions.js';
 import { type IvFit, partialOut, qCoef, residualOnZ } from './iv.js';
@@ -110,7 +111,8 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext, scratch = new Fl
   const K1 = fit.endogNames.length;
   const L1 = fit.excludedNames.length;
   const exIdx = Array.from({ length: L1 }, (_, j) => kExog + j);
-  const XXinv = inverse(crossProducts(X, n), K);
+  // scaled to unit diagonal first: an endogenous regressor in units of 1e150 is not singular
+  const XXinv = invertSpdScaled(crossProducts(X, n), K);
   const out: FirstStageStats[] = [];
   const walds: (number | null)[] = [];
   for (let j = 0; j < K1; j++) {

@@ -23,12 +23,13 @@ import type { Diagnostic, EstimationResult, NotApplicable } from '../../shared/r
 import { INTERCEPT_TERM, type ModelSpec } from '../../shared/spec.js';
 import { stopwatch } from '../clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from '../covariance/index.js';
-import { type Column, type ColumnSource, completeCases, compress, factorize, numericColumn } from '../data.js';
+import { type Column, type ColumnSource, compress, factorize, numericColumn } from '../data.js';
 import type { ProgressFn } from '../estimate.js';
 import { isNested } from '../fe/dof.js';
 import { COLLINEAR_WITH_FE, demean } from '../fe/demean.js';
 import type { Factor } from '../fe/factors.js';
 import { buildLinearResult, normalInference } from '../result.js';
+import { refuseConstantOutcome, sampleMask } from '../sample.js';
 import { chi2UpperP } from '../stats/distributions.js';
 import { mundlakTest } from './hausman.js';
 import type { LinearFit } from './linear-fit.js';
@@ -53,12 +54,9 @@ export function estimateRe(spec: ModelSpec, source: ColumnSource, progress: Prog
     ...spec.x.map((name, j) => ({ name, column: { kind: 'numeric', values: xAll[j] } as Column })),
     ...[...new Set([id, ...clusterNames])].map((name) => ({ name, column: source.get(name) })),
   ];
-  const { mask, count: N, missingBy } = completeCases(source.nrows, used);
-  if (N === 0) {
-    const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
-    throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
-  }
+  const { mask, count: N } = sampleMask(source, used);
   const y = compress(yAll, mask, N);
+  refuseConstantOutcome(y, N, spec.y);
   const X = xAll.map((c) => compress(c, mask, N));
   const panel: Factor = { name: id, ...factorize(source.get(id), mask, N) };
   const n = panel.groups;

@@ -32,7 +32,9 @@ export function corr2(a: Float64Array, b: Float64Array): number {
     saa += da * da;
     sbb += db * db;
   }
-  return (sab * sab) / (saa * sbb);
+  // r first, then r²: (sab²)/(saa·sbb) overflows for data of magnitude 1e80 and beyond
+  const r = sab / (Math.sqrt(saa) * Math.sqrt(sbb));
+  return r * r;
 }
 
 /**
