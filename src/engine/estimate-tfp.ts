@@ -2,7 +2,10 @@
 // y, free inputs, state, proxy, panel id and time → lags by the panel time (gaps respected, the
 // lagged row must be in the sample) → stage 1 and stage 2 (models/tfp.ts) from OLS, FE and grid
 // starts → firm-block bootstrap (seeded) for the standard errors → OLS and FE production functions
-// for comparison → log TFP per row (_ltfp = y − Σ β_l l − β_k k). Conventions: docs/production.md.
+// for comparison → log TFP per row (_ltfp = y − Σ β_l l − β_k k, − β_m m in gross output).
+// Value added (options.output 'va', the default here) or gross output ('gross', Stata prodest's
+// default): in gross output the proxy (log intermediate inputs) is also an input with a coefficient.
+// Conventions: docs/production.md.
 import { AppError } from '../shared/errors.js';
 import type { CoefficientRow, Diagnostic, EstimationResult, TfpResult } from '../shared/result.js';
 import type { ModelSpec } from '../shared/spec.js';
@@ -11,7 +14,7 @@ import { stopwatch } from './clock.js';
 import { type Column, type ColumnSource, compress, factorize, numericColumn } from './data.js';
 import type { ProgressFn } from './estimate.js';
 import { fitOls } from './models/ols.js';
-import { type PolyScale, type StartReport, type TfpData, type TfpMethod, gridStarts, polyScale, polyVariables, solveStarts, stage1, stage2Data } from './models/tfp.js';
+import { type PolyScale, type StartReport, type TfpData, type TfpMethod, type TfpOutputKind, distinctRoots, gridStarts, polyScale, polyVariables, solveStarts, stage1, stage2Data } from './models/tfp.js';
 import { mulberry32 } from './psm/random.js';
 import { normalInference } from './result.js';
 import { sampleMask } from './sample.js';
@@ -19,12 +22,13 @@ import { ENGINE_VERSION } from './version.js';
 
 export interface TfpOutput {
   result: EstimationResult;
-  /** Log TFP y − Σ β_l l − β_k k per input row, NaN outside the estimation sample. */
+  /** Log TFP y − Σ β_l l − β_k k (− β_m m in gross output) per input row, NaN outside the estimation sample. */
   ltfp: Float64Array;
 }
 
 interface TfpSettings {
   method: TfpMethod;
+  output: TfpOutputKind;
   state: string;
   proxy: string;
   degree: number;
@@ -38,6 +42,10 @@ function settings(spec: ModelSpec): TfpSettings {
   const bad = (m: string) => new AppError('INVALID_ARGUMENT', `tfp: ${m}`);
   const method = (o.method as string | undefined) ?? 'lp';
   if (method !== 'op' && method !== 'lp' && method !== 'acf') throw bad(`method must be op (Olley–Pakes), lp (Levinsohn–Petrin) or acf (Ackerberg–Caves–Frazer), got "${method}"`);
+  const output = (o.output as string | undefined) ?? 'va';
+  if (output !== 'va' && output !== 'gross') throw bad(`output must be va (value added) or gross (gross output), got "${output}"`);
+  if (output === 'gross' && method === 'op')
+    throw bad("gross output needs an intermediate input as the proxy (lp or acf); Olley–Pakes's proxy is investment, which is not an input of the production function (Stata prodest's method(op) ignores gross output the same way). For Olley–Pakes on gross output put log intermediate inputs among the free inputs (x) and use output va");
   const state = typeof o.state === 'string' ? o.state : '';
   const proxy = typeof o.proxy === 'string' ? o.proxy : '';
   if (!state) throw bad('choose the state variable (log capital) in options.state');
@@ -49,10 +57,17 @@ function settings(spec: ModelSpec): TfpSettings {
   const seed = (o.seed as number | undefined) ?? 12345;
   if (!Number.isFinite(seed)) throw bad('the seed must be a number');
   const level = o.level ?? 0.95;
-  return { method, state, proxy, degree, reps, seed, level };
+  return { method, output, state, proxy, degree, reps, seed, level };
 }
 
 const METHOD_NAME: Record<TfpMethod, string> = { op: 'Olley–Pakes', lp: 'Levinsohn–Petrin', acf: 'Ackerberg–Caves–Frazer' };
+const OUTPUT_NAME: Record<TfpOutputKind, string> = { va: 'value added', gross: 'gross output' };
+
+/** "moment E[ξ·k_t] = 0" or "moments E[ξ·(l_{t−1}, k_t)] = 0". */
+const momentNote = (z: string[]) => (z.length === 1 ? `moment E[ξ·${z[0]}] = 0, just identified` : `moments E[ξ·(${z.join(', ')})] = 0, just identified`);
+
+/** Largest |value| a log of a real quantity can plausibly have (e^50 ≈ 5·10²¹). */
+const LOG_BOUND = 50;
 
 /** The firms' rows sorted by time, and each row's lag as a position within its firm (−1 if absent). */
 interface PanelLayout {
@@ -99,9 +114,9 @@ interface Fit {
   converged: boolean;
 }
 
-/** OLS (pooled, with intercept) and within (firm-demeaned) production functions on d's rows. */
-function comparisonFits(d: TfpData, firm: Int32Array, groups: number): { ols: Float64Array; fe: Float64Array } {
-  const X = [...d.free, d.state];
+/** OLS (pooled, with intercept) and within (firm-demeaned) production functions on d's rows; gross output includes the intermediate input. */
+function comparisonFits(d: TfpData, firm: Int32Array, groups: number, output: TfpOutputKind): { ols: Float64Array; fe: Float64Array } {
+  const X = [...d.free, d.state, ...(output === 'gross' ? [d.proxy] : [])];
   const names = X.map((_, j) => `x${j}`);
   const o = fitOls({ y: d.y, X, names, intercept: true }, 'qr');
   const ols = Float64Array.from(names, (nm) => {
@@ -125,16 +140,45 @@ function comparisonFits(d: TfpData, firm: Int32Array, groups: number): { ols: Fl
   return { ols, fe };
 }
 
-/** Both stages on one dataset. `starts` are in the order of β: OP/LP [β_k]; ACF [β_l…, β_k]. */
-function fitTfp(d: TfpData, method: TfpMethod, degree: number, sc: PolyScale, starts: { label: string; beta: number[] }[], grid: boolean): { stage: ReturnType<typeof stage1>; fit: Fit } | null {
+/** Both stages on one dataset. `starts` are in the order of β: OP/LP [β_k]; ACF [β_l…, β_k]; gross output appends β_m. */
+function fitTfp(d: TfpData, method: TfpMethod, output: TfpOutputKind, degree: number, sc: PolyScale, starts: { label: string; beta: number[] }[], grid: boolean): { stage: ReturnType<typeof stage1>; fit: Fit } | null {
   const st = stage1(d, method, degree, sc);
-  const s2 = stage2Data(d, method, st.phi);
-  if (!s2 || s2.n < 2 * (d.free.length + 2)) return null;
+  const s2 = stage2Data(d, method, st.phi, output);
+  if (!s2 || s2.n < 2 * (d.free.length + 2 + (output === 'gross' ? 1 : 0))) return null;
   const all = grid ? [...starts, ...gridStarts(s2, starts[0].beta)] : starts;
   const { best, reports } = solveStarts(s2, all);
   if (!best) return { stage: st, fit: { beta: new Float64Array(0), criterion: Number.NaN, nStage2: s2.n, reports, converged: false } };
   const beta = method === 'acf' ? best.beta : Float64Array.from([...st.betaFree, ...best.beta]);
   return { stage: st, fit: { beta, criterion: best.criterion, nStage2: s2.n, reports, converged: true } };
+}
+
+/**
+ * Gross output puts the proxy into the production function, so it must be a log of intermediate
+ * inputs (infinite values are already refused with the sample): of log magnitude (|m| ≤ 50; levels
+ * such as 35,000 are refused), not constant, and not the same column as a free input or the state.
+ */
+function checkGrossInputs(d: TfpData, free: string[], state: string, proxy: string, mask: Uint8Array): void {
+  const rowOf = (i: number) => {
+    for (let r = 0, k = -1; r < mask.length; r++) if (mask[r] && ++k === i) return r + 1;
+    return i + 1;
+  };
+  const m = d.proxy;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < d.n; i++) {
+    const v = m[i];
+    if (Math.abs(v) > LOG_BOUND)
+      throw new AppError('BAD_DATA', `tfp: gross output needs the proxy "${proxy}" in logs (log intermediate inputs), but row ${rowOf(i)} has ${v}, which cannot be a log; take logs first (e.g. the Log tool: zero or negative inputs become missing)`);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) throw new AppError('BAD_DATA', `tfp: the proxy "${proxy}" is constant (${lo}) in the estimation sample; it cannot stand in for productivity or carry a coefficient`);
+  const others = [...free.map((name, j) => ({ name, v: d.free[j] })), { name: state, v: d.state }];
+  for (const o of others) {
+    let same = true;
+    for (let i = 0; i < d.n && same; i++) if (o.v[i] !== m[i]) same = false;
+    if (same) throw new AppError('INVALID_ARGUMENT', `tfp: the proxy "${proxy}" has the same values as "${o.name}" in every row; in gross output the intermediate input must differ from the free inputs and the state`);
+  }
 }
 
 export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: ProgressFn = () => {}): TfpOutput {
@@ -146,10 +190,10 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   const roles = [spec.y, ...spec.x, s.state, s.proxy];
   const dup = roles.find((v, i) => roles.indexOf(v) !== i);
   if (dup) throw new AppError('INVALID_ARGUMENT', `tfp: "${dup}" has two roles (output, free input, state, proxy); each variable may have one`);
-  const yAll = numericColumn(source, spec.y, 'output (log value added)');
+  const yAll = numericColumn(source, spec.y, s.output === 'gross' ? 'output (log gross output)' : 'output (log value added)');
   const fAll = spec.x.map((x) => numericColumn(source, x, 'free input'));
   const kAll = numericColumn(source, s.state, 'state variable');
-  const mAll = numericColumn(source, s.proxy, 'proxy variable');
+  const mAll = numericColumn(source, s.proxy, s.output === 'gross' ? 'proxy variable (log intermediate inputs)' : 'proxy variable');
   const tAll = numericColumn(source, spec.panel.time, 'panel time');
   const idCol = source.get(spec.panel.id);
   const num = (values: Float64Array): Column => ({ kind: 'numeric', values });
@@ -168,21 +212,30 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   const data: TfpData = { n, y: Float64Array.from(compress(yAll, mask, n)), free: fAll.map((c) => Float64Array.from(compress(c, mask, n))), state: Float64Array.from(compress(kAll, mask, n)), proxy: Float64Array.from(compress(mAll, mask, n)), lag: layout.lag };
   const nLag = layout.lag.reduce((a, v) => a + (v >= 0 ? 1 : 0), 0);
   const F = spec.x.length;
-  const P = F + 1;
+  const gross = s.output === 'gross';
+  if (gross) checkGrossInputs(data, spec.x, s.state, s.proxy, mask);
+  checkVariation(data, spec.y, spec.x, s.state, gross ? s.proxy : null);
+  const P = F + 1 + (gross ? 1 : 0);
   if (n < 30 || nLag < 10 * P) throw new AppError('BAD_DATA', `tfp: ${n} complete observations, ${nLag} of them with the previous period's row; too few for ${METHOD_NAME[s.method]} (need at least 30 observations and ${10 * P} with a lag)`);
   if (groups < 10) throw new AppError('BAD_DATA', `tfp: ${groups} firms; the firm-block bootstrap needs at least 10 firms`);
   const sc = polyScale(polyVariables(data, s.method));
   lap('prepare');
   progress('estimate', 0.05);
 
-  const cmp = comparisonFits(data, firm, groups);
+  const cmp = comparisonFits(data, firm, groups, s.output);
   // starts in the order of the stage-2 parameters: OLS, then FE
-  const startOf = (b: Float64Array) => (s.method === 'acf' ? Array.from(b) : [b[F]]);
+  const startOf = (b: Float64Array) => (s.method === 'acf' ? Array.from(b) : Array.from(b.subarray(F)));
   const startList = [
     { label: 'OLS', beta: startOf(cmp.ols) },
     ...(startOf(cmp.fe).every(Number.isFinite) ? [{ label: 'FE (within)', beta: startOf(cmp.fe) }] : []),
   ];
-  const main = fitTfp(data, s.method, s.degree, sc, startList, true);
+  let main: ReturnType<typeof fitTfp>;
+  try {
+    main = fitTfp(data, s.method, s.output, s.degree, sc, startList, true);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('ESTIMATION', `tfp: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!main) throw new AppError('ESTIMATION', `tfp: the second stage has no usable observations (rows with the previous period in the sample: ${nLag}; the instruments may be constant)`);
   if (!main.fit.converged) {
     const last = main.fit.reports.map((r) => `${r.label}: β = [${r.beta.map((v) => v.toPrecision(6)).join(', ')}], criterion ${r.criterion.toPrecision(4)}, ${r.iterations} iterations`).join('; ');
@@ -192,6 +245,11 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   const warnings: string[] = [];
   if (main.fit.criterion > 1e-12) warnings.push(`the moment conditions have no exact solution near the starts; β minimises the GMM criterion (${main.fit.criterion.toPrecision(4)})`);
   if (main.stage.dropped > 0) warnings.push(`${main.stage.dropped} polynomial term(s) dropped as collinear in the first stage`);
+  const roots = distinctRoots(main.fit.reports);
+  if (roots.length > 1) {
+    const fmt = (b: number[]) => `[${b.map((v) => v.toFixed(4)).join(', ')}]`;
+    warnings.push(`the moment conditions have ${roots.length} different roots among the starts (${roots.map(fmt).join('; ')}); the one nearest the OLS start is reported — see tfp.starts${gross ? '; in gross output the intermediate input’s coefficient is identified only weakly (Gandhi, Navarro & Rivers 2020)' : ''}`);
+  }
   lap('estimate');
 
   // firm-block bootstrap: draw firms with replacement (mulberry32(seed)); each draw is a new firm
@@ -224,8 +282,8 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
     let ok = false;
     try {
       // from the full-sample estimate; from this sample's OLS only when that fails
-      let bf = fitTfp(bd, s.method, s.degree, sc, [{ label: 'estimate', beta: mainStart }], false);
-      if (bf && !bf.fit.converged) bf = fitTfp(bd, s.method, s.degree, sc, [{ label: 'OLS', beta: startOf(comparisonFits(bd, bfirm, groups).ols) }], false);
+      let bf = fitTfp(bd, s.method, s.output, s.degree, sc, [{ label: 'estimate', beta: mainStart }], false);
+      if (bf && !bf.fit.converged) bf = fitTfp(bd, s.method, s.output, s.degree, sc, [{ label: 'OLS', beta: startOf(comparisonFits(bd, bfirm, groups, s.output).ols) }], false);
       if (bf && bf.fit.converged && bf.fit.beta.every(Number.isFinite)) {
         draws.push(bf.fit.beta);
         ok = true;
@@ -238,7 +296,7 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   }
   if (draws.length < 2) throw new AppError('ESTIMATION', `tfp: only ${draws.length} of ${s.reps} bootstrap replications could be estimated; standard errors are not available`);
   if (failed > 0) warnings.push(`${failed} of ${s.reps} bootstrap replications failed (no convergence or a singular design) and were left out of the standard errors`);
-  const K = F + 1;
+  const K = P;
   const V = new Float64Array(K * K);
   const meanB = new Float64Array(K);
   for (const b of draws) for (let j = 0; j < K; j++) meanB[j] += b[j] / draws.length;
@@ -246,7 +304,8 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   lap('bootstrap');
   progress('result', 0.92);
 
-  const terms = [...spec.x, s.state];
+  const terms = [...spec.x, s.state, ...(gross ? [s.proxy] : [])];
+  const inputs = [...data.free, data.state, ...(gross ? [data.proxy] : [])];
   const se = (j: number) => Math.sqrt(V[j * K + j]);
   const rows: CoefficientRow[] = terms.map((term, j) => ({ term, estimate: beta[j], std_error: se(j), statistic: beta[j] / se(j), p_value: 0, conf_low: 0, conf_high: 0 }));
   const coefficients = normalInference(rows, s.level);
@@ -259,8 +318,8 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   const ltfpRows = new Float64Array(n);
   let mean = 0;
   for (let i = 0; i < n; i++) {
-    let v = data.y[i] - beta[F] * data.state[i];
-    for (let f = 0; f < F; f++) v -= beta[f] * data.free[f][i];
+    let v = data.y[i];
+    for (let j = 0; j < K; j++) v -= beta[j] * inputs[j][i];
     ltfpRows[i] = v;
     mean += v;
   }
@@ -273,10 +332,11 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
   const diagnostics: Diagnostic[] = [
     { id: 'tfp_ols', name: 'OLS production function (returns to scale)', statistic: sumOf(cmp.ols), note: `pooled OLS of ${spec.y} on ${terms.join(', ')} with an intercept: ${terms.map((t, j) => `${t} ${cmp.ols[j].toFixed(4)}`).join(', ')}` },
     { id: 'tfp_fe', name: 'Fixed-effects (within) production function (returns to scale)', statistic: sumOf(cmp.fe), note: `within-firm regression: ${terms.map((t, j) => `${t} ${cmp.fe[j].toFixed(4)}`).join(', ')}` },
-    { id: 'tfp_criterion', name: 'Second-stage GMM criterion m′(Z′Z/N)⁻¹m', statistic: main.fit.criterion, note: s.method === 'acf' ? `moments E[ξ·(${spec.x.map((x) => `${x}_{t−1}`).join(', ')}, ${s.state}_t)] = 0, just identified` : `moment E[ξ·${s.state}_t] = 0, just identified` },
+    { id: 'tfp_criterion', name: 'Second-stage GMM criterion m′(Z′Z/N)⁻¹m', statistic: main.fit.criterion, note: momentNote([...(s.method === 'acf' ? spec.x.map((x) => `${x}_{t−1}`) : []), `${s.state}_t`, ...(gross ? [`${s.proxy}_{t−1}`] : [])]) },
   ];
   const tfp: TfpResult = {
     method: s.method,
+    output: s.output,
     free: [...spec.x],
     state: s.state,
     proxy: s.proxy,
@@ -295,11 +355,11 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
     mean_ltfp: mean,
     sd_ltfp: sd,
     notes: [
-      `${METHOD_NAME[s.method]} on value added; stage 1: ${spec.y} on a polynomial of degree ${s.degree} in (${s.method === 'acf' ? [...spec.x, s.state, s.proxy].join(', ') : `${s.state}, ${s.proxy}`})${s.method === 'acf' ? ' (all inputs inside, no stage-1 coefficients)' : ` plus ${spec.x.join(', ')} linearly`}`,
-      'stage 2: ω = φ̂ − Xβ, law of motion ω_t = g(ω_{t−1}) a cubic fitted by OLS, ξ = ω_t − ĝ; lags by the panel time (a gap gives no lag)',
+      `${METHOD_NAME[s.method]} on ${OUTPUT_NAME[s.output]}${gross ? ` (${s.proxy} is both the proxy and an input)` : ''}; stage 1: ${spec.y} on a polynomial of degree ${s.degree} in (${s.method === 'acf' ? [...spec.x, s.state, s.proxy].join(', ') : `${s.state}, ${s.proxy}`})${s.method === 'acf' ? ' (all inputs inside, no stage-1 coefficients)' : ` plus ${spec.x.join(', ')} linearly`}`,
+      `stage 2: ω = φ̂ − Xβ (X = ${(s.method === 'acf' ? terms : terms.slice(F)).join(', ')}), law of motion ω_t = g(ω_{t−1}) a cubic fitted by OLS, ξ = ω_t − ĝ; lags by the panel time (a gap gives no lag)`,
       ...(s.method === 'op' ? ["Olley–Pakes without the exit (selection) correction; rows with a missing proxy (e.g. log of zero investment) are outside the sample"] : []),
       `standard errors: firm-block bootstrap, ${draws.length} of ${s.reps} replications, seed ${s.seed}; z tests`,
-      `_ltfp = ${spec.y} − ${terms.map((t) => `β(${t})·${t}`).join(' − ')} (includes the constant and the transmitted productivity; not demeaned)`,
+      `_ltfp = ${spec.y} − ${terms.map((t) => `β(${t})·${t}`).join(' − ')} (log TFP of ${OUTPUT_NAME[s.output]}; includes the constant and the transmitted productivity; not demeaned)`,
     ],
   };
   const result: EstimationResult = {
@@ -345,5 +405,47 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
 /** Log TFP as a new dataset column (main / the CLI write it after a tfp model). */
 export function tfpColumns(spec: ModelSpec, out: TfpOutput): ToolOutputColumn[] {
   const inputs = [spec.y, ...spec.x, ...(typeof spec.options.state === 'string' ? [spec.options.state] : []), ...(typeof spec.options.proxy === 'string' ? [spec.options.proxy] : [])];
-  return [{ name: '_ltfp', column: { kind: 'numeric', values: out.ltfp }, label: `log TFP (${String(spec.options.method ?? 'lp').toUpperCase()}): y − Σβ·inputs`, replace: true, inputs }];
+  const gross = spec.options.output === 'gross';
+  return [{ name: '_ltfp', column: { kind: 'numeric', values: out.ltfp }, label: `log TFP (${String(spec.options.method ?? 'lp').toUpperCase()}, ${gross ? 'gross output' : 'value added'}): y − Σβ·inputs`, replace: true, inputs }];
+}
+
+/**
+ * Refuses a constant output and inputs (free, state and, in gross output, the proxy) that are
+ * constant or collinear with the inputs before them — with their names, before any stage runs:
+ * each input is regressed on the constant and the inputs listed before it (Gram–Schmidt on centred
+ * columns); an R² above 1 − 1e-10 is collinearity.
+ */
+function checkVariation(d: TfpData, y: string, free: string[], state: string, proxy: string | null): void {
+  const n = d.n;
+  const centred = (v: Float64Array) => {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += v[i];
+    m /= n;
+    return Float64Array.from(v, (a) => a - m);
+  };
+  const ss = (v: Float64Array) => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += v[i] * v[i];
+    return t;
+  };
+  const cy = centred(d.y);
+  if (!(ss(cy) > 1e-20 * ss(d.y))) throw new AppError('BAD_DATA', `tfp: the output "${y}" is constant in the estimation sample (${n} rows); there is nothing to explain`);
+  const inputs = [...free.map((name, j) => ({ name, v: d.free[j] })), { name: state, v: d.state }, ...(proxy ? [{ name: proxy, v: d.proxy }] : [])];
+  const basis: Float64Array[] = [];
+  const seen: string[] = [];
+  for (const inp of inputs) {
+    const r = centred(inp.v);
+    const total = ss(r);
+    if (!(total > 1e-20 * ss(inp.v))) throw new AppError('BAD_DATA', `tfp: the input "${inp.name}" is constant in the estimation sample; its coefficient is not identified (a constant input is part of the intercept)`);
+    for (const q of basis) {
+      let c = 0;
+      for (let i = 0; i < n; i++) c += r[i] * q[i];
+      for (let i = 0; i < n; i++) r[i] -= c * q[i];
+    }
+    const rest = ss(r);
+    if (rest <= 1e-10 * total) throw new AppError('BAD_DATA', `tfp: the input "${inp.name}" is collinear with ${seen.map((x) => `"${x}"`).join(', ')} (it is a linear function of ${seen.length === 1 ? 'it' : 'them'} and the constant); its coefficient is not identified`);
+    const norm = Math.sqrt(rest);
+    basis.push(Float64Array.from(r, (a) => a / norm));
+    seen.push(inp.name);
+  }
 }

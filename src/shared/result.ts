@@ -285,6 +285,8 @@ export interface SfaResult {
 /** Control-function production function (prodest OP / LP / ACF) summary; conventions in docs/production.md (## TFP). */
 export interface TfpResult {
   method: 'op' | 'lp' | 'acf';
+  /** Value added or gross output (the intermediate input is then also an input with a coefficient). */
+  output: 'va' | 'gross';
   free: string[];
   state: string;
   proxy: string;

@@ -1,19 +1,25 @@
-// Control-function production-function estimators on value added (Olley–Pakes, Levinsohn–Petrin,
-// Ackerberg–Caves–Frazer), prodest's two-step algorithm:
+// Control-function production-function estimators (Olley–Pakes, Levinsohn–Petrin,
+// Ackerberg–Caves–Frazer) on value added or gross output, prodest's two-step algorithm:
 //   stage 1: y on a full polynomial of total degree d in (state, proxy) plus the free inputs
 //            linearly (OP/LP; their coefficients are β_free), or on a polynomial in all inputs
 //            (ACF, no coefficient in stage 1) → φ̂ (fitted value without the free inputs' part);
-//   stage 2: ω(β) = φ̂ − Xβ (X = state for OP/LP, free inputs and state for ACF), the law of motion
-//            ω_t = g(ω_{t−1}) by OLS on a cubic in ω_{t−1}, ξ = ω_t − ĝ, and the sample moments
-//            m(β) = (1/N₂) Σ ξ z with z = k_t (OP/LP) or (l_{t−1}, k_t) (ACF): just identified, so β
-//            solves m(β) = 0; found by minimising m'(Z'Z/N₂)⁻¹m with Gauss–Newton from several starts.
+//   stage 2: ω(β) = φ̂ − Xβ (X = state for OP/LP, free inputs and state for ACF; gross output adds
+//            the proxy, the intermediate input, to X), the law of motion ω_t = g(ω_{t−1}) by OLS on
+//            a cubic in ω_{t−1}, ξ = ω_t − ĝ, and the sample moments m(β) = (1/N₂) Σ ξ z with
+//            z = k_t (OP/LP) or (l_{t−1}, k_t) (ACF), plus m_{t−1} in gross output (Levinsohn–Petrin
+//            2003; prodest's proxyGO): just identified, so β solves m(β) = 0; found by minimising
+//            m'(Z'Z/N₂)⁻¹m with Gauss–Newton from several starts.
 // The polynomial variables are standardised (fixed shifts and scales) before the powers are taken,
 // which leaves the spanned space, hence φ̂ and ĝ, unchanged and keeps the designs well conditioned.
-// Conventions: docs/production.md (## TFP).
+// Shapes: every array is per row (_N) of the panel or of the stage-2 rows; β has one entry per
+// column of X. Conventions: docs/production.md (## TFP).
 import { invertSpd } from '../linalg/small.js';
 import { fitOls } from './ols.js';
 
 export type TfpMethod = 'op' | 'lp' | 'acf';
+
+/** Value added (y net of intermediate inputs) or gross output (the proxy is also an input). */
+export type TfpOutputKind = 'va' | 'gross';
 
 /** One (possibly resampled) panel: values per row and the row of the same firm one period earlier. */
 export interface TfpData {
@@ -110,23 +116,29 @@ export interface Stage2Data {
   n: number;
   phi: Float64Array;
   phiLag: Float64Array;
-  /** Columns multiplying β (ACF: free inputs then state; OP/LP: state), now and one period earlier. */
+  /**
+   * Columns multiplying β, now and one period earlier: ACF free inputs then state; OP/LP state;
+   * gross output appends the proxy (intermediate input).
+   */
   X: Float64Array[];
   Xlag: Float64Array[];
-  /** Instruments: k_t (OP/LP); l_{t−1}…, k_t (ACF). */
+  /** Instruments: k_t (OP/LP); l_{t−1}…, k_t (ACF); gross output appends m_{t−1}. */
   Z: Float64Array[];
   /** (Z'Z/N₂)⁻¹, row-major. */
   W: Float64Array;
+  /** Work space of `moments` (2·N₂), allocated on first use. */
+  scratch?: Float64Array;
 }
 
-export function stage2Data(d: TfpData, method: TfpMethod, phiAll: Float64Array): Stage2Data | null {
+export function stage2Data(d: TfpData, method: TfpMethod, phiAll: Float64Array, output: TfpOutputKind = 'va'): Stage2Data | null {
   const rows: number[] = [];
   for (let i = 0; i < d.n; i++) if (d.lag[i] >= 0) rows.push(i);
   const n = rows.length;
   const pick = (v: Float64Array) => Float64Array.from(rows, (i) => v[i]);
   const pickLag = (v: Float64Array) => Float64Array.from(rows, (i) => v[d.lag[i]]);
-  const xs = method === 'acf' ? [...d.free, d.state] : [d.state];
-  const Z = method === 'acf' ? [...d.free.map(pickLag), pick(d.state)] : [pick(d.state)];
+  const gross = output === 'gross';
+  const xs = [...(method === 'acf' ? [...d.free, d.state] : [d.state]), ...(gross ? [d.proxy] : [])];
+  const Z = [...(method === 'acf' ? [...d.free.map(pickLag), pick(d.state)] : [pick(d.state)]), ...(gross ? [pickLag(d.proxy)] : [])];
   const q = Z.length;
   const ZZ = new Float64Array(q * q);
   for (let a = 0; a < q; a++)
@@ -146,51 +158,80 @@ const LAW = 3;
 export function moments(s: Stage2Data, beta: ArrayLike<number>): Float64Array | null {
   const { n } = s;
   const p = s.X.length;
-  const w = new Float64Array(n);
-  const wl = new Float64Array(n);
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    let a = s.phi[i];
-    let b = s.phiLag[i];
-    for (let j = 0; j < p; j++) {
-      a -= beta[j] * s.X[j][i];
-      b -= beta[j] * s.Xlag[j][i];
+  // ω and ω₋₁ in reused buffers (moments runs thousands of times per fit: grid, Jacobians)
+  if (!s.scratch || s.scratch.length !== 2 * n) s.scratch = new Float64Array(2 * n);
+  const w = s.scratch.subarray(0, n);
+  const wl = s.scratch.subarray(n, 2 * n);
+  w.set(s.phi);
+  wl.set(s.phiLag);
+  for (let j = 0; j < p; j++) {
+    const bj = beta[j];
+    const x = s.X[j];
+    const xl = s.Xlag[j];
+    for (let i = 0; i < n; i++) {
+      w[i] -= bj * x[i];
+      wl[i] -= bj * xl[i];
     }
-    w[i] = a;
-    wl[i] = b;
-    mean += b;
   }
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += wl[i];
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (wl[i] - mean) ** 2;
-  const sd = Math.sqrt(ss / n) || 1;
-  // OLS of ω on (1, u, u², u³), u = standardised ω_{t−1}
-  const K = LAW + 1;
-  const A = new Float64Array(K * K);
-  const c = new Float64Array(K);
-  const pw = new Float64Array(K);
   for (let i = 0; i < n; i++) {
-    const u = (wl[i] - mean) / sd;
-    pw[0] = 1;
-    for (let k = 1; k < K; k++) pw[k] = pw[k - 1] * u;
-    for (let a = 0; a < K; a++) {
-      c[a] += pw[a] * w[i];
-      for (let b = 0; b <= a; b++) A[a * K + b] += pw[a] * pw[b];
-    }
+    const e = wl[i] - mean;
+    ss += e * e;
   }
-  for (let a = 0; a < K; a++) for (let b = 0; b < a; b++) A[b * K + a] = A[a * K + b];
+  const inv = 1 / (Math.sqrt(ss / n) || 1);
+  // OLS of ω on (1, u, u², u³), u = standardised ω_{t−1} (overwrites ω₋₁): the normal matrix is the
+  // Hankel matrix of the power sums Σuᵏ (k = 0..6)
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let i = 0; i < n; i++) {
+    const u = (wl[i] - mean) * inv;
+    wl[i] = u;
+    const u2 = u * u;
+    const u3 = u2 * u;
+    const wi = w[i];
+    s1 += u;
+    s2 += u2;
+    s3 += u3;
+    s4 += u2 * u2;
+    s5 += u2 * u3;
+    s6 += u3 * u3;
+    c0 += wi;
+    c1 += u * wi;
+    c2 += u2 * wi;
+    c3 += u3 * wi;
+  }
+  const K = LAW + 1;
+  const A = Float64Array.of(n, s1, s2, s3, s1, s2, s3, s4, s2, s3, s4, s5, s3, s4, s5, s6);
+  const c = [c0, c1, c2, c3];
   const Ai = invertSpd(A, K);
   if (!Ai) return null;
   const g = new Float64Array(K);
   for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) g[a] += Ai[a * K + b] * c[b];
   const q = s.Z.length;
   const m = new Float64Array(q);
+  // ξ overwrites ω
+  const [g0, g1, g2, g3] = g;
   for (let i = 0; i < n; i++) {
-    const u = (wl[i] - mean) / sd;
-    const xi = w[i] - (g[0] + u * (g[1] + u * (g[2] + u * g[3])));
-    for (let j = 0; j < q; j++) m[j] += xi * s.Z[j][i];
+    const u = wl[i];
+    w[i] -= g0 + u * (g1 + u * (g2 + u * g3));
   }
-  for (let j = 0; j < q; j++) m[j] /= n;
+  for (let j = 0; j < q; j++) {
+    const z = s.Z[j];
+    let v = 0;
+    for (let i = 0; i < n; i++) v += w[i] * z[i];
+    m[j] = v / n;
+  }
   return m;
 }
 
@@ -310,50 +351,69 @@ export function solveStarts(s: Stage2Data, starts: { label: string; beta: number
 }
 
 /**
- * Grid starts (1 or 2 parameters): the criterion on a grid of ±1 around the first start (step 0.05
- * in one dimension, 0.1 in two); its local minima, best first (at most 4).
+ * Grid starts (1 to 3 parameters): the criterion on a grid of ±1 around the first start (step 0.05
+ * in one dimension, 0.1 in two, 0.5 in three: 41, 441 and 125 points); its local minima (no
+ * neighbour, diagonals included, is lower), best first (at most 4).
  */
 export function gridStarts(s: Stage2Data, centre: number[]): { label: string; beta: number[] }[] {
   const p = centre.length;
-  if (p > 2) return [];
-  const step = p === 1 ? 0.05 : 0.1;
+  if (p < 1 || p > 3) return [];
+  const step = [0.05, 0.1, 0.5][p - 1];
   const half = Math.round(1 / step);
   const side = 2 * half + 1;
+  const count = side ** p;
+  // point idx has digit j (base side, first coordinate most significant) = its grid position in β_j
+  const digits = (idx: number) => {
+    const out = new Array<number>(p);
+    for (let j = p - 1; j >= 0; j--) {
+      out[j] = idx % side;
+      idx = Math.floor(idx / side);
+    }
+    return out;
+  };
   const vals: number[] = [];
   const pts: number[][] = [];
-  if (p === 1) {
-    for (let a = 0; a < side; a++) {
-      const b = [centre[0] + (a - half) * step];
-      pts.push(b);
-      vals.push(criterion(s, moments(s, b)));
-    }
-  } else {
-    for (let a = 0; a < side; a++)
-      for (let c = 0; c < side; c++) {
-        const b = [centre[0] + (a - half) * step, centre[1] + (c - half) * step];
-        pts.push(b);
-        vals.push(criterion(s, moments(s, b)));
-      }
+  for (let idx = 0; idx < count; idx++) {
+    const b = digits(idx).map((g, j) => centre[j] + (g - half) * step);
+    pts.push(b);
+    vals.push(criterion(s, moments(s, b)));
   }
+  const offsets = Array.from({ length: 3 ** p }, (_, o) => Array.from({ length: p }, (_, j) => (Math.floor(o / 3 ** (p - 1 - j)) % 3) - 1)).filter((d) => d.some((v) => v !== 0));
   const minima: number[] = [];
-  for (let idx = 0; idx < pts.length; idx++) {
+  for (let idx = 0; idx < count; idx++) {
     const v = vals[idx];
     if (!Number.isFinite(v)) continue;
+    const g = digits(idx);
     let isMin = true;
-    const nb: number[] = [];
-    if (p === 1) nb.push(idx - 1, idx + 1);
-    else {
-      const a = Math.floor(idx / side);
-      const c = idx % side;
-      for (const [da, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1], [-1, -1], [-1, 1], [1, -1], [1, 1]]) {
-        const aa = a + da;
-        const cc = c + dc;
-        if (aa >= 0 && aa < side && cc >= 0 && cc < side) nb.push(aa * side + cc);
+    for (const d of offsets) {
+      let j = 0;
+      let inside = true;
+      for (let q = 0; q < p; q++) {
+        const gq = g[q] + d[q];
+        if (gq < 0 || gq >= side) inside = false;
+        j = j * side + gq;
+      }
+      if (inside && vals[j] < v) {
+        isMin = false;
+        break;
       }
     }
-    for (const j of nb) if (j >= 0 && j < pts.length && vals[j] < v) isMin = false;
     if (isMin) minima.push(idx);
   }
   minima.sort((a, b) => vals[a] - vals[b] || a - b);
   return minima.slice(0, 4).map((idx, r) => ({ label: `grid minimum ${r + 1}`, beta: pts[idx] }));
+}
+
+/**
+ * The distinct exact roots (Q ≤ ROOT_TOL) reached from the starts, in the order found; two roots are
+ * the same when every coordinate agrees to 1e-6 (relative to max(1, |β|)).
+ */
+export function distinctRoots(reports: StartReport[]): number[][] {
+  const roots: number[][] = [];
+  for (const r of reports) {
+    if (!r.converged || !(r.criterion <= ROOT_TOL)) continue;
+    const same = roots.some((b) => b.every((v, j) => Math.abs(v - r.beta[j]) <= 1e-6 * Math.max(1, Math.abs(v))));
+    if (!same) roots.push(r.beta);
+  }
+  return roots;
 }

@@ -1,7 +1,6 @@
 # Control-function production function (Olley–Pakes, Levinsohn–Petrin, Ackerberg–Caves–Frazer) on
-# a simulated value-added panel: an independent implementation written from the papers and the
-# documentation of R's prodest (stage 1 by lm on a raw polynomial; stage 2 with lm.fit for the law of
-# motion, numDeriv Jacobians and Newton steps on the just-identified moments). Not used at test time.
+# a simulated value-added panel, by the independent R implementation in ../tfp_common.R (written from
+# the papers and the documentation of prodest). Not used at test time.
 # DGP (set.seed(20240809), 200 firms, 10 observed years after 30 burn-in years, ~3% rows dropped at
 # random to create gaps):
 #   ω_t = 0.7 ω_{t−1} + ξ_t, ξ ~ N(0, 0.2²);   k_t = log(0.85 K_{t−1} + I_{t−1})
@@ -11,7 +10,7 @@
 #   y_t = 1 + 0.6 l_t + 0.35 k_t + ω_t + ε_t, ε ~ N(0, 0.1²)   (log value added)
 # Run from the repository root:  Rscript test/reference/tfp_simulated/make.R
 source("test/reference/common.R")
-suppressPackageStartupMessages(library(numDeriv))
+source("test/reference/tfp_common.R")
 dir <- "test/reference/tfp_simulated"
 if (!file.exists(file.path(dir, "data.csv"))) {
   set.seed(20240809)
@@ -36,75 +35,14 @@ if (!file.exists(file.path(dir, "data.csv"))) {
 }
 d <- read_csv_exact(file.path(dir, "data.csv"))
 
-# the value of v at (firm, year − 1), NA when that row is absent
-lag_of <- function(v) {
-  key <- paste(d$firm, d$year)
-  v[match(paste(d$firm, d$year - 1), key)]
-}
-
-tfp_fit <- function(method, degree = 3) {
-  y <- d$lva; l <- d$ll; k <- d$lk; px <- if (method == "op") d$linv else d$lmat
-  if (method == "acf") {
-    P <- poly(cbind(l, k, px), degree = degree, raw = TRUE)
-    s1 <- lm(y ~ P)
-    phi <- fitted(s1)
-    bfree <- numeric(0)
-    X <- cbind(l, k)
-    Z <- cbind(lag_of(l), k)
-  } else {
-    P <- poly(cbind(k, px), degree = degree, raw = TRUE)
-    s1 <- lm(y ~ l + P)
-    bfree <- unname(coef(s1)["l"])
-    phi <- fitted(s1) - bfree * l
-    X <- cbind(k)
-    Z <- cbind(k)
-  }
-  phil <- lag_of(phi)
-  Xl <- apply(X, 2, lag_of)
-  ok <- !is.na(phil) & complete.cases(Xl) & complete.cases(Z)
-  phi2 <- phi[ok]; phil2 <- phil[ok]; X2 <- X[ok, , drop = FALSE]; Xl2 <- Xl[ok, , drop = FALSE]; Z2 <- Z[ok, , drop = FALSE]
-  n2 <- sum(ok)
-  W <- solve(crossprod(Z2) / n2)
-  mom <- function(b) {
-    w <- phi2 - X2 %*% b
-    wl <- phil2 - Xl2 %*% b
-    H <- cbind(1, wl, wl^2, wl^3)
-    xi <- lm.fit(H, w)$residuals
-    as.numeric(crossprod(Z2, xi)) / n2
-  }
-  Q <- function(b) { m <- mom(b); as.numeric(t(m) %*% W %*% m) }
-  newton <- function(b) {
-    for (it in 1:100) {
-      m <- mom(b)
-      J <- jacobian(mom, b)
-      step <- -solve(J, m)
-      b <- b + step
-      if (max(abs(step)) < 1e-13) break
-    }
-    b
-  }
-  # OLS start; roots from Nelder–Mead / optimize and Newton; the root nearest OLS is kept
-  ols <- coef(lm(y ~ l + k))[c("l", "k")]
-  start <- if (method == "acf") unname(ols) else unname(ols["k"])
-  if (length(start) == 1) {
-    b0 <- optimize(Q, c(start - 1, start + 1), tol = 1e-10)$minimum
-  } else {
-    b0 <- optim(start, Q, method = "Nelder-Mead", control = list(reltol = 1e-14, maxit = 5000))$par
-  }
-  b <- newton(b0)
-  # a scan for other roots within ±1 of OLS (there are none on this sample)
-  grid <- if (length(start) == 1) as.matrix(seq(start - 1, start + 1, by = 0.05)) else as.matrix(expand.grid(seq(start[1] - 1, start[1] + 1, by = 0.1), seq(start[2] - 1, start[2] + 1, by = 0.1)))
-  qs <- apply(grid, 1, Q)
-  beta <- c(bfree, b)
-  names(beta) <- c("ll", "lk")
-  list(beta = beta, criterion = Q(b), n_stage1 = nrow(d), n_stage2 = n2,
-       grid_argmin = as.numeric(grid[which.min(qs), ]),
-       mean_ltfp = mean(y - beta[1] * l - beta[2] * k))
+tfp_on <- function(method) {
+  dd <- data.frame(firm = d$firm, year = d$year, y = d$lva, l = d$ll, k = d$lk, px = if (method == "op") d$linv else d$lmat)
+  tfp_fit(dd, method, degree = 3, output = "va")
 }
 
 ols <- coef(lm(lva ~ ll + lk, data = d))
 fe <- coef(lm(lva ~ ll + lk + factor(firm), data = d))[c("ll", "lk")]
-out <- lapply(c(op = "op", lp = "lp", acf = "acf"), tfp_fit)
+out <- lapply(c(op = "op", lp = "lp", acf = "acf"), tfp_on)
 for (m in names(out)) cat(m, ":", format(out[[m]]$beta, digits = 10), " Q =", out[[m]]$criterion, "\n")
 write_json_file(list(
   source = r_source_string(c("numDeriv")),
