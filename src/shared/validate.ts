@@ -1,7 +1,7 @@
 // Spec validation: structural (schema) and against a dataset's variables. Runs live in the
 // renderer, again in main (the renderer is untrusted), and in the CLI.
 import { ESTIMATOR_IDS, ESTIMATORS } from './estimators/index.js';
-import type { FieldId } from './estimators/index.js';
+import type { EstimatorDeclaration, FieldId } from './estimators/index.js';
 import { AppError } from './errors.js';
 import { arr, bool, int, json, literal, num, obj, opt, str, type Schema } from './schema.js';
 import { type ModelSpec, SPEC_VERSION, baseVariable, normalizeSpec, parseLagTerm } from './spec.js';
@@ -78,6 +78,13 @@ export const PROBLEM_TEXT = {
   'tfp.state': 'choose the state variable (log capital)',
   'tfp.proxy': 'choose the proxy variable (log investment for Olley–Pakes, log intermediate inputs for Levinsohn–Petrin and ACF)',
   'tfp.role': '"{name}" already has another role (output, free input, state or proxy); a variable can have only one role',
+  'option.notNumber': 'option "{option}" must be a number',
+  'option.wholeRange': 'option "{option}" must be a whole number from {min} to {max}',
+  'option.atLeast': 'option "{option}" must be at least {min}',
+  'option.above': 'option "{option}" must be greater than {min}',
+  'option.atMost': 'option "{option}" must be at most {max}',
+  'uhet.isY': '"{name}" is the output; it cannot also explain the inefficiency variance',
+  'psm.radiusCaliper': 'radius matching needs a caliper (the radius) greater than 0',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
@@ -167,10 +174,8 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
       known('treatment', spec.treatment, true);
       if (spec.treatment === spec.y || spec.x.includes(spec.treatment)) add('treatment', 'treatment.role', { name: spec.treatment });
     }
-    for (const e of spec.options.exact ?? []) known('options', e, false);
   } else if (spec.treatment) add('treatment', 'field.notTaken', { estimator: decl.id, field: 'treatment' });
-  // sfa: covariates of the inefficiency variance
-  for (const z of spec.options.uhet ?? []) known('options', z, true);
+  checkOptions(spec, decl, add, known);
   // tfp: the state and proxy variables
   if (spec.estimator === 'tfp') {
     const roles = new Set([spec.y, ...spec.x]);
@@ -195,6 +200,42 @@ export function checkSpec(spec: ModelSpec, variables: VariableInfo[] | null): Sp
   const level = spec.options.level;
   if (level !== undefined && !(level > 0 && level < 1)) add('options', 'level.range');
   return problems;
+}
+
+/**
+ * The declared options: numbers within their bounds, variable lists of known (numeric unless the
+ * option allows text) variables without repeats; sfa's uhet and psm's radius rules.
+ */
+function checkOptions(
+  spec: ModelSpec,
+  decl: EstimatorDeclaration,
+  add: (field: SpecProblem['field'], code: ProblemCode, params?: ProblemParams) => void,
+  known: (field: SpecProblem['field'], name: string, numeric: boolean) => void,
+): void {
+  const o = spec.options;
+  for (const opt of decl.options) {
+    const v = o[opt.key];
+    if (v === undefined) continue;
+    if (opt.kind === 'number' && opt.key !== 'level') {
+      const option = opt.key;
+      const min = String(opt.min);
+      const max = String(opt.max);
+      if (typeof v !== 'number' || !Number.isFinite(v)) add('options', 'option.notNumber', { option });
+      else if (opt.integer && opt.min !== undefined && opt.max !== undefined) {
+        if (!Number.isInteger(v) || v < opt.min || v > opt.max) add('options', 'option.wholeRange', { option, min, max });
+      } else if (opt.min !== undefined && (opt.minExclusive ? !(v > opt.min) : v < opt.min)) add('options', opt.minExclusive ? 'option.above' : 'option.atLeast', { option, min });
+      else if (opt.max !== undefined && v > opt.max) add('options', 'option.atMost', { option, max });
+    } else if (opt.kind === 'varlist' && Array.isArray(v)) {
+      const seen = new Set<string>();
+      for (const name of v as string[]) {
+        known('options', name, opt.allowText !== true);
+        if (seen.has(name)) add('options', 'x.twice', { name });
+        seen.add(name);
+      }
+    }
+  }
+  if (spec.estimator === 'sfa') for (const z of o.uhet ?? []) if (z === spec.y) add('options', 'uhet.isY', { name: z });
+  if (spec.estimator === 'psm' && o.match_method === 'radius' && !((o.caliper ?? 0) > 0)) add('options', 'psm.radiusCaliper');
 }
 
 /** Validate structure and variables; throws one AppError listing every problem. */

@@ -6,7 +6,8 @@
 import type { ModelSpec } from '../spec.js';
 import { type RExprContext, type RHelper, rExpr, rName, rNumber, rString, rValueExpr } from './expr.js';
 import { measureBlock } from './measure-text.js';
-import type { CodeExprText, CodeRecodeRule, CombineStep, ImportStep, ModelDescription, ProjectDescription, ToolStep } from './types.js';
+import { gmmInstruments, gmmTimeDummies } from './model-defaults.js';
+import type { CodeExprText, CodeRecodeRule, CombineStep, ImportStep, ModelCode, ModelCodeContext, ModelDescription, ProjectDescription, ToolStep } from './types.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -476,14 +477,21 @@ function panelOf(w: RWriter, m: ModelDescription): { id: string; time: string } 
 
 function modelStep(w: RWriter, m: ModelDescription, index: number): boolean {
   const spec = m.spec;
-  const key = `models[[${rString(m.name)}]]`;
-  const vkey = `vcovs[[${rString(m.name)}]]`;
   w.line();
   w.comment(`Model ${index}: ${m.name} (${spec.estimator} on ${m.dataset})`);
   if (!w.d.datasets.some((x) => x.name === m.dataset)) {
     w.comment(`TODO: dataset ${m.dataset} is not in the project any more`);
     return false;
   }
+  return modelCommands(w, m, index, `models[[${rString(m.name)}]]`, `vcovs[[${rString(m.name)}]]`);
+}
+
+/**
+ * One model: the fit into `key` and its covariance into `vkey`, as the script and the model form's
+ * preview write it. True when the model goes into the table (psm, sfa and tfp print instead).
+ */
+function modelCommands(w: RWriter, m: ModelDescription, index: number, key: string, vkey: string): boolean {
+  const spec = m.spec;
   const data = dataArg(w, m);
   const noInt = spec.options.intercept === false;
   const y = rName(spec.y);
@@ -550,6 +558,12 @@ function modelStep(w: RWriter, m: ModelDescription, index: number): boolean {
     case 'psm':
       psmR(w, m, index, data);
       return false;
+    case 'sfa':
+      sfaR(w, m, index, data);
+      return false;
+    case 'tfp':
+      tfpR(w, m, index, data);
+      return false;
     default:
       w.comment(`TODO: estimator ${String(spec.estimator)} has no R translation`);
       return false;
@@ -567,12 +581,13 @@ function gmmR(w: RWriter, m: ModelDescription, key: string, vkey: string, data: 
   const o = spec.options;
   w.packages.add('plm');
   w.attach.add('plm');
-  const gmm = (o.gmm_style ?? []).map((g) => `lag(${plmTerm(g.var)}, ${g.lag_min}:${g.lag_max ?? 99})`);
-  const iv = (o.iv_style ?? []).map((v) => plmTerm(v.var));
+  const blocks = gmmInstruments(spec);
+  const gmm = blocks.gmm.map((g) => `lag(${plmTerm(g.var)}, ${g.lag_min}:${g.lag_max ?? 99})`);
+  const iv = blocks.iv.map((v) => plmTerm(v.var));
   const notes: string[] = [];
-  const collapse = (o.gmm_style ?? []).some((g) => g.collapse);
-  if (collapse && (o.gmm_style ?? []).some((g) => !g.collapse)) notes.push('pgmm collapses all GMM-style blocks or none');
-  if ((o.gmm_style ?? []).some((g) => g.eq && g.eq !== 'both') || (o.iv_style ?? []).some((v) => (v.eq && v.eq !== 'both') || v.passthru)) notes.push('equation-specific instruments (eq(), passthru) have no pgmm equivalent');
+  const collapse = blocks.gmm.some((g) => g.collapse);
+  if (collapse && blocks.gmm.some((g) => !g.collapse)) notes.push('pgmm collapses all GMM-style blocks or none');
+  if (blocks.gmm.some((g) => g.eq && g.eq !== 'both') || blocks.iv.some((v) => (v.eq && v.eq !== 'both') || v.passthru)) notes.push('equation-specific instruments (eq(), passthru) have no pgmm equivalent');
   if (o.transform === 'fod') notes.push('forward orthogonal deviations (orthogonal) have no pgmm equivalent');
   for (const n of notes) w.comment(`TODO: ${n}`);
   const parts = [`${rName(spec.y)} ~ ${spec.x.length > 0 ? spec.x.map(plmTerm).join(' + ') : '1'}`, gmm.join(' + ') || '1', ...(iv.length > 0 ? [iv.join(' + ')] : [])];
@@ -580,7 +595,7 @@ function gmmR(w: RWriter, m: ModelDescription, key: string, vkey: string, data: 
     parts.join(' | '),
     `data = ${data}`,
     ...(panelOf(w, m) ? [`index = ${vec([panelOf(w, m)?.id ?? '', panelOf(w, m)?.time ?? ''])}`] : []),
-    `effect = "${o.timedummies ? 'twoways' : 'individual'}"`,
+    `effect = "${gmmTimeDummies(spec) ? 'twoways' : 'individual'}"`,
     `model = "${o.twostep === false ? 'onestep' : 'twosteps'}"`,
     `transformation = "${o.system === false ? 'd' : 'ld'}"`,
     ...(collapse ? ['collapse = TRUE'] : []),
@@ -610,6 +625,8 @@ function psmR(w: RWriter, m: ModelDescription, index: number, data: string): voi
     `link = "${o.score === 'logit' ? 'logit' : 'probit'}"`,
     `ratio = ${o.neighbors ?? 1}`,
     `replace = ${o.replacement === false ? 'FALSE' : 'TRUE'}`,
+    // psmatch2 (and Panel Studio) match without replacement from the smallest score up; MatchIt's default is largest
+    ...(o.replacement === false ? [`m.order = "${o.match_order ?? 'smallest'}"`] : []),
     ...(o.caliper && o.caliper > 0 ? [`caliper = ${o.caliper}`, `std.caliper = ${o.caliper_unit === 'sd_logit' ? 'TRUE' : 'FALSE'}`] : []),
     ...(o.common_support ? ['discard = "treated"'] : []),
     ...(o.exact && o.exact.length > 0 ? [`exact = ~${o.exact.map(rName).join(' + ')}`] : []),
@@ -623,4 +640,90 @@ function psmR(w: RWriter, m: ModelDescription, index: number, data: string): voi
     w.line(`${col(data, '_weight')} <- ifelse(${name}$weights > 0, ${name}$weights, NA)`);
   }
   w.line(`print(summary(lm(${rName(spec.y)} ~ ${rName(spec.treatment ?? 'TREATMENT')}, data = ${name}_data, weights = weights)))   # ATT on the matched sample`);
+}
+
+/**
+ * sfaR::sfacross on the logs, centred at the estimation-sample means as Panel Studio does; the
+ * translog's squares carry the ½ (ln(x)^2/2). sfaR prints its own table, so the model is not in
+ * the modelsummary table.
+ */
+function sfaR(w: RWriter, m: ModelDescription, index: number, data: string): void {
+  const spec = m.spec;
+  const o = spec.options;
+  w.packages.add('sfaR');
+  const logs = o.logs !== false;
+  const center = o.center !== false;
+  const uhet = o.uhet ?? [];
+  const D = `sfa_${index}_data`;
+  const used = [...new Set([spec.y, ...spec.x, ...uhet])];
+  w.line(`${D} <- ${data}`);
+  w.line(`${D} <- ${D}[stats::complete.cases(${D}[, ${vec(used)}, drop = FALSE]), , drop = FALSE]`);
+  // new columns get dotted names (ln.x), which no imported variable has
+  const base = (v: string) => (logs ? `ln.${v}` : center ? `c.${v}` : v);
+  if (logs) w.line(`${col(D, base(spec.y))} <- log(${col(D, spec.y)})`);
+  for (const v of spec.x) {
+    if (!logs && !center) continue;
+    const value = logs ? `log(${col(D, v)})` : col(D, v);
+    w.line(`${col(D, base(v))} <- ${center ? `${value} - mean(${value})` : value}`);
+  }
+  const terms = spec.x.map((v) => rName(base(v)));
+  if (o.form === 'translog') {
+    for (const v of spec.x) terms.push(`I(${rName(base(v))}^2 / 2)`);
+    for (let j = 0; j < spec.x.length; j++) for (let k = j + 1; k < spec.x.length; k++) terms.push(`${rName(base(spec.x[j]))}:${rName(base(spec.x[k]))}`);
+  }
+  const name = `sfa_${index}`;
+  const args = [
+    `${rName(logs ? base(spec.y) : spec.y)} ~ ${terms.length > 0 ? terms.join(' + ') : '1'}`,
+    ...(uhet.length > 0 ? [`uhet = ~${uhet.map(rName).join(' + ')}`] : []),
+    `data = ${D}`,
+    `S = ${o.frontier === 'cost' ? '-1' : '1'}`,
+    `udist = "${o.distribution ?? 'hnormal'}"`,
+  ];
+  w.line(`${name} <- sfaR::sfacross(${args.join(', ')})`);
+  w.line(`print(summary(${name}))`);
+  w.line(`${name}_eff <- sfaR::efficiencies(${name})   # u: JLMS E[u|e] (_u_jlms), teBC: Battese–Coelli (_te_bc)`);
+}
+
+/** R prodest: the same methods on vectors (value added); its polynomial and stage-2 objective differ slightly (docs/production.md). */
+function tfpR(w: RWriter, m: ModelDescription, index: number, data: string): void {
+  const spec = m.spec;
+  const o = spec.options;
+  w.packages.add('prodest');
+  const panel = panelOf(w, m);
+  let D = data;
+  if (data !== rName(m.dataset)) {
+    D = `tfp_${index}_data`;
+    w.line(`${D} <- ${data}`);
+  }
+  const fn = o.method === 'op' ? 'prodestOP' : o.method === 'acf' ? 'prodestACF' : 'prodestLP';
+  const cols = (names: string[]) => (names.length === 1 ? col(D, names[0]) : `${D}[, ${vec(names)}]`);
+  const args = [
+    `Y = ${col(D, spec.y)}`,
+    `fX = ${cols(spec.x)}`,
+    `sX = ${col(D, o.state ?? '')}`,
+    `pX = ${col(D, o.proxy ?? '')}`,
+    `idvar = ${panel ? col(D, panel.id) : 'NULL'}`,
+    `timevar = ${panel ? col(D, panel.time) : 'NULL'}`,
+    `R = ${o.reps ?? 50}`,
+  ];
+  if (!panel) w.comment('TODO: choose the panel id and time variables (idvar, timevar)');
+  if (o.output === 'gross') w.comment('TODO: gross output (the proxy is also an input): R prodest estimates value added only');
+  w.comment(`note: prodest fixes its own first-stage polynomial (Panel Studio: degree ${o.degree ?? 3})`);
+  w.line(`set.seed(${o.seed ?? 12345})`);
+  w.line(`tfp_${index} <- prodest::${fn}(${args.join(', ')})`);
+  w.line(`print(tfp_${index})`);
+}
+
+/** One model as R code on its data frame: the model form's live preview. */
+export function rModelCode(spec: ModelSpec, ctx: ModelCodeContext = {}): ModelCode {
+  const dataset = ctx.dataset ?? 'data';
+  const d: ProjectDescription = {
+    name: dataset,
+    datasets: [{ name: dataset, nrows: 0, variables: (ctx.variables ?? []).map((v) => ({ name: v.name, type: v.type })), ...(ctx.panel ? { panel: ctx.panel } : {}) }],
+    steps: [],
+    models: [],
+  };
+  const w = new RWriter(d);
+  modelCommands(w, { name: '', dataset, spec, ...(ctx.condition ? { condition: ctx.condition } : {}) }, 1, 'fit', 'vc');
+  return { lang: 'r', lines: [...w.lines], packages: [...w.packages].sort(), attach: [...w.attach].sort() };
 }

@@ -5,7 +5,8 @@
 import type { ModelSpec } from '../spec.js';
 import { type StataTemp, egenLine, stataExpr, stataNumber, stataString } from './expr.js';
 import { measureBlock } from './measure-text.js';
-import type { CodeExprText, CombineStep, ImportStep, ModelDescription, ProjectDescription, ToolStep } from './types.js';
+import { gmmInstruments, gmmTimeDummies } from './model-defaults.js';
+import type { CodeExprText, CombineStep, ImportStep, ModelCode, ModelCodeContext, ModelDescription, ProjectDescription, ToolStep } from './types.js';
 
 const WORK = 'ps_work';
 
@@ -21,6 +22,7 @@ const SSC: Record<string, string[]> = {
   ivreg2: ['ivreg2', 'ranktest'],
   xtabond2: ['xtabond2'],
   psmatch2: ['psmatch2'],
+  prodest: ['prodest'],
   esttab: ['estout'],
 };
 
@@ -78,6 +80,12 @@ class StataWriter {
 
   changed(): void {
     this.dirty = true;
+  }
+
+  /** Dataset `name` is in memory already, unchanged (the single-model preview). */
+  assume(name: string): void {
+    this.current = name;
+    this.dirty = false;
   }
 
   private varType(dataset: string, name: string): string | undefined {
@@ -412,6 +420,18 @@ function modelStep(w: StataWriter, m: ModelDescription, id: string, d: ProjectDe
     return false;
   }
   w.use(m.dataset);
+  const stored = modelCommands(w, m, id, d);
+  if (stored === 'store') w.line(`estimates store ${id}`);
+  return stored !== 'none';
+}
+
+/**
+ * One model on the dataset in memory, as the do-file and the model form's preview write it.
+ * 'store': the caller adds `estimates store <id>`; 'stored': the commands did (re + hausman);
+ * 'none': nothing to store (psmatch2, or no translation).
+ */
+function modelCommands(w: StataWriter, m: ModelDescription, id: string, d: ProjectDescription): 'store' | 'stored' | 'none' {
+  const spec = m.spec;
   const absorb = spec.absorb.map((a) => w.numeric(m.dataset, a.split('#')).join('#'));
   const cluster = spec.vcov === 'cluster' ? w.numeric(m.dataset, spec.cluster) : spec.cluster;
   const ifText = spec.sample?.if ? condText(m.condition ?? { text: spec.sample.if }) : '';
@@ -433,7 +453,7 @@ function modelStep(w: StataWriter, m: ModelDescription, id: string, d: ProjectDe
           w.line(line);
           w.line(`estimates store ${id}`);
           w.line(`hausman ${id}_fe ${id}${spec.options.sigmamore === false ? '' : ', sigmamore'}`);
-          return true;
+          return 'stored';
         }
         w.comment('Hausman test: Stata\'s hausman needs the default (iid) standard errors; see xtoverid for a robust version');
       }
@@ -466,15 +486,16 @@ function modelStep(w: StataWriter, m: ModelDescription, id: string, d: ProjectDe
       const o = spec.options;
       const terms = [...spec.x];
       const parts: string[] = [];
-      for (const g of o.gmm_style ?? []) {
+      const blocks = gmmInstruments(spec);
+      for (const g of blocks.gmm) {
         const sub = [`lag(${g.lag_min} ${g.lag_max ?? '.'})`, g.collapse ? 'collapse' : '', g.eq && g.eq !== 'both' ? `eq(${g.eq})` : ''].filter((t) => t !== '');
         parts.push(`gmm(${g.var}, ${sub.join(' ')})`);
       }
-      for (const v of o.iv_style ?? []) {
+      for (const v of blocks.iv) {
         const sub = [v.eq && v.eq !== 'both' ? `eq(${v.eq})` : '', v.passthru ? 'passthru' : ''].filter((t) => t !== '');
         parts.push(`iv(${v.var}${sub.length ? `, ${sub.join(' ')}` : ''})`);
       }
-      if (o.timedummies) {
+      if (gmmTimeDummies(spec)) {
         const t = panelOf(m, d)?.time ?? 'year';
         w.line(`capture drop _yr*`);
         w.line(`quietly tabulate ${t}, generate(_yr)`);
@@ -498,14 +519,22 @@ function modelStep(w: StataWriter, m: ModelDescription, id: string, d: ProjectDe
     case 'psm': {
       psmStata(w, m, ifText);
       w.changed();
-      return false;
+      return 'none';
     }
+    case 'sfa':
+      sfaStata(w, m, ifText);
+      w.changed();
+      return 'store';
+    case 'tfp':
+      w.panel(m.dataset, panelOf(m, d));
+      tfpStata(w, m, ifText);
+      w.changed();
+      return 'store';
     default:
       w.comment(`TODO: estimator ${String(spec.estimator)} has no Stata translation`);
-      return false;
+      return 'none';
   }
-  w.line(`estimates store ${id}`);
-  return true;
+  return 'store';
 }
 
 function psmStata(w: StataWriter, m: ModelDescription, ifText: string): void {
@@ -523,11 +552,18 @@ function psmStata(w: StataWriter, m: ModelDescription, ifText: string): void {
   else {
     parts.push(`neighbor(${o.neighbors ?? 1})`);
     if (o.caliper && o.caliper > 0) parts.push(`caliper(${o.caliper})`);
-    if (o.replacement === false) parts.push('noreplacement');
+    if (o.replacement === false) {
+      parts.push('noreplacement');
+      // psmatch2 matches without replacement from the smallest score up, or the largest with descending
+      if (o.match_order === 'largest') parts.push('descending');
+      else if (o.match_order === 'data' || o.match_order === 'random') w.comment(`TODO: treated units pick their matches in ${o.match_order} order in Panel Studio (option match_order); psmatch2 goes by the score (ascending, or descending)`);
+    }
     if (o.ties) parts.push('ties');
+    if (o.tie_rule === 'matchit') w.comment('note: equal distances are broken by the data order in Panel Studio (tie_rule matchit), not by the random sort below');
   }
   if (o.caliper && o.caliper > 0 && o.caliper_unit === 'sd_logit') w.comment('TODO: the caliper is in standard deviations of the logit of the score in Panel Studio; psmatch2 reads it in score units');
   if (o.common_support) parts.push('common');
+  if (o.ate) parts.push('ate');
   if (o.score === 'logit') parts.push('logit');
   if (o.seed !== undefined) {
     w.line(`set seed ${o.seed}`);
@@ -537,4 +573,107 @@ function psmStata(w: StataWriter, m: ModelDescription, ifText: string): void {
   }
   w.line(`psmatch2 ${t} ${covs}${ifText}, ${parts.join(' ')}`);
   w.line(`pstest ${covs}, both`);
+}
+
+/** A generated Stata name (at most 32 characters). */
+function stataName(name: string): string {
+  return [...name].slice(0, 32).join('');
+}
+
+/**
+ * frontier on the logs (centred at the estimation-sample means, as Panel Studio does) with the
+ * translog terms built as variables; the efficiency scores as Panel Studio saves them.
+ */
+function sfaStata(w: StataWriter, m: ModelDescription, ifText: string): void {
+  const spec = m.spec;
+  const o = spec.options;
+  const logs = o.logs !== false;
+  const center = o.center !== false;
+  const translog = o.form === 'translog';
+  const uhet = o.uhet ?? [];
+  const inputs = [spec.y, ...spec.x];
+  const built = logs || center || translog;
+  let depvar = spec.y;
+  let terms = [...spec.x];
+  let cond = ifText;
+  if (built) {
+    // the estimation sample first: logs and means are taken over it
+    w.line('capture drop _ps_s');
+    w.line(`mark _ps_s${ifText}`);
+    w.line(`markout _ps_s ${[...inputs, ...uhet].join(' ')}`);
+    cond = ' if _ps_s';
+    const base = (v: string) => (logs || center ? stataName(`${logs ? '_ln_' : '_c_'}${v}`) : v);
+    if (logs || center) {
+      // logs of output and inputs; without logs only the inputs are copied (to be centred)
+      const made = [...new Set(logs ? inputs : spec.x)].map((v) => ({ v, name: base(v) }));
+      w.line(`capture drop ${made.map((x) => x.name).join(' ')}`);
+      for (const x of made) w.line(`generate double ${x.name} = ${logs ? `ln(${x.v})` : x.v} if _ps_s`);
+      if (center && spec.x.length > 0) {
+        w.line(`foreach v of varlist ${spec.x.map(base).join(' ')} {`);
+        w.line("    quietly summarize `v' if _ps_s, meanonly");
+        w.line("    quietly replace `v' = `v' - r(mean)");
+        w.line('}');
+      }
+    }
+    depvar = logs ? base(spec.y) : spec.y;
+    terms = spec.x.map(base);
+    if (translog) {
+      const second: string[] = [];
+      // ½·x² as Panel Studio's ln(x)^2/2 (the textbook translog), then the cross products
+      spec.x.forEach((v) => {
+        const name = stataName(`${base(v)}_2`);
+        second.push(name);
+        w.line(`capture drop ${name}`);
+        w.line(`generate double ${name} = 0.5 * ${base(v)}^2`);
+      });
+      for (let j = 0; j < spec.x.length; j++)
+        for (let k = j + 1; k < spec.x.length; k++) {
+          const name = stataName(`${base(spec.x[j])}_X_${spec.x[k]}`);
+          second.push(name);
+          w.line(`capture drop ${name}`);
+          w.line(`generate double ${name} = ${base(spec.x[j])} * ${base(spec.x[k])}`);
+        }
+      terms = [...terms, ...second];
+    }
+  }
+  const parts = [`distribution(${o.distribution ?? 'hnormal'})`];
+  if (o.frontier === 'cost') parts.push('cost');
+  if (uhet.length > 0) parts.push(`uhet(${uhet.join(' ')})`);
+  if (o.technique === 'bfgs') parts.push('technique(bfgs)');
+  w.line(`frontier ${depvar} ${terms.join(' ')}${cond}, ${parts.join(' ')}`);
+  w.line('capture drop _te_bc _u_jlms');
+  w.line('predict double _te_bc, te   // Battese–Coelli E[exp(-u)|e]');
+  w.line('predict double _u_jlms, u   // Jondrow et al. E[u|e]');
+}
+
+/** prodest (Rovigatti and Mollisi): value added (or gross output, prodest's default), the control-function method, bootstrap SEs; log TFP as _ltfp. */
+function tfpStata(w: StataWriter, m: ModelDescription, ifText: string): void {
+  const spec = m.spec;
+  const o = spec.options;
+  w.ssc.add('prodest');
+  const method = o.method === 'op' ? 'op' : 'lp';
+  const parts = [`free(${spec.x.join(' ')})`, `state(${o.state ?? ''})`, `proxy(${o.proxy ?? ''})`, `method(${method})`, ...(o.method === 'acf' ? ['acf'] : []), ...(o.output === 'gross' ? [] : ['valueadded'])];
+  if ((o.degree ?? 3) < 2) w.comment(`TODO: prodest's poly() takes degrees 2 to 6; Panel Studio used degree ${o.degree}`);
+  parts.push(`poly(${o.degree ?? 3})`, `reps(${o.reps ?? 50})`, `seed(${o.seed ?? 12345})`);
+  w.line(`prodest ${spec.y}${ifText}, ${parts.join(' ')}`);
+  w.line('capture drop _ltfp');
+  w.line('predict double _ltfp, residuals   // log TFP: y minus the inputs times their elasticities');
+}
+
+/**
+ * One model as Stata commands on its dataset (already in memory): the model form's live preview.
+ * Text variables used as ids or fixed effects get the same numeric ids as in the do-file.
+ */
+export function stataModelCode(spec: ModelSpec, ctx: ModelCodeContext = {}): ModelCode {
+  const dataset = ctx.dataset ?? 'data';
+  const d: ProjectDescription = {
+    name: dataset,
+    datasets: [{ name: dataset, nrows: 0, variables: (ctx.variables ?? []).map((v) => ({ name: v.name, type: v.type })), ...(ctx.panel ? { panel: ctx.panel } : {}) }],
+    steps: [],
+    models: [],
+  };
+  const w = new StataWriter(d);
+  w.assume(dataset);
+  modelCommands(w, { name: '', dataset, spec, ...(ctx.condition ? { condition: ctx.condition } : {}) }, 'm1', d);
+  return { lang: 'stata', lines: [...w.lines], packages: [...new Set([...w.ssc].flatMap((c) => SSC[c] ?? [c]))].sort() };
 }

@@ -97,3 +97,25 @@ export interface ProjectDescription {
 }
 
 export type CodeLang = 'stata' | 'r';
+
+/** What the single-model code (the model form's preview) knows about the model's dataset. */
+export interface ModelCodeContext {
+  /** The dataset's name (R: the data frame); 'data' when omitted. */
+  dataset?: string;
+  /** Its variables and types: text ones get numeric ids where Stata needs numbers. */
+  variables?: { name: string; type: VariableType }[];
+  /** The declared panel (xtset), used when the spec has none. */
+  panel?: { id: string; time: string };
+  /** The sample condition, parsed (R needs the parse; without it the R code has a TODO). */
+  condition?: CodeExprText;
+}
+
+/** One model's code: the lines the script would have for it, and the packages they need. */
+export interface ModelCode {
+  lang: CodeLang;
+  lines: string[];
+  /** Stata: SSC packages (ssc install …); R: packages (install.packages). */
+  packages: string[];
+  /** R: packages to attach with library() first. */
+  attach?: string[];
+}

@@ -8,7 +8,10 @@ export const logit: EstimatorDeclaration = {
   vcovTypes: ['iid', 'robust', 'cluster'],
   multiwayCluster: false,
   defaultVcov: 'iid',
-  options: [{ key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' }],
+  options: [
+    { key: 'intercept', kind: 'boolean', default: true, labelKey: 'option.intercept' },
+    { key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' },
+  ],
 };
 
 /** probit (Stata `probit`). */

@@ -18,6 +18,8 @@ export const gmm: EstimatorDeclaration = {
     { key: 'transform', kind: 'choice', default: 'fd', choices: ['fd', 'fod'], labelKey: 'option.transform' },
     { key: 'timedummies', kind: 'boolean', default: true, labelKey: 'option.timedummies' },
     { key: 'h', kind: 'choice', default: '3', choices: ['1', '2', '3'], labelKey: 'option.h' },
+    // xtabond2 artests(#): AR(1) … AR(#) of the differenced residuals; AR(2) is the test that matters
+    { key: 'ar', kind: 'number', default: 2, integer: true, min: 2, max: 10, labelKey: 'option.ar' },
     { key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' },
   ],
 };

@@ -11,5 +11,6 @@ export const hdfe: EstimatorDeclaration = {
   options: [
     { key: 'singletons', kind: 'boolean', default: true, labelKey: 'option.singletons' },
     { key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' },
+    { key: 'tolerance', kind: 'number', default: 1e-8, min: 0, minExclusive: true, max: 1e-2, labelKey: 'option.tolerance' },
   ],
 };

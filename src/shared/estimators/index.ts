@@ -11,7 +11,8 @@ import { re } from './re.js';
 import { tfp } from './tfp.js';
 import type { EstimatorDeclaration } from './types.js';
 
-export type { EstimatorDeclaration, FieldId } from './types.js';
+export type { EstimatorDeclaration, FieldId, OptionCondition, OptionDeclaration, OptionDefault, OptionKind } from './types.js';
+export { optionApplies } from './types.js';
 
 export const ESTIMATORS: Record<EstimatorId, EstimatorDeclaration> = { ols, fe, hdfe, re, iv, gmm, logit, probit, psm, sfa, tfp };
 export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];

@@ -17,5 +17,7 @@ export const iv: EstimatorDeclaration = {
     { key: 'small', kind: 'choice', default: 'auto', choices: ['auto', 'on', 'off'], labelKey: 'option.small' },
     { key: 'singletons', kind: 'boolean', default: true, labelKey: 'option.singletons' },
     { key: 'level', kind: 'number', default: 0.95, labelKey: 'option.level' },
+    { key: 'intercept', kind: 'boolean', default: true, labelKey: 'option.intercept' },
+    { key: 'tolerance', kind: 'number', default: 1e-8, min: 0, minExclusive: true, max: 1e-2, labelKey: 'option.tolerance' },
   ],
 };

@@ -17,6 +17,7 @@ export const sfa: EstimatorDeclaration = {
     { key: 'frontier', kind: 'choice', default: 'production', choices: ['production', 'cost'], labelKey: 'option.frontier' },
     { key: 'distribution', kind: 'choice', default: 'hnormal', choices: ['hnormal', 'exponential', 'tnormal'], labelKey: 'option.distribution' },
     { key: 'form', kind: 'choice', default: 'cd', choices: ['cd', 'translog'], labelKey: 'option.form' },
+    { key: 'uhet', kind: 'varlist', default: [], labelKey: 'option.uhet' },
     { key: 'technique', kind: 'choice', default: 'newton', choices: ['newton', 'bfgs'], labelKey: 'option.technique' },
     { key: 'logs', kind: 'boolean', default: true, labelKey: 'option.logs' },
     { key: 'center', kind: 'boolean', default: true, labelKey: 'option.center' },

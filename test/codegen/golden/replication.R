@@ -149,7 +149,7 @@ print(plm::phtest(plm::plm(y ~ ln_sales + capital_w, data = analysis, index = c(
 
 # Model 7: System GMM (gmm on analysis)
 # TODO: equation-specific instruments (eq(), passthru) have no pgmm equivalent
-models[["System GMM"]] <- plm::pgmm(y ~ lag(y, 1) + ln_sales | lag(y, 2:4) + lag(ln_sales, 1:99) | capital_w, data = analysis, index = c("firm", "year"), effect = "individual", model = "twosteps", transformation = "ld", collapse = TRUE)
+models[["System GMM"]] <- plm::pgmm(y ~ lag(y, 1) + ln_sales | lag(y, 2:4) + lag(ln_sales, 1:99) | capital_w, data = analysis, index = c("firm", "year"), effect = "twoways", model = "twosteps", transformation = "ld", collapse = TRUE)
 vcovs[["System GMM"]] <- plm::vcovHC(models[["System GMM"]])
 print(summary(models[["System GMM"]], robust = TRUE))   # AR(1), AR(2), Sargan/Hansen
 

@@ -111,7 +111,9 @@ estimates store m6
 hausman m6_fe m6, sigmamore
 
 * Model 7: System GMM (gmm on analysis)
-xtabond2 y L.y ln_sales, gmm(y, lag(2 4) collapse) gmm(ln_sales, lag(1 .) collapse eq(diff)) iv(capital_w) twostep robust
+capture drop _yr*
+quietly tabulate year, generate(_yr)
+xtabond2 y L.y ln_sales _yr*, gmm(y, lag(2 4) collapse) gmm(ln_sales, lag(1 .) collapse eq(diff)) iv(capital_w) iv(_yr*) twostep robust
 estimates store m7
 
 * Model 8: Logit big (logit on analysis)

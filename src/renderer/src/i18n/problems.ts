@@ -2,6 +2,8 @@
 // src/shared/validate.ts; this file only adds the Chinese texts (the type checks that every code has one).
 import { PROBLEM_TEXT, type ProblemCode, type SpecProblem, fillTemplate } from '../../../shared/validate.js';
 import type { Lang } from '../i18n.svelte.js';
+import { en as enMessages } from './en.js';
+import { zh as zhMessages } from './zh.js';
 
 const zh: Record<ProblemCode, string> = {
   'y.required': '请选择被解释变量',
@@ -32,10 +34,21 @@ const zh: Record<ProblemCode, string> = {
   'tfp.state': '请选择状态变量（资本对数）',
   'tfp.proxy': '请选择代理变量（OP 用投资对数，LP 和 ACF 用中间投入对数）',
   'tfp.role': '“{name}”在模型中已有其他角色（产出、自由投入、状态变量或代理变量）；同一变量只能有一个角色',
+  'option.notNumber': '选项“{option}”必须是数字',
+  'option.wholeRange': '选项“{option}”必须是 {min} 到 {max} 之间的整数',
+  'option.atLeast': '选项“{option}”不能小于 {min}',
+  'option.above': '选项“{option}”必须大于 {min}',
+  'option.atMost': '选项“{option}”不能大于 {max}',
+  'uhet.isY': '“{name}”是产出变量，不能同时作为无效率方差的解释变量',
+  'psm.radiusCaliper': '半径匹配需要大于 0 的卡尺（即半径）',
 };
 
 const TEXT: Record<Lang, Record<ProblemCode, string>> = { en: PROBLEM_TEXT, zh };
+const LABELS: Record<Lang, Record<string, string>> = { en: enMessages, zh: zhMessages };
 
+/** The problem in the UI language; an option is named by its label in the form (option.<key>), not its spec key. */
 export function problemText(p: SpecProblem, lang: Lang): string {
-  return fillTemplate(TEXT[lang][p.code], p.params);
+  const option = p.params.option;
+  const params = option !== undefined ? { ...p.params, option: LABELS[lang][`option.${option}`] ?? option } : p.params;
+  return fillTemplate(TEXT[lang][p.code], params);
 }

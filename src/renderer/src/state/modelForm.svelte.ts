@@ -1,20 +1,27 @@
 // The model form's state, generated from an estimator declaration: which fields it has, which
 // SE types and options. The spec and its problems are derived, so validation is always live.
-import { ESTIMATORS, type EstimatorDeclaration, type FieldId } from '../../../shared/estimators/index.js';
+import { ESTIMATORS, type EstimatorDeclaration, type FieldId, type OptionDeclaration, optionApplies } from '../../../shared/estimators/index.js';
 import { type EstimatorId, type GmmStyleSpec, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType, parseLagTerm } from '../../../shared/spec.js';
 import type { VariableInfo } from '../../../shared/types.js';
 import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
 import { i18n } from '../i18n.svelte.js';
 import { problemText } from '../i18n/problems.js';
 
-export type OptionValue = boolean | number | string;
+export type OptionValue = boolean | number | string | readonly string[];
 
 /** The spec fields that are ordered variable lists. */
 export type ListField = 'x' | 'endog' | 'instruments';
 export type ProblemField = SpecProblem['field'];
 
 function defaults(decl: EstimatorDeclaration): Record<string, OptionValue> {
-  return Object.fromEntries(decl.options.map((o) => [o.key, o.default]));
+  return Object.fromEntries(decl.options.map((o) => [o.key, Array.isArray(o.default) ? [...o.default] : o.default]));
+}
+
+/** Does a value fit an option's kind (so it can carry over from another estimator or a stored spec)? */
+function fits(o: OptionDeclaration, v: unknown): boolean {
+  if (o.kind === 'choice') return typeof v === 'string' && (o.choices ?? []).includes(v);
+  if (o.kind === 'varlist') return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  return typeof v === (o.kind === 'variable' ? 'string' : o.kind);
 }
 
 /** The separator of an interaction in an absorb term, as in reghdfe: `industry#year`. */
@@ -74,8 +81,15 @@ export class ModelForm {
         : [];
     // The panel is part of the spec only when both halves are chosen; until then checkSpec asks for it.
     const panel: PanelSpec | undefined = decl.fields.includes('panel') && this.#panelId && this.#panelTime ? { id: this.#panelId, time: this.#panelTime } : undefined;
-    // Only the declared options reach the spec, so an option of another estimator never leaks in.
-    const options: ModelSpec['options'] = Object.fromEntries(decl.options.filter((o) => o.key in this.#options).map((o) => [o.key, this.#options[o.key]]));
+    // Only the declared options that apply reach the spec, so an option of another estimator (or one
+    // the current choices make irrelevant, e.g. the kernel of nearest-neighbour matching) never leaks
+    // in; an empty variable list is left out.
+    const options: ModelSpec['options'] = Object.fromEntries(
+      decl.options
+        .filter((o) => o.key in this.#options && optionApplies(decl, o, this.#options))
+        .filter((o) => !(o.kind === 'varlist' && (this.#options[o.key] as readonly string[]).length === 0))
+        .map((o) => [o.key, o.kind === 'varlist' ? [...(this.#options[o.key] as readonly string[])] : this.#options[o.key]]),
+    );
     const gmm = decl.id === 'gmm';
     if (gmm) {
       if (typeof options.h === 'string') options.h = Number(options.h);
@@ -143,7 +157,7 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = this.#options[o.key];
-      if (o.kind === 'choice' ? typeof v === 'string' && (o.choices ?? []).includes(v) : typeof v === (o.kind === 'variable' ? 'string' : o.kind)) options[o.key] = v as OptionValue;
+      if (fits(o, v)) options[o.key] = v;
     }
     this.#options = options;
   }
@@ -291,6 +305,20 @@ export class ModelForm {
   setOption(key: string, value: OptionValue): void {
     this.#options = { ...this.#options, [key]: value };
   }
+  /** A variable-list option's variables, in the order chosen. */
+  optionList(key: string): readonly string[] {
+    const v = this.#options[key];
+    return Array.isArray(v) ? v : [];
+  }
+  /** Adds or removes a variable of a variable-list option. */
+  toggleOptionItem(key: string, name: string): void {
+    const cur = this.optionList(key);
+    this.setOption(key, cur.includes(name) ? cur.filter((v) => v !== name) : [...cur, name]);
+  }
+  /** Does the option apply with the current choices (else the form hides it)? */
+  optionShown(option: OptionDeclaration): boolean {
+    return optionApplies(this.#decl, option, this.#options);
+  }
 
   /** Fills the form from a stored model's spec. */
   load(spec: ModelSpec): void {
@@ -317,7 +345,9 @@ export class ModelForm {
     const options = defaults(decl);
     for (const o of decl.options) {
       const v = spec.options[o.key];
-      if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') options[o.key] = o.kind === 'choice' ? String(v) : v;
+      if (o.kind === 'varlist') {
+        if (fits(o, v)) options[o.key] = [...(v as string[])];
+      } else if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') options[o.key] = o.kind === 'choice' ? String(v) : v;
     }
     this.#options = options;
   }
