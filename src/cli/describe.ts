@@ -1,8 +1,10 @@
 // `panel-studio summarize|correlate|vif --data FILE|P.pstudio [--dataset NAME] --vars a,b,c
-// [--by g] [--sample listwise|per_variable|pairwise] [--detail true] [--method spearman] [--out F]`:
-// descriptive statistics as JSON (src/shared/describe.ts shapes), read-only on a project.
+// [--by g] [--sample listwise|per_variable|pairwise] [--detail true] [--method spearman] [--out F]
+// [--format json|docx|xlsx|tex|md|csv|html] [--lang zh|en] [--title TEXT]`: descriptive statistics
+// as JSON (src/shared/describe.ts shapes), or as a table through the regression-table writers
+// (Word and Excel need --out), read-only on a project.
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { withData } from './data-source.js';
 import { runDescribe } from '../engine/describe/run.js';
 import type { DescribeRequest } from '../shared/describe.js';
@@ -10,14 +12,15 @@ import { AppError } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/types.js';
 import { ProjectStore } from '../store/project.js';
 import { parseArgs, required } from './args.js';
-import { correlationTable, summaryTable } from '../shared/table-describe.js';
-import { type TableFormat, renderTable } from '../shared/table-render.js';
+import { correlationTable, describeTableTitle, summaryTable, vifTable } from '../shared/table-describe.js';
+import { TABLE_FILE_FORMATS, isTableFileFormat, renderTableFile } from '../store/table-file.js';
 
 
 export async function cmdDescribe(kind: DescribeRequest['kind'], argv: string[], pickDataset: (store: ProjectStore, name: string | undefined) => DatasetInfo): Promise<number> {
-  const p = parseArgs(argv, ['data', 'dataset', 'vars', 'by', 'sample', 'detail', 'method', 'out', 'format', 'lang']);
+  const p = parseArgs(argv, ['data', 'dataset', 'vars', 'by', 'sample', 'detail', 'method', 'out', 'format', 'lang', 'title']);
   const format = p.flags.get('format') ?? 'json';
-  if (!['json', 'md', 'csv', 'tex', 'html'].includes(format)) throw new AppError('INVALID_ARGUMENT', `--format must be json, md, csv, tex or html, got "${format}"`);
+  if (format !== 'json' && !isTableFileFormat(format)) throw new AppError('INVALID_ARGUMENT', `--format must be json, ${TABLE_FILE_FORMATS.join(', ')}, got "${format}"`);
+  if ((format === 'docx' || format === 'xlsx') && !p.flags.get('out')) throw new AppError('INVALID_ARGUMENT', `--format ${format} writes a file: give it with --out`);
   const lang = p.flags.get('lang') === 'zh' ? 'zh' : 'en';
   const data = resolve(required(p, 'data'));
   const sample = p.flags.get('sample');
@@ -37,12 +40,13 @@ export async function cmdDescribe(kind: DescribeRequest['kind'], argv: string[],
       if (!ds.variables.some((v) => v.name === name)) throw new AppError('NOT_FOUND', `variable "${name}" is not in the dataset`);
       return store.readColumn(ds.id, name);
     });
-    let json = `${JSON.stringify(result, null, 2)}\n`;
-    if (format !== 'json') {
-      if (result.kind !== 'summarize' && result.kind !== 'correlate') throw new AppError('INVALID_ARGUMENT', `--format ${format} is available for summarize and correlate; ${result.kind} writes JSON`);
-      json = renderTable(result.kind === 'summarize' ? summaryTable(result, { lang }) : correlationTable(result, { lang }), format as TableFormat);
-    }
+    let json: string | Buffer = `${JSON.stringify(result, null, 2)}\n`;
     const out = p.flags.get('out');
+    if (format !== 'json' && isTableFileFormat(format)) {
+      if (result.kind === 'duplicates') throw new AppError('INVALID_ARGUMENT', `--format ${format} is available for summarize, correlate and vif; duplicates writes JSON`);
+      const table = result.kind === 'summarize' ? summaryTable(result, { lang }) : result.kind === 'correlate' ? correlationTable(result, { lang }) : vifTable(result, { lang });
+      json = renderTableFile(table, format, { lang, title: p.flags.get('title') ?? describeTableTitle(result.kind, lang) }, out ? basename(out) : undefined);
+    }
     if (out) writeFileSync(out, json);
     else process.stdout.write(json);
     return 0;

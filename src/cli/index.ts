@@ -27,8 +27,9 @@ const USAGE = `usage:
   panel-studio import FILE --project P.pstudio [--name NAME]
   panel-studio export --project P.pstudio [--dataset NAME] [--vars a,b,...] --out FILE.csv|.xlsx|.dta
   panel-studio estimate --data FILE|P.pstudio [--dataset NAME] --spec SPEC.json [--out result.json]
-  panel-studio table --results a.json,b.json --format docx|xlsx|tex|md|csv|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2] [--title TEXT]
-  panel-studio chart --results a.json,b.json --kind coef|event|psm-density|bias --out F.svg [--terms x1,x2 | F3.d,...,L3.d | pre2:-2,...] [--reference -1|none] [--sample unmatched|matched] [--lang zh|en] [--title TEXT]
+  panel-studio table --results a.json,b.json --format docx|xlsx|tex|md|csv|html --out F [--lang zh|en] [--stat t|se|p|ci] [--stats fe,nobs,r2,...] [--keep x1,x2] [--title TEXT] [--groups "Large=2; Small=2"]
+  panel-studio chart --results a.json,b.json --kind coef|event|psm-density|bias --out F.svg|F.pdf [--terms x1,x2 | F3.d,...,L3.d | pre2:-2,...] [--reference -1|none] [--sample unmatched|matched] [--lang zh|en] [--title TEXT]
+  panel-studio chart --kind histogram|density|hist-density --data FILE|P.pstudio [--dataset NAME] --var X [--bins K] [--bandwidth H] --out F.svg|F.pdf [--lang zh|en] [--title TEXT]
   panel-studio replicate paper003|P.pstudio --out DIR [--rows N] [--lang zh|en]
   panel-studio xtset --project P.pstudio [--dataset NAME] --id ID --time TIME
   panel-studio merge --project P.pstudio --master A --using B --keys k1,k2 [--kind 1:1|m:1|1:m] [--keep master,using,match] --name NEW
@@ -37,7 +38,7 @@ const USAGE = `usage:
   panel-studio sort --project P.pstudio --dataset A --by firm,-year --name NEW
   panel-studio collapse --project P.pstudio --dataset A --by firm,year --vars q,expy [--stat mean|sum|count|min|max] [--weight value] --name NEW
   panel-studio entropy --data FILE|P.pstudio [--dataset NAME] --positive a,b --negative c [--groups "g1=a,b; g2=c"] [--shift 0.0001] [--by year] --out w.json|.csv|.md|.tex|.html [--lang zh|en]
-  panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--format json|md|csv|tex|html] [--lang zh|en] [--out F]
+  panel-studio summarize|correlate|vif|duplicates --data FILE|P.pstudio [--dataset NAME] --vars a,b,... [--by G] [--sample per_variable|listwise|pairwise] [--detail true] [--method spearman] [--format json|md|csv|tex|html|docx|xlsx] [--lang zh|en] [--title TEXT] [--out F]
   panel-studio code --project P.pstudio --lang stata|r --out F.do|F.R
 variable tools (write new variables into the project, with their recipe):
 ${toolUsage()}`;
@@ -61,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'code':
         return cmdCode(rest);
       case 'chart':
-        return cmdChart(rest);
+        return await cmdChart(rest);
       case 'merge':
       case 'append':
       case 'keep':

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { BrowserWindow, ClipboardItem, Menu, app, clipboard, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
 import type { FromWorker } from '../shared/worker-messages.js';
 import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
@@ -55,7 +55,7 @@ async function pick(purpose: PickPurpose): Promise<string | null> {
         : purpose === 'table'
           ? [{ name: 'Word', extensions: ['docx'] }, { name: 'Excel', extensions: ['xlsx'] }, { name: 'LaTeX', extensions: ['tex'] }, { name: 'Markdown', extensions: ['md'] }, { name: 'CSV', extensions: ['csv'] }, { name: 'HTML', extensions: ['html'] }]
           : purpose === 'chart'
-            ? [{ name: 'SVG', extensions: ['svg'] }, { name: 'PNG', extensions: ['png'] }]
+            ? [{ name: 'SVG', extensions: ['svg'] }, { name: 'PNG', extensions: ['png'] }, { name: 'PDF', extensions: ['pdf'] }]
             : [projectFilter];
     const r = await dialog.showSaveDialog(parent as BrowserWindow, { filters });
     return r.canceled || !r.filePath ? null : r.filePath;
@@ -74,6 +74,8 @@ const controller = new AppController({
   jobs: new JobHost(utilitySpawner),
   emit: (event, payload) => win?.webContents.send(EVENT_CHANNEL, { event, payload }),
   pick,
+  // Copy for Word: HTML, RTF and text in one write (the page's clipboard API cannot carry RTF)
+  clipboard: (items) => clipboard.write([new ClipboardItem(items)]),
   ...(nativeBinding ? { nativeBinding } : {}),
 });
 

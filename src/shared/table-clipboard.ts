@@ -88,13 +88,15 @@ export function tableClipboard(t: TableModel, opts: TableRenderOptions = {}): Ta
       if (i === 0) b += '\\clbrdrt\\brdrs\\brdrw30';
       if (i === last) b += '\\clbrdrb\\brdrs\\brdrw30';
       else if (i === nHead - 1) b += '\\clbrdrb\\brdrs\\brdrw15';
-      else if (c.short) b += '\\clbrdrb\\brdrs\\brdrw10';
       const m = c.merge === 'first' ? '\\clmgf' : c.merge === 'next' ? '\\clmrg' : '';
       return `${m}\\clvertalc${b}\\cellx${edges[j]}`;
     });
     const body = cells.map((c) => {
       // In table cells Word aligns on a decimal tab without a tab character (as in the .docx).
-      const pard = c.align === 'dec' ? (c.text.includes('.') ? `\\tqdec\\tx${c.tab}\\ql` : `\\qr\\ri${c.tab}`) : `\\${c.align}`;
+      let pard = c.align === 'dec' ? (c.text.includes('.') ? `\\tqdec\\tx${c.tab}\\ql` : `\\qr\\ri${c.tab}`) : `\\${c.align}`;
+      // the short rule under a super-header is a paragraph border, so it stops at the cell
+      // margins and adjacent groups keep a gap between their rules (as in the .docx)
+      if (c.short && c.merge !== 'next' && i !== nHead - 1 && i !== last) pard += '\\brdrb\\brdrs\\brdrw10\\brsp20';
       return `\\pard\\intbl\\plain${pard}\\f0${fs} ${c.merge === 'next' ? '' : escRtf(c.text)}\\cell`;
     });
     rtf.push(`\\trowd\\trgaph${CELL_MARGIN}\\trqc${i < nHead ? '\\trhdr' : ''}${def.join('')}`, `${body.join('')}\\row`);

@@ -43,7 +43,8 @@ export function tableLayout(t: TableModel, opts: TableRenderOptions = {}): Table
   const k = t.titles.length;
   const blank: HeaderCell = { text: '', span: 1, rule: false };
   const plain = (cells: string[]): HeaderCell[] => [blank, ...cells.map((text) => ({ text, span: 1, rule: false }))];
-  const spanning = (groups: { label: string; span: number }[]): HeaderCell[] => [blank, ...groups.map((g) => ({ text: g.label, span: g.span, rule: g.span > 1 }))];
+  // a blank spacer group (columns left out of every group) gets no rule
+  const spanning = (groups: { label: string; span: number }[]): HeaderCell[] => [blank, ...groups.map((g) => ({ text: g.label, span: g.span, rule: g.span > 1 && g.label.trim() !== '' }))];
   let header: HeaderCell[][];
   if (opts.groups && opts.groups.length > 0) {
     const total = opts.groups.reduce((s, g) => s + g.span, 0);
@@ -56,6 +57,33 @@ export function tableLayout(t: TableModel, opts: TableRenderOptions = {}): Table
   }
   const prefix = opts.lang ? NOTE[opts.lang] : '';
   return { title: opts.title ?? '', columns: k, header, body: t.rows, notes: t.notes.map((n, i) => (i === 0 ? prefix + n : n)) };
+}
+
+export interface TableGroup {
+  label: string;
+  span: number;
+}
+
+/**
+ * Super-headers as a user defines them (left to right, each over `span` adjacent columns) made to
+ * cover exactly `columns` columns: columns after the last group get blank spacer groups. Groups
+ * that are all blank mean none (undefined). Throws when a span is not a positive whole number or
+ * the groups span more columns than the table has.
+ */
+export function fitGroups(groups: readonly TableGroup[] | undefined, columns: number): TableGroup[] | undefined {
+  if (!groups || groups.length === 0) return undefined;
+  for (const g of groups) if (!Number.isInteger(g.span) || g.span < 1) throw new Error(`a column group spans a whole number of columns (1 or more), got ${g.span}`);
+  const total = groups.reduce((s, g) => s + g.span, 0);
+  if (total > columns) throw new Error(`the column groups span ${total} columns, the table has ${columns}`);
+  if (groups.every((g) => g.label.trim() === '')) return undefined;
+  const out = groups.map((g) => ({ label: g.label.trim(), span: g.span }));
+  for (let i = total; i < columns; i++) out.push({ label: '', span: 1 });
+  return out;
+}
+
+/** Text renderers' header rows with explicit groups: group labels in the first column of their span. */
+export function groupRowCells(groups: readonly TableGroup[]): string[] {
+  return groups.flatMap((g) => [g.label, ...Array<string>(g.span - 1).fill('')]);
 }
 
 function depvarRuns(depvars: string[]): { label: string; span: number }[] {

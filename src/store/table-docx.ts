@@ -62,8 +62,10 @@ export function documentXml(l: TableLayout): string {
     const cells = hr.map((c) => {
       const width = g.widths.slice(at, at + c.span).reduce((s, x) => s + x, 0);
       at += c.span;
-      const bottom = last ? RULE_HEADER : c.rule ? RULE_SHORT : 0;
-      return cell(width, para(c.text, hp, at === 1 ? 'left' : 'center'), { span: c.span, bottom });
+      // The short rule under a super-header is a paragraph border: it stops at the cell margins,
+      // so adjacent groups ("large | small") get two rules with a gap, like booktabs' \cmidrule(lr).
+      const short = !last && c.rule ? `<w:pBdr>${border('bottom', RULE_SHORT).replace('w:space="0"', 'w:space="1"')}</w:pBdr>` : '';
+      return cell(width, para(c.text, hp, at === 1 ? 'left' : 'center', short), { span: c.span, bottom: last ? RULE_HEADER : 0 });
     });
     rows.push(`<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>${cells.join('')}</w:tr>`);
   });

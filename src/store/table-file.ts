@@ -3,7 +3,7 @@
 // the CLI (`panel-studio table --format`) and the app's table:export handler (by extension).
 import type { Buffer } from 'node:buffer';
 import type { TableModel } from '../shared/table.js';
-import type { TableRenderOptions } from '../shared/table-layout.js';
+import { type TableRenderOptions, fitGroups } from '../shared/table-layout.js';
 import { type TableFormat, renderTable } from '../shared/table-render.js';
 import { tableDocx } from './table-docx.js';
 import { tableXlsx } from './table-xlsx.js';
@@ -13,10 +13,15 @@ export const TABLE_FILE_FORMATS: readonly TableFileFormat[] = ['docx', 'xlsx', '
 
 export const isTableFileFormat = (s: string): s is TableFileFormat => (TABLE_FILE_FORMATS as readonly string[]).includes(s);
 
-/** The file's contents: text for md/csv/tex/html, bytes for docx/xlsx. Title and groups apply to
- *  Word and Excel (the text formats carry no title). */
+/** The file's contents: text for md/csv/tex/html, bytes for docx/xlsx. The title applies to Word
+ *  and Excel (the text formats carry none); column groups to every format, padded with blank
+ *  groups when they cover fewer columns than the table has (fitGroups). */
 export function renderTableFile(t: TableModel, format: TableFileFormat, opts: TableRenderOptions = {}, file?: string): string | Buffer {
-  if (format === 'docx') return tableDocx(t, opts, file);
-  if (format === 'xlsx') return tableXlsx(t, opts, file);
-  return renderTable(t, format);
+  const groups = fitGroups(opts.groups, t.titles.length);
+  const o: TableRenderOptions = { ...opts };
+  if (groups) o.groups = groups;
+  else delete o.groups;
+  if (format === 'docx') return tableDocx(t, o, file);
+  if (format === 'xlsx') return tableXlsx(t, o, file);
+  return renderTable(t, format, groups ? { groups } : {});
 }

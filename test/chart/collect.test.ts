@@ -72,6 +72,26 @@ describe('event study', () => {
     ]);
   });
 
+  it('the Lead and Lag tools’ names count too: F2_d → −2, F_d → −1, L_d → 1, L3_d → 3', () => {
+    expect(parseEventTerm('F2_treat')).toEqual({ base: 'treat', period: -2 });
+    expect(parseEventTerm('F_treat')).toEqual({ base: 'treat', period: -1 });
+    expect(parseEventTerm('L3_treat')).toEqual({ base: 'treat', period: 3 });
+    expect(parseEventTerm('Large')).toBeNull();
+    const tool = fakeResult('y', [coef('F2_d', 0.01, 0.03), coef('d', 0.2, 0.05), coef('L_d', 0.25, 0.05), coef('x', 1, 0.1)]);
+    expect(detectEventTerms([tool])).toEqual([
+      { term: 'F2_d', period: -2 },
+      { term: 'd', period: 0 },
+      { term: 'L_d', period: 1 },
+    ]);
+    const c = collectEventStudy([tool]);
+    expect(c.series[0]!.points.map((p) => [p.x, p.y])).toEqual([
+      [-2, 0.01],
+      [-1, 0],
+      [0, 0.2],
+      [1, 0.25],
+    ]);
+  });
+
   it('points at event time with vertical CIs; the omitted period −1 drawn at 0', () => {
     const c = collectEventStudy([ev]);
     const s = c.series[0];

@@ -137,6 +137,6 @@ describe('descriptive tables through the same renderers', () => {
     const md = run('correlate', '--data', data, '--vars', 'inv,value,capital', '--format', 'md');
     expect(md.status).toBe(0);
     expect(md.stdout).toMatch(/\| value \| 0\.\d{3}\*\*\* \| 1\.000 \|  \|/);
-    expect(run('vif', '--data', data, '--vars', 'value,capital', '--format', 'md').stderr).toMatch(/available for summarize and correlate/);
+    expect(run('duplicates', '--data', data, '--vars', 'firm,year', '--format', 'md').stderr).toMatch(/available for summarize, correlate and vif/);
   });
 });

@@ -39,7 +39,9 @@ describe('clipboard flavours of a table', () => {
     expect(rows[0]!.match(/\\clbrdrt\\brdrs\\brdrw30/g)).toHaveLength(4);
     expect(rows[0]).toContain('\\clmgf');
     expect(rows[0]!.match(/\\clmrg/g)).toHaveLength(2);
-    expect(rows[0]!.match(/\\clbrdrb\\brdrs\\brdrw10/g)).toHaveLength(3);
+    // the short rule under the super-header is a paragraph border in the merged cell
+    expect(rows[0]).not.toContain('\\clbrdrb');
+    expect(rtf.split('\n')[rtf.split('\n').indexOf(rows[0]!) + 1]!.match(/\\brdrb\\brdrs\\brdrw10/g)).toHaveLength(1);
     expect(rows[1]!.match(/\\clbrdrb\\brdrs\\brdrw15/g)).toHaveLength(4);
     expect(rows[rows.length - 1]!.match(/\\clbrdrb\\brdrs\\brdrw30/g)).toHaveLength(4);
     for (const r of rows.slice(2, -1)) expect(r).not.toContain('\\clbrdr');

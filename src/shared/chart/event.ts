@@ -1,7 +1,8 @@
 // Event-study plot: lead and lag coefficients against event time, the reference period drawn at 0
 // (its coefficient is normalised away). Terms follow Stata's time-series operators: F3.d is the
 // treatment three periods ahead, i.e. event time −3; L2.d is event time +2; d itself (or L0.d) is 0.
-// Any other naming works with an explicit list of { term, period }.
+// The names the Lead and Lag tools give new variables count too: F_d and F2_d are −1 and −2, L_d
+// and L3_d are +1 and +3. Any other naming works with an explicit list of { term, period }.
 import { AppError } from '../errors.js';
 import type { EstimationResult } from '../result.js';
 import { ciNote, defaultModelNames, dodge } from './coef.js';
@@ -26,10 +27,12 @@ export interface EventStudyOptions {
 }
 
 const TS_TERM = /^([FL])(\d*)\.(.+)$/;
+/** The Lead / Lag tools' variable names (prefix F_ / L_, or F2_ … for k > 1). */
+const TOOL_TERM = /^([FL])(\d*)_(.+)$/;
 
-/** Event time of a term in F/L notation: F3.x → −3, L.x → 1, L0.x → 0; null when it has none. */
+/** Event time of a term in F/L notation: F3.x → −3, L.x → 1, L0.x → 0, F2_x → −2; null when it has none. */
 export function parseEventTerm(term: string): { base: string; period: number } | null {
-  const m = TS_TERM.exec(term);
+  const m = TS_TERM.exec(term) ?? TOOL_TERM.exec(term);
   if (!m) return null;
   const k = m[2] === '' ? 1 : Number(m[2]);
   return { base: m[3], period: m[1] === 'F' ? -k : k };
