@@ -8,7 +8,8 @@ import type { EstimationResult } from '../shared/result.js';
 import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
 import type { DescribeResult } from '../shared/describe.js';
-import type { CombineJob, DescribeJob, FromWorker, ModelColumns, RunJob, ToolJob, ToWorker } from '../shared/worker-messages.js';
+import type { ViewOutput } from '../shared/data-view.js';
+import type { CombineJob, DescribeJob, FromWorker, ModelColumns, RunJob, ToolJob, ToWorker, ViewJob } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
   send(message: ToWorker): void;
@@ -73,6 +74,11 @@ export class JobHost {
     return this.enqueue(job, onProgress) as Promise<Extract<FromWorker, { type: 'combine-done' }>>;
   }
 
+  /** A data view query in the worker: a filter's row indices or a column's profile. */
+  runView(job: ViewJob, onProgress: Progress = () => {}): Promise<ViewOutput> {
+    return this.enqueue(job, onProgress) as Promise<ViewOutput>;
+  }
+
   private enqueue(job: ToWorker, onProgress: Progress): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, onProgress, resolve, reject });
@@ -131,6 +137,7 @@ export class JobHost {
         else if (m.type === 'tool-done') p.resolve(m.output);
         else if (m.type === 'describe-done') p.resolve(m.result);
         else if (m.type === 'combine-done') p.resolve(m);
+        else if (m.type === 'view-done') p.resolve(m.output);
         else p.reject(new AppError(m.error.code, m.error.message));
         this.pump();
       }

@@ -5,6 +5,7 @@ import type { ModelSpec } from './spec.js';
 import type { ToolOutput, ToolOutputColumn, ToolRequest } from './tools.js';
 import type { CombineReport, CombineRequest } from './combine.js';
 import type { DescribeRequest, DescribeResult } from './describe.js';
+import type { ViewOutput, ViewRequest } from './data-view.js';
 import type { JobStage } from './types.js';
 
 export interface RunJob {
@@ -46,7 +47,16 @@ export interface CombineJob {
   projectPath: string;
 }
 
-export type ToWorker = RunJob | ToolJob | DescribeJob | CombineJob;
+/** A data view query (the grid's filter, a column's profile): row indices or a few numbers back. */
+export interface ViewJob {
+  type: 'view';
+  jobId: string;
+  request: ViewRequest;
+  projectPath: string;
+  datasetId: number;
+}
+
+export type ToWorker = RunJob | ToolJob | DescribeJob | CombineJob | ViewJob;
 
 export type FromWorker =
   | { type: 'ready' }
@@ -55,4 +65,5 @@ export type FromWorker =
   | { type: 'tool-done'; jobId: string; output: ToolOutput }
   | { type: 'describe-done'; jobId: string; result: DescribeResult }
   | { type: 'combine-done'; jobId: string; nrows: number; columns: { name: string; column: ToolOutputColumn['column'] }[]; report: CombineReport }
+  | { type: 'view-done'; jobId: string; output: ViewOutput }
   | { type: 'error'; jobId: string; error: ErrorInfo };

@@ -4,6 +4,7 @@
 import type { FromWorker, ToWorker } from '../shared/worker-messages.js';
 import { runJob } from './run-job.js';
 import { runCombineJob, runDescribeJob, runToolJob } from './run-tool.js';
+import { runViewJob } from './run-view.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ToWorker }) => void): void;
@@ -32,6 +33,10 @@ function handle(msg: ToWorker): void {
   }
   if (msg.type === 'describe') {
     runDescribeJob(msg, post, nativeBinding);
+    return;
+  }
+  if (msg.type === 'view') {
+    runViewJob(msg, post, nativeBinding);
     return;
   }
   if (msg.type !== 'run') return;

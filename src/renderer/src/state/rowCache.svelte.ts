@@ -5,7 +5,9 @@
 import type { RowPage } from '../../../shared/types.js';
 
 export type Cell = number | string | null;
-export type FetchPage = (offset: number, limit: number) => Promise<RowPage>;
+/** A page of the dataset, or of a filtered view (`rows`: each row's 0-based row in the dataset). */
+export type GridPage = RowPage & { rows?: number[] };
+export type FetchPage = (offset: number, limit: number) => Promise<GridPage>;
 
 export const PAGE_ROWS = 500;
 const MAX_PAGES = 48;
@@ -15,7 +17,7 @@ const MAX_WAIT_MS = 150;
 export class RowCache {
   readonly nrows: number;
   readonly #fetch: FetchPage;
-  #pages = new Map<number, RowPage>();
+  #pages = new Map<number, GridPage>();
   #loading = new Set<number>();
   #wanted: { first: number; last: number } = { first: 0, last: -1 };
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -40,7 +42,7 @@ export class RowCache {
   }
 
   /** The page holding `row`, or undefined while it loads. */
-  page(row: number): RowPage | undefined {
+  page(row: number): GridPage | undefined {
     return this.#pages.get(Math.floor(row / PAGE_ROWS));
   }
 
