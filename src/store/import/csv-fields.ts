@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 export const F_QUOTED = 1;
 /** The quoted field contains doubled quotes (`""`) that must be unescaped. */
 export const F_ESCAPED = 2;
-/** An unquoted plain decimal whose value the tokenizer has already computed (in `nums`). */
+/** An unquoted plain decimal whose value the tokenizer has already computed (in `nums`, unless it was told not to: `values` false). */
 export const F_NUM = 4;
 /** Passed by the scan (pass 1): only the kind is needed, not the value. */
 export const F_CHECK_ONLY = 8;
@@ -46,6 +46,163 @@ const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 /** Exact powers of ten (10^0 … 10^22 are exactly representable as doubles). */
 export const POW10 = new Float64Array(23);
 for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
+/** Veltkamp split of POW10 (high + low halves of 26 bits, for exact products) and the rounded inverses. */
+const POW10_HI = new Float64Array(23);
+const POW10_LO = new Float64Array(23);
+const POW10_INV = new Float64Array(23);
+for (let i = 0; i < 23; i++) {
+  const t = 134217729 * POW10[i]!;
+  POW10_HI[i] = t - (t - POW10[i]!);
+  POW10_LO[i] = POW10[i]! - POW10_HI[i]!;
+  POW10_INV[i] = 1 / POW10[i]!;
+}
+
+/**
+ * The double nearest to the unsigned decimal `buf[s, e)` (digits and at most one '.', nothing
+ * else) times 10^exp — exactly what Number() gives for that literal — or NaN when the exact
+ * method cannot decide (more than 30 significant digits; see decimalInPlace) and the caller
+ * must use Number().
+ */
+export function exactDecimal(buf: Uint8Array, s: number, e: number, exp: number): number {
+  let hi = 0;
+  let lo = 0;
+  let nlo = 0;
+  let nhi = 0;
+  let frac = 0;
+  let afterDot = false;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0) {
+      afterDot = true; // the '.'
+      continue;
+    }
+    if (afterDot) frac++;
+    if (nhi === 0 && d === 0) continue; // leading zeros
+    if (nhi < 15) {
+      hi = hi * 10 + d;
+      nhi++;
+    } else if (nlo < 15) {
+      lo = lo * 10 + d;
+      nlo++;
+    } else {
+      return Number.NaN;
+    }
+  }
+  DECIMAL[0] = hi;
+  DECIMAL[1] = lo;
+  return decimalInPlace(nlo, exp - frac) === 1 ? DECIMAL[0]! : Number.NaN;
+}
+
+/**
+ * Registers of decimalInPlace: hi and lo in, the value out (in DECIMAL[0]). A function that is
+ * not inlined gets and returns doubles boxed (a heap allocation each); through these registers
+ * the tokenizer's call allocates nothing.
+ */
+export const DECIMAL = new Float64Array(2);
+
+/**
+ * The double nearest to (hi · 10^nlo + lo) · 10^e10, for hi = DECIMAL[0] and lo = DECIMAL[1],
+ * integers with hi < 10^15, lo < 10^nlo, nlo ≤ 15: what Number() gives for the decimal literal
+ * whose digits are those of hi followed by the nlo digits of lo. Returns 1 with the value in
+ * DECIMAL[0], or 0 when this method cannot decide: a decimal exponent beyond ±44, or a value
+ * within about 2^-96 (relative) of a rounding midpoint, such as an exact tie; the caller then
+ * uses Number().
+ *
+ * Shortest round-trip output of doubles (`String(x)`, R's and Stata's 17-digit exports) has
+ * 16–17 significant digits, more than the 15 of Clinger's fast path (one correctly rounded
+ * operation on exact doubles), which is used when nlo = 0. Otherwise the digits are joined
+ * exactly into a double-double and scaled by one or two exact powers of ten in double-double
+ * arithmetic (Dekker's exact products; relative error below 2^-100). The result is rounded
+ * from both ends of an error interval around it: if both ends round to the same double, so
+ * does the exact value, because rounding is monotone.
+ */
+export function decimalInPlace(nlo: number, e10: number): number {
+  const hi = DECIMAL[0]!;
+  const lo = DECIMAL[1]!;
+  if (nlo === 0) {
+    if (e10 >= -22 && e10 <= 22) {
+      DECIMAL[0] = e10 < 0 ? hi / POW10[-e10]! : hi * POW10[e10]!;
+      return 1;
+    }
+  } else if (e10 < 0 && e10 >= -22) {
+    // The common case (16–30 digits, decimals), written out with the powers of ten split ahead.
+    let t = 134217729 * hi;
+    const hh = t - (t - hi);
+    const hl = hi - hh;
+    const p = hi * POW10[nlo]!;
+    const pe = hh * POW10_HI[nlo]! - p + hh * POW10_LO[nlo]! + hl * POW10_HI[nlo]! + hl * POW10_LO[nlo]!;
+    const sum = p + lo;
+    const bv = sum - p;
+    const tt = pe + (p - (sum - bv) + (lo - bv));
+    const h = sum + tt;
+    const l = tt - (h - sum);
+    const k = -e10;
+    const q1 = h * POW10_INV[k]!; // within 2 ulps of h / 10^k; the remainder below is exact anyway
+    const a = q1 * POW10[k]!;
+    t = 134217729 * q1;
+    const qh = t - (t - q1);
+    const ql = q1 - qh;
+    const ae = qh * POW10_HI[k]! - a + qh * POW10_LO[k]! + ql * POW10_HI[k]! + ql * POW10_LO[k]!;
+    // h - a is exact (Sterbenz); the remainder needs only ~53 bits, so 1/10^k rounded will do
+    // (relative error of q1 + q2 below 2^-101)
+    const q2 = (h - a - ae + l) * POW10_INV[k]!;
+    const eps = Math.abs(q1) * 1.262177448353619e-29; // 2^-96
+    const v = q1 + (q2 - eps);
+    DECIMAL[0] = v;
+    return v === q1 + (q2 + eps) ? 1 : 0;
+  }
+  if (e10 < -44 || e10 > 44) return 0;
+  // D = hi · 10^nlo + lo exactly as h + l (D < 10^30: every error term is an integer below 2^53).
+  let h = hi;
+  let l = 0;
+  if (nlo > 0) {
+    const b = POW10[nlo]!;
+    const p = h * b;
+    const pe = twoProductError(h, b, p);
+    const sum = p + lo;
+    const bv = sum - p;
+    const se = p - (sum - bv) + (lo - bv);
+    const t = pe + se;
+    h = sum + t;
+    l = t - (h - sum);
+  }
+  while (e10 !== 0) {
+    if (e10 > 0) {
+      const k = e10 > 22 ? 22 : e10;
+      e10 -= k;
+      const b = POW10[k]!;
+      const p = h * b;
+      const t = twoProductError(h, b, p) + l * b;
+      h = p + t;
+      l = t - (h - p);
+    } else {
+      const k = e10 < -22 ? 22 : -e10;
+      e10 += k;
+      const b = POW10[k]!;
+      const q1 = h / b;
+      const a = q1 * b;
+      const r = h - a - twoProductError(q1, b, a) + l; // h - a is exact (Sterbenz)
+      const q2 = r / b;
+      h = q1 + q2;
+      l = q2 - (h - q1);
+    }
+  }
+  const eps = Math.abs(h) * 1.262177448353619e-29; // 2^-96
+  const v = h + (l - eps);
+  DECIMAL[0] = v;
+  return v === h + (l + eps) ? 1 : 0;
+}
+
+/** The rounding error a*b - p of p = fl(a*b), exactly (Dekker; no FMA in JavaScript). */
+function twoProductError(a: number, b: number, p: number): number {
+  let t = 134217729 * a; // 2^27 + 1
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = 134217729 * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
 
 /**
  * Output slot of classifyNumeric (avoids allocating a result object per cell). `grouped` is
@@ -77,7 +234,8 @@ export function fieldText(buf: Buffer, s: number, e: number, flags: number): str
  * separators (`"1,234.5"`), reported as K_THOUSANDS (see THOUSANDS). The value is exactly JS
  * `Number(token)`: numbers with at most 15 digits and a decimal exponent within ±22 are
  * computed with one correctly rounded multiplication or division of exact doubles (Clinger's
- * fast path), all others go through Number().
+ * fast path), up to 30 significant digits with exactDecimal, and only the rest (and exact
+ * ties) go through Number().
  */
 export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number): number {
   if (s === e) return K_MISSING;
@@ -116,6 +274,7 @@ export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number
     nd += frac;
   }
   if (nd === 0) return classifySlow(buf, s, e, flags);
+  const mEnd = p;
   let exp = 0;
   if (p < e && (c === 101 || c === 69)) {
     p++;
@@ -146,6 +305,11 @@ export function classifyNumeric(buf: Buffer, s: number, e: number, flags: number
   // More than 15 significant digits: only Number() rounds exactly. The scan needs just the kind,
   // and a literal this short cannot overflow, so it skips the string round trip.
   if ((flags & F_CHECK_ONLY) !== 0 && e10 + nd < 300) return K_NUMBER;
+  const x = exactDecimal(buf, d0, mEnd, exp);
+  if (x === x) {
+    parsed.value = neg ? -x : x;
+    return K_NUMBER;
+  }
   const v = Number(buf.toString('latin1', s, e));
   if (v === Infinity || v === -Infinity) return K_INF;
   parsed.value = v;

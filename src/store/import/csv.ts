@@ -1,4 +1,4 @@
-// Streaming two-pass CSV reader for importing large files.
+// Streaming CSV reader for importing large files.
 //
 // Pass 1 (scanCsv) reads the file once to find the structure: delimiter, header, row count,
 // column types and the sorted levels of text columns. Pass 2 (readCsv) reads it again and
@@ -7,6 +7,10 @@
 // (UTF-8 is validated incrementally; a character split between chunks is checked once its
 // last byte has arrived, and only text values are ever decoded to strings). Only the current
 // chunk, one partial row and the distinct values of text columns are kept.
+//
+// An import reads the text once: scanCsvValues is pass 1 keeping the values it converts in a
+// temporary file (csv-spill.ts), read back in the same blocks; pass 2 is needed only when the
+// scan cannot know a value's final form (a column turning text after numbers).
 //
 // Both passes share one tokenizer (CsvTokenizer) and the field helpers in csv-fields.ts.
 
@@ -26,10 +30,13 @@ import {
   K_NUMBER,
   K_THOUSANDS,
   LevelTable,
+  DECIMAL,
   classifyNumeric,
+  decimalInPlace,
   fieldText,
   parsed,
 } from './csv-fields.js';
+import { SPILL_NUMERIC, SPILL_TEXT, ValueSpill } from './csv-spill.js';
 import {
   type CsvEncoding,
   Transcoder,
@@ -134,6 +141,8 @@ export class CsvTokenizer {
   names: string[] = [];
   /** Set by a sink to stop reading. */
   stopped = false;
+  /** False when the sink needs only the kind of a plain number, not its value (the scan). */
+  values = true;
   /** Current input (see begin) and the position of the next record in it. */
   n = 0;
   final = false;
@@ -186,6 +195,7 @@ export class CsvTokenizer {
     const final = this.final;
     const d = this.delim;
     const hi = d > C_CR ? d : C_CR;
+    const values = this.values;
     let starts = this.starts;
     let ends = this.ends;
     let flags = this.flags;
@@ -293,9 +303,11 @@ export class CsvTokenizer {
           }
         } else {
           // Unquoted field: runs to the delimiter or line break; quotes inside are literal.
-          // Plain decimals ([-]digits[.digits], at most 15 digits) are converted on the way,
-          // exactly as Number(token) (an exact integer divided by an exact power of ten), so
-          // most numeric cells need no second look; anything else is left to classifyNumeric.
+          // Plain decimals ([-]digits[.digits]) are converted on the way, exactly as
+          // Number(token): up to 15 digits as an exact integer divided by an exact power of
+          // ten, up to 30 by decimalInPlace (shortest round-trip output has 16–17), so most
+          // numeric cells need no second look; anything else is left to classifyNumeric. The
+          // scan (values = false) only needs to know that a cell is a plain number.
           let p = pos;
           let neg = false;
           if (p < n && buf[p] === 45) {
@@ -303,46 +315,83 @@ export class CsvTokenizer {
             p++;
           }
           const d0 = p;
-          let m = 0;
+          let m = 0; // the first 15 digits (leading zeros included): exact
+          let lo = 0; // the digits after them
+          let nd = 0;
           let dot = -1;
           let plain = true;
           c = -1;
-          while (p < n) {
-            c = buf[p]!;
-            const dg = c - 48;
-            if (dg >= 0 && dg <= 9) {
-              m = m * 10 + dg;
-              p++;
-              continue;
+          // Two copies of one loop: the scan's does not accumulate digits (a third faster).
+          if (values) {
+            while (p < n) {
+              c = buf[p]!;
+              const dg = c - 48;
+              if (dg >= 0 && dg <= 9) {
+                if (nd < 15) m = m * 10 + dg;
+                else lo = lo * 10 + dg;
+                nd++;
+                p++;
+                continue;
+              }
+              // Bytes above every stop byte take one compare.
+              if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+              if (c === 46 && dot < 0) {
+                dot = p;
+                p++;
+                continue;
+              }
+              plain = false;
+              break;
             }
-            // Bytes above every stop byte take one compare.
-            if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
-            if (c === 46 && dot < 0) {
-              dot = p;
-              p++;
-              continue;
+          } else {
+            while (p < n) {
+              c = buf[p]!;
+              const dg = c - 48;
+              if (dg >= 0 && dg <= 9) {
+                nd++;
+                p++;
+                continue;
+              }
+              if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
+              if (c === 46 && dot < 0) {
+                dot = p;
+                p++;
+                continue;
+              }
+              plain = false;
+              break;
             }
-            plain = false;
+          }
+          if (!plain) {
             p++;
             while (p < n) {
               c = buf[p]!;
               if (c <= hi && (c === d || c === C_LF || c === C_CR)) break;
               p++;
             }
-            break;
           }
           starts[nf] = pos;
           ends[nf] = p;
-          const nd = dot < 0 ? p - d0 : p - d0 - 1;
           // "000001" (stock, county and product codes) is a code, not the number 1: an integer
           // with leading zeros keeps the whole column text (classifyNumeric says so; "0.5" is a number)
           const code = dot < 0 && buf[d0] === 48 && d0 + 1 < p && buf[d0 + 1]! >= 48 && buf[d0 + 1]! <= 57;
-          if (plain && !code && nd > 0 && nd <= 15) {
+          if (!plain || code || nd === 0 || nd > 30) {
+            flags[nf] = 0;
+          } else if (nd <= 15) {
             const v = dot < 0 ? m : m / POW10[p - dot - 1]!;
             nums[nf] = neg ? -v : v;
             flags[nf] = F_NUM;
+          } else if (!values) {
+            flags[nf] = F_NUM;
           } else {
-            flags[nf] = 0;
+            DECIMAL[0] = m;
+            DECIMAL[1] = lo;
+            if (decimalInPlace(nd - 15, dot < 0 ? 0 : dot + 1 - p) === 1) {
+              nums[nf] = neg ? -DECIMAL[0]! : DECIMAL[0]!;
+              flags[nf] = F_NUM;
+            } else {
+              flags[nf] = 0; // a tie: left to Number()
+            }
           }
           pos = p;
           if (p >= n) {
@@ -469,15 +518,17 @@ class RestartAsGb18030 extends Error {}
  * Reads the file in 1 MB chunks into one work buffer as UTF-8 — validated as it comes (a
  * character split between chunks is validated once complete), or transcoded from the file's
  * encoding (encoding.ts) — strips a BOM, detects the delimiter if the tokenizer has none, and
- * feeds the tokenizer. The unconsumed partial record at the end of a chunk is moved to the
- * front of the work buffer and the next chunk is read behind it; when a record is longer than
- * a chunk the read size grows with it, so very long records are still tokenized in linear time.
+ * feeds the tokenizer. The next chunk is read while one is tokenized. The unconsumed partial
+ * record at the end of a chunk is moved to the front of the work buffer and the next chunk is
+ * copied behind it; when a record is longer than a chunk the read size grows with it, so very
+ * long records are still tokenized in linear time.
  */
 async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promise<DriveResult> {
   const file = tok.file;
   const { signal, onProgress, afterChunk } = opts;
   if (signal?.aborted) throw cancelled();
   const fh = await openFile(path, file);
+  let pending: Promise<{ buf: Buffer; n: number }> | null = null;
   try {
     const size = (await fh.stat()).size;
     if (opts.expectedBytes !== undefined && size !== opts.expectedBytes) {
@@ -500,7 +551,6 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
     // Taken for UTF-8 without being told, and ASCII so far: invalid UTF-8 further on may still be GB18030.
     let asciiSoFar = opts.encoding === undefined && encoding === 'utf-8';
     const transcoder = encoding === 'utf-8' ? null : new Transcoder(encoding);
-    let raw = transcoder === null ? work : Buffer.allocUnsafe(CHUNK_BYTES);
 
     const feed = (final: boolean): void => {
       if (transcoder === null) {
@@ -550,9 +600,9 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
       }
       len += work.write(text, len, 'utf8');
     };
-    const transcode = (n: number, final: boolean): void => {
+    const transcode = (src: Buffer, n: number, final: boolean): void => {
       try {
-        append(transcoder!.decode(raw.subarray(0, n), final));
+        append(transcoder!.decode(src.subarray(0, n), final));
       } catch (err) {
         if (!(err instanceof TypeError)) throw err;
         throw badFile(
@@ -561,41 +611,52 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
       }
     };
 
+    // The next chunk is read (into the other of two buffers) while this one is tokenized.
+    const raws = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    let which = 0;
+    const readAt = (at: number, want: number): Promise<{ buf: Buffer; n: number }> => {
+      let b = raws[which]!;
+      if (b.length < want) {
+        b = Buffer.allocUnsafe(want);
+        raws[which] = b;
+      }
+      which ^= 1;
+      return fh.read(b, 0, want, at).then((r) => ({ buf: b, n: r.bytesRead }));
+    };
+    pending = readAt(0, CHUNK_BYTES);
     for (;;) {
       if (signal?.aborted) throw cancelled();
-      const want = Math.max(CHUNK_BYTES, len);
-      // UTF-8 is read straight into the work buffer behind the partial record; other encodings
-      // are read into `raw` and transcoded behind it.
-      const at = transcoder === null ? len : 0;
-      if (transcoder === null && work.length < len + want) {
-        const bigger = Buffer.allocUnsafe(len + want);
-        work.copy(bigger, 0, 0, len);
-        work = bigger;
-      } else if (transcoder !== null && raw.length < want) {
-        raw = Buffer.allocUnsafe(want);
-      }
-      const target = transcoder === null ? work : raw;
-      const { bytesRead } = await fh.read(target, at, want, filePos);
+      const { buf: chunk, n: bytesRead } = await pending;
+      pending = null;
       if (bytesRead === 0) break;
       if (filePos < BINARY_PROBE_BYTES && encoding !== 'utf-16le' && encoding !== 'utf-16be') {
-        const probeEnd = at + Math.min(bytesRead, BINARY_PROBE_BYTES - filePos);
-        if (target.subarray(at, probeEnd).indexOf(0) >= 0) {
+        const probeEnd = Math.min(bytesRead, BINARY_PROBE_BYTES - filePos);
+        if (chunk.subarray(0, probeEnd).indexOf(0) >= 0) {
           throw badFile(`${file} does not look like a text file (binary content)`);
         }
       }
+      filePos += bytesRead;
+      // A record longer than a chunk makes the reads grow with it, so it is tokenized in linear time.
+      pending = readAt(filePos, Math.max(CHUNK_BYTES, len));
       if (transcoder === null) {
-        len += bytesRead;
-        if (filePos === 0 && len >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) {
+        // UTF-8 is copied into the work buffer behind the partial record.
+        if (work.length < len + bytesRead) {
+          const bigger = Buffer.allocUnsafe(2 * (len + bytesRead));
+          work.copy(bigger, 0, 0, len);
+          work = bigger;
+        }
+        chunk.copy(work, len, 0, bytesRead);
+        if (filePos === bytesRead && len + bytesRead >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) {
           bom = true;
-          work.copyWithin(0, 3, len);
+          work.copyWithin(0, 3, len + bytesRead);
           len -= 3;
         }
+        len += bytesRead;
       } else {
-        // TextDecoder drops a UTF-16 byte order mark itself.
-        if (filePos === 0 && bytesRead >= 2 && ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff))) bom = true;
-        transcode(bytesRead, false);
+        // Other encodings are transcoded behind it; TextDecoder drops a UTF-16 byte order mark itself.
+        if (filePos === bytesRead && bytesRead >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) bom = true;
+        transcode(chunk, bytesRead, false);
       }
-      filePos += bytesRead;
       feed(false);
       if (tok.stopped) break;
       if (afterChunk !== undefined) await afterChunk(false);
@@ -603,12 +664,14 @@ async function drive(path: string, tok: CsvTokenizer, opts: DriveOptions): Promi
       if (onProgress !== undefined && size > 0) onProgress(Math.min(1, filePos / size));
     }
     if (!tok.stopped) {
-      if (transcoder !== null) transcode(0, true);
+      if (transcoder !== null) transcode(raws[0]!, 0, true);
       feed(true);
       if (afterChunk !== undefined) await afterChunk(true);
     }
     return { bytes: filePos, bom, encoding, assumed };
   } finally {
+    // a read still in flight (the loop stopped early or failed) must end before the file closes
+    if (pending !== null) await pending.catch(() => undefined);
     await fh.close();
   }
 }
@@ -620,8 +683,8 @@ function changed(file: string, detail: string): AppError {
 // ---------------------------------------------------------------------------------------------
 // Pass 1: scan
 
-const NUMERIC = 0;
-const TEXT = 1;
+const NUMERIC = SPILL_NUMERIC;
+const TEXT = SPILL_TEXT;
 
 /** A level table with the missing tokens pre-entered as -1, so one lookup classifies a value. */
 function newLevelTable(): LevelTable {
@@ -709,8 +772,11 @@ class ScanSink implements RecordSink {
   flipRow = new Float64Array(0);
   flipLine = new Float64Array(0);
   flipValue: string[] = [];
-  /** Text columns: distinct values (→ 0) plus the missing tokens (→ -1). */
+  /** Text columns: distinct values (→ their level ids, in order of appearance) plus the missing tokens (→ -1). */
   levels: (LevelTable | null)[] = [];
+  levelCount = new Int32Array(0);
+  /** Where the values go while they are collected (scanCsvValues), or null. */
+  spill: ValueSpill | null = null;
   /** Numeric columns: values with thousands separators, and whether one was unambiguous ("1,234,567", "1,234.5"). */
   thousands = new Float64Array(0);
   grouped = new Uint8Array(0);
@@ -739,10 +805,12 @@ class ScanSink implements RecordSink {
     this.flipLine = new Float64Array(n);
     this.flipValue = new Array<string>(n).fill('');
     this.levels = new Array<LevelTable | null>(n).fill(null);
+    this.levelCount = new Int32Array(n);
     this.thousands = new Float64Array(n);
     this.grouped = new Uint8Array(n);
     this.thousandsExample = new Array<string>(n).fill('');
     this.sepOk = t.delim === 44 ? 0 : F_SEP_OK;
+    this.spill?.begin(n, this.kinds);
   }
 
   consume(t: CsvTokenizer): void {
@@ -758,7 +826,11 @@ class ScanSink implements RecordSink {
     if (t.nfields !== ncol) {
       throw badFile(`${this.file}, line ${t.recordLine}: expected ${ncol} fields, found ${t.nfields}`);
     }
-    const buf = t.buf;
+    const spill = this.spill;
+    if (spill !== null) {
+      this.recordValues(t, spill);
+      return;
+    }
     const st = t.starts;
     const en = t.ends;
     const fl = t.flags;
@@ -767,39 +839,106 @@ class ScanSink implements RecordSink {
       const f = fl[c]!;
       if (kinds[c] === NUMERIC) {
         if ((f & F_NUM) !== 0) continue; // plain decimal, already checked by the tokenizer
-        const s = st[c]!;
-        const e = en[c]!;
-        const k = classifyNumeric(buf, s, e, f | F_CHECK_ONLY | this.sepOk);
-        if (k === K_MISSING) {
-          this.tokenMissing[c]!++;
-        } else if (k === K_THOUSANDS) {
-          if (this.thousands[c]!++ === 0) this.thousandsExample[c] = fieldText(buf, s, e, f);
-          if (parsed.grouped) this.grouped[c] = 1;
-        } else if (k === K_INF) {
-          this.infinite[c]!++;
-        } else if (k !== K_NUMBER) {
-          // Not a number: the column is text from here on. Values of earlier rows are
-          // collected by a catch-up pass if there were any (rows that were not missing).
-          kinds[c] = TEXT;
-          this.sawNumeric[c] = this.nrows > this.tokenMissing[c]! ? 1 : 0;
-          this.flipRow[c] = this.nrows;
-          this.flipLine[c] = t.recordLine;
-          this.flipValue[c] = fieldText(buf, s, e, f);
-          const tbl = newLevelTable();
-          this.levels[c] = tbl;
-          this.textCell(tbl, c, buf, s, e, f);
-        }
+        this.numericCell(t, c, st[c]!, en[c]!, f);
       } else {
-        this.textCell(this.levels[c]!, c, buf, st[c]!, en[c]!, f);
+        this.textCell(this.levels[c]!, c, t.buf, st[c]!, en[c]!, f);
       }
     }
     this.nrows++;
   }
 
-  private textCell(tbl: LevelTable, c: number, buf: Buffer, s: number, e: number, f: number): void {
+  /** record() while collecting the values (the same counts and kinds, plus a store per cell). */
+  private recordValues(t: CsvTokenizer, spill: ValueSpill): void {
+    const ncol = this.ncol;
+    const st = t.starts;
+    const en = t.ends;
+    const fl = t.flags;
+    const nums = t.nums;
+    const kinds = this.kinds;
+    const num = spill.cur.num;
+    const txt = spill.cur.txt;
+    const i = spill.fill;
+    for (let c = 0; c < ncol; c++) {
+      const f = fl[c]!;
+      if (kinds[c] === NUMERIC) {
+        if ((f & F_NUM) !== 0) {
+          num[c]![i] = nums[c]!;
+          continue;
+        }
+        const x = this.numericCell(t, c, st[c]!, en[c]!, f);
+        if (kinds[c] === NUMERIC) {
+          num[c]![i] = x;
+        } else {
+          const codes = txt[c]; // null if the spill was just given up
+          if (codes !== null && codes !== undefined) codes[i] = x;
+        }
+      } else {
+        txt[c]![i] = this.textCell(this.levels[c]!, c, t.buf, st[c]!, en[c]!, f);
+      }
+    }
+    this.nrows++;
+    spill.fill = i + 1;
+    if (spill.fill === spill.blockRows) spill.endBlock(kinds);
+    else if (spill.fill === spill.cur.cap) spill.grow();
+  }
+
+  /**
+   * A cell of a column that is numeric so far that the tokenizer did not convert: counts it and
+   * returns its value (NaN when missing or infinite). A value that is not a number turns the
+   * column text: the level id of the value is returned then.
+   */
+  private numericCell(t: CsvTokenizer, c: number, s: number, e: number, f: number): number {
+    const buf = t.buf;
+    const k = classifyNumeric(buf, s, e, f | (this.spill === null ? F_CHECK_ONLY : 0) | this.sepOk);
+    if (k === K_NUMBER) return parsed.value; // (not computed with F_CHECK_ONLY: not needed then)
+    if (k === K_MISSING) {
+      this.tokenMissing[c]!++;
+      return NaN;
+    }
+    if (k === K_THOUSANDS) {
+      if (this.thousands[c]!++ === 0) this.thousandsExample[c] = fieldText(buf, s, e, f);
+      if (parsed.grouped) this.grouped[c] = 1;
+      return parsed.value;
+    }
+    if (k === K_INF) {
+      this.infinite[c]!++;
+      return NaN;
+    }
+    // Not a number: the column is text from here on. Values of earlier rows are collected by a
+    // catch-up pass if there were any (rows that were not missing).
+    this.kinds[c] = TEXT;
+    this.sawNumeric[c] = this.nrows > this.tokenMissing[c]! ? 1 : 0;
+    this.flipRow[c] = this.nrows;
+    this.flipLine[c] = t.recordLine;
+    this.flipValue[c] = fieldText(buf, s, e, f);
+    const tbl = newLevelTable();
+    this.levels[c] = tbl;
+    if (this.spill !== null) {
+      // earlier values that were all missing are -1 codes; numbers would need their text again
+      if (this.sawNumeric[c] === 1) this.giveUpSpill(t);
+      else this.spill.toText(c);
+    }
+    return this.textCell(tbl, c, buf, s, e, f);
+  }
+
+  /** Stops collecting values (the import reads the file a second time instead). */
+  giveUpSpill(t: CsvTokenizer | null): void {
+    this.spill = null;
+    if (t !== null) t.values = false;
+  }
+
+  /** Looks a text cell up (adding a new value with the next level id); returns its id, or -1 if missing. */
+  private textCell(tbl: LevelTable, c: number, buf: Buffer, s: number, e: number, f: number): number {
     const k = tbl.find(buf, s, e, f);
-    if (k === -1) tbl.insertLast(0);
-    else if (k === -2 || tbl.value(k) < 0) this.tokenMissing[c]!++;
+    if (k === -1) {
+      const id = this.levelCount[c]!;
+      this.levelCount[c] = id + 1;
+      tbl.insertLast(id);
+      return id;
+    }
+    const v = k === -2 ? -1 : tbl.value(k);
+    if (v < 0) this.tokenMissing[c]!++;
+    return v;
   }
 }
 
@@ -854,97 +993,181 @@ function delimCode(d: ',' | ';' | '\t'): number {
 
 /** Pass 1: structure, types, text levels. Throws AppError('BAD_FILE', ...) naming file, line and column. */
 export async function scanCsv(path: string, opts?: CsvOptions): Promise<CsvScan> {
+  return (await scanWithRestart(path, opts, 0)).scan;
+}
+
+/**
+ * The values of a CSV file collected by its scan (scanCsvValues), read back in blocks: the same
+ * blocks readCsv would give, without reading the text again.
+ */
+export interface CsvValues {
+  /**
+   * Blocks of `blockRows` rows in order (the last may be shorter): Float64Array (NaN = missing)
+   * for numeric columns, Int32Array codes into `levels` (-1 = missing) for text. The arrays are
+   * reused: they are valid until onBlock returns (or its promise resolves).
+   */
+  read(onBlock: (block: CsvBlock) => void | Promise<void>, opts?: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<void>;
+  /** Releases the temporary file; call it in every case (also after read). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Pass 1 that also keeps every value, so that an import reads the text once: the scan (exactly
+ * scanCsv's result) and the values, or `values: null` when they would need a second look at the
+ * text anyway — a column that turns text after numbers (its earlier cells must be read as text),
+ * numbers whose thousands separators may be decimal commas — or the temporary file failed. Then
+ * readCsv reads the values as before.
+ */
+export async function scanCsvValues(path: string, opts?: CsvOptions & { blockRows?: number }): Promise<{ scan: CsvScan; values: CsvValues | null }> {
+  const blockRows = opts?.blockRows ?? DEFAULT_BLOCK_ROWS;
+  if (!Number.isInteger(blockRows) || blockRows < 1) {
+    throw new AppError('INVALID_ARGUMENT', `blockRows must be a positive integer (got ${blockRows})`);
+  }
+  return scanWithRestart(path, opts, blockRows);
+}
+
+async function scanWithRestart(path: string, opts: CsvOptions | undefined, collect: number): Promise<{ scan: CsvScan; values: CsvValues | null }> {
   const given = opts?.encoding === undefined ? undefined : encodingFromName(opts.encoding);
   try {
-    return await scanAs(path, opts, given);
+    return await scanAs(path, opts, given, false, collect);
   } catch (err) {
     // Pure ASCII at first, then bytes that are GB18030 but not UTF-8: read it again as GB18030.
-    if (err instanceof RestartAsGb18030) return scanAs(path, opts, 'gb18030', true);
+    if (err instanceof RestartAsGb18030) return scanAs(path, opts, 'gb18030', true, collect);
     throw err;
   }
 }
 
-async function scanAs(path: string, opts: CsvOptions | undefined, encoding: CsvEncoding | undefined, assumed = false): Promise<CsvScan> {
+/** The scan; with `collect` > 0 the values are kept too, in blocks of that many rows. */
+async function scanAs(
+  path: string,
+  opts: CsvOptions | undefined,
+  encoding: CsvEncoding | undefined,
+  assumed: boolean,
+  collect: number,
+): Promise<{ scan: CsvScan; values: CsvValues | null }> {
   const file = basename(path);
   const warnings: string[] = [];
   const sink = new ScanSink(file, warnings);
   const tok = new CsvTokenizer(file, sink);
   if (opts?.delimiter !== undefined) tok.delim = delimCode(opts.delimiter);
-  const res = await drive(path, tok, { onProgress: opts?.onProgress, signal: opts?.signal, encoding });
-  if (sink.ncol < 0) throw badFile(`${file} is empty`);
-  if (res.assumed || assumed) {
-    // Only GB18030 is ever assumed (encoding.ts).
-    warnings.unshift(`${file}: not UTF-8 text; read as Chinese GB18030/GBK. If names or text look wrong, save the file as UTF-8 CSV`);
-  }
-
-  // Thousands separators. With a comma delimiter they only occur in quoted fields ("1,234"), which
-  // cannot be decimal commas there. With ; or TAB, a column whose values all have one separator
-  // and no decimal point ("1,234") may as well be written with decimal commas (1.234): it stays
-  // text unless some value settles it ("1,234,567" or "1,234.5").
-  const ambiguous = new Uint8Array(sink.ncol);
-  for (let c = 0; c < sink.ncol; c++) {
-    if (sink.kinds[c] !== NUMERIC || sink.thousands[c] === 0 || sink.sepOk === 0 || sink.grouped[c] === 1) continue;
-    ambiguous[c] = 1;
-    sink.kinds[c] = TEXT;
-    sink.levels[c] = newLevelTable();
-    sink.flipRow[c] = sink.nrows; // the catch-up pass collects every row's value
-    sink.sawNumeric[c] = 1;
-  }
-
-  const catchUp = new CatchUpSink(sink);
-  if (catchUp.needed) {
-    const tok2 = new CsvTokenizer(file, catchUp);
-    tok2.delim = tok.delim;
-    tok2.names = sink.names;
-    await drive(path, tok2, { signal: opts?.signal, encoding: res.encoding });
-  }
-
-  if (sink.nrows === 0) warnings.push(`${file} has a header row but no data rows`);
-  const columns: CsvColumn[] = [];
-  for (let c = 0; c < sink.ncol; c++) {
-    const name = sink.names[c]!;
-    const label = `column ${c + 1} ("${name}")`;
-    const tokenMissing = sink.tokenMissing[c]!;
-    if (sink.kinds[c] === NUMERIC) {
-      const inf = sink.infinite[c]!;
-      if (inf > 0) {
-        warnings.push(`${file}, ${label}: ${inf} infinite ${inf === 1 ? 'value was' : 'values were'} read as missing`);
-      }
-      const th = sink.thousands[c]!;
-      if (th > 0) {
-        warnings.push(
-          `${file}, ${label}: ${th} ${th === 1 ? 'number' : 'numbers'} with thousands separators (such as "${sink.thousandsExample[c]!}") read as ${th === 1 ? 'a number' : 'numbers'}`,
-        );
-      }
-      columns.push({ name, kind: 'numeric', missing: tokenMissing + inf });
-    } else {
-      const tbl = sink.levels[c]!;
-      const levels: string[] = [];
-      for (let k = 0; k < tbl.count; k++) if (tbl.value(k) >= 0) levels.push(tbl.key(k));
-      levels.sort(); // UTF-16 code unit order
-      if (ambiguous[c] === 1) {
-        warnings.push(
-          `${file}, ${label}: read as text because values such as "${sink.thousandsExample[c]!}" may have a decimal comma or a thousands separator`,
-        );
-      } else if (sink.sawNumeric[c] === 1) {
-        warnings.push(
-          `${file}, ${label}: read as text because of the non-numeric value "${sink.flipValue[c]!}" on line ${sink.flipLine[c]!}`,
-        );
-      }
-      columns.push({ name, kind: 'text', levels, missing: tokenMissing });
+  const spill = collect > 0 ? await ValueSpill.create(collect).catch(() => null) : null;
+  sink.spill = spill;
+  tok.values = spill !== null;
+  let kept = false;
+  try {
+    const afterChunk =
+      spill === null
+        ? undefined
+        : async (final: boolean): Promise<void> => {
+            if (sink.spill === null) return;
+            if (final && spill.fill > 0) spill.endBlock(sink.kinds);
+            if (!(await spill.drain())) sink.giveUpSpill(tok);
+          };
+    const res = await drive(path, tok, { onProgress: opts?.onProgress, signal: opts?.signal, encoding, afterChunk });
+    if (sink.ncol < 0) throw badFile(`${file} is empty`);
+    if (res.assumed || assumed) {
+      // Only GB18030 is ever assumed (encoding.ts).
+      warnings.unshift(`${file}: not UTF-8 text; read as Chinese GB18030/GBK. If names or text look wrong, save the file as UTF-8 CSV`);
     }
+
+    // Thousands separators. With a comma delimiter they only occur in quoted fields ("1,234"), which
+    // cannot be decimal commas there. With ; or TAB, a column whose values all have one separator
+    // and no decimal point ("1,234") may as well be written with decimal commas (1.234): it stays
+    // text unless some value settles it ("1,234,567" or "1,234.5").
+    const ambiguous = new Uint8Array(sink.ncol);
+    for (let c = 0; c < sink.ncol; c++) {
+      if (sink.kinds[c] !== NUMERIC || sink.thousands[c] === 0 || sink.sepOk === 0 || sink.grouped[c] === 1) continue;
+      ambiguous[c] = 1;
+      sink.kinds[c] = TEXT;
+      sink.levels[c] = newLevelTable();
+      sink.flipRow[c] = sink.nrows; // the catch-up pass collects every row's value
+      sink.sawNumeric[c] = 1;
+      sink.giveUpSpill(null);
+    }
+
+    const catchUp = new CatchUpSink(sink);
+    if (catchUp.needed) {
+      sink.giveUpSpill(null);
+      const tok2 = new CsvTokenizer(file, catchUp);
+      tok2.delim = tok.delim;
+      tok2.names = sink.names;
+      tok2.values = false;
+      await drive(path, tok2, { signal: opts?.signal, encoding: res.encoding });
+    }
+
+    if (sink.nrows === 0) warnings.push(`${file} has a header row but no data rows`);
+    const columns: CsvColumn[] = [];
+    /** Per text column: provisional level id → index in the sorted levels (used with the values). */
+    const remap: (Int32Array | null)[] = [];
+    for (let c = 0; c < sink.ncol; c++) {
+      const name = sink.names[c]!;
+      const label = `column ${c + 1} ("${name}")`;
+      const tokenMissing = sink.tokenMissing[c]!;
+      if (sink.kinds[c] === NUMERIC) {
+        const inf = sink.infinite[c]!;
+        if (inf > 0) {
+          warnings.push(`${file}, ${label}: ${inf} infinite ${inf === 1 ? 'value was' : 'values were'} read as missing`);
+        }
+        const th = sink.thousands[c]!;
+        if (th > 0) {
+          warnings.push(
+            `${file}, ${label}: ${th} ${th === 1 ? 'number' : 'numbers'} with thousands separators (such as "${sink.thousandsExample[c]!}") read as ${th === 1 ? 'a number' : 'numbers'}`,
+          );
+        }
+        columns.push({ name, kind: 'numeric', missing: tokenMissing + inf });
+        remap.push(null);
+      } else {
+        const tbl = sink.levels[c]!;
+        const keys: string[] = [];
+        const ids: number[] = [];
+        for (let k = 0; k < tbl.count; k++) {
+          const v = tbl.value(k);
+          if (v < 0) continue;
+          keys.push(tbl.key(k));
+          ids.push(v);
+        }
+        // UTF-16 code unit order, as Array.prototype.sort (the keys are distinct)
+        const order = keys.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+        const levels = order.map((i) => keys[i]!);
+        const map = new Int32Array(sink.levelCount[c]!);
+        order.forEach((i, j) => (map[ids[i]!] = j));
+        remap.push(map);
+        if (ambiguous[c] === 1) {
+          warnings.push(
+            `${file}, ${label}: read as text because values such as "${sink.thousandsExample[c]!}" may have a decimal comma or a thousands separator`,
+          );
+        } else if (sink.sawNumeric[c] === 1) {
+          warnings.push(
+            `${file}, ${label}: read as text because of the non-numeric value "${sink.flipValue[c]!}" on line ${sink.flipLine[c]!}`,
+          );
+        }
+        columns.push({ name, kind: 'text', levels, missing: tokenMissing });
+      }
+    }
+    const scan: CsvScan = {
+      path,
+      delimiter: DELIM_CHARS[tok.delim] ?? ',',
+      bom: res.bom,
+      encoding: res.encoding,
+      columns,
+      nrows: sink.nrows,
+      bytes: res.bytes,
+      warnings,
+    };
+    let values: CsvValues | null = null;
+    if (spill !== null && sink.spill !== null && (await spill.finish())) {
+      const kinds = sink.kinds.slice();
+      values = {
+        read: (onBlock, o) => spill.read(kinds, remap, onBlock, { signal: o?.signal, onProgress: o?.onProgress }),
+        dispose: () => spill.dispose(),
+      };
+      kept = true;
+    }
+    opts?.onProgress?.(1);
+    return { scan, values };
+  } finally {
+    if (!kept) await spill?.dispose();
   }
-  opts?.onProgress?.(1);
-  return {
-    path,
-    delimiter: DELIM_CHARS[tok.delim] ?? ',',
-    bom: res.bom,
-    encoding: res.encoding,
-    columns,
-    nrows: sink.nrows,
-    bytes: res.bytes,
-    warnings,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -960,6 +1183,7 @@ class ReadSink implements RecordSink {
   private readonly tables: LevelTable[] = [];
   private numCols: Float64Array[] = [];
   private txtCols: Int32Array[] = [];
+  private readonly spare: { num: Float64Array[]; txt: Int32Array[] }[] = [];
   private fill = 0;
   private offset = 0;
   /** F_SEP_OK when the delimiter is not a comma (as in the scan). */
@@ -987,10 +1211,22 @@ class ReadSink implements RecordSink {
   }
 
   private alloc(): void {
-    const n = this.blockRows;
-    this.numCols = this.numIdx.map(() => new Float64Array(n));
-    this.txtCols = this.txtIdx.map(() => new Int32Array(n));
+    // no more room than the rows left need (a header-only file may have 100,000 columns)
+    const n = Math.min(this.blockRows, this.scan.nrows - this.offset);
+    const used = n === this.blockRows ? this.spare.pop() : undefined;
+    this.numCols = used?.num ?? this.numIdx.map(() => new Float64Array(n));
+    this.txtCols = used?.txt ?? this.txtIdx.map(() => new Int32Array(n));
     this.fill = 0;
+  }
+
+  /**
+   * Takes back the arrays of a delivered full block, to be filled again (readCsv's
+   * `reuseBlocks`): fresh memory costs a page fault per 4 KiB (~10 µs here), as much as
+   * tokenizing the values that fill it.
+   */
+  recycle(block: CsvBlock): void {
+    if (block.length !== this.blockRows) return;
+    this.spare.push({ num: this.numIdx.map((c) => block.columns[c] as Float64Array), txt: this.txtIdx.map((c) => block.columns[c] as Int32Array) });
   }
 
   private block(length: number, exact: boolean): CsvBlock {
@@ -1070,11 +1306,16 @@ class ReadSink implements RecordSink {
   }
 }
 
-/** Pass 2: values in blocks of `blockRows` rows (default 65536): Float64Array (NaN = missing) for numeric columns, Int32Array codes into `levels` (-1 = missing) for text. */
+/**
+ * Pass 2: values in blocks of `blockRows` rows (default 65536): Float64Array (NaN = missing) for
+ * numeric columns, Int32Array codes into `levels` (-1 = missing) for text. With `reuseBlocks`,
+ * the arrays of a block are filled again once onBlock has returned (or its promise resolved):
+ * for callers that copy the values, such as the project writer.
+ */
 export async function readCsv(
   scan: CsvScan,
   onBlock: (block: CsvBlock) => void | Promise<void>,
-  opts?: CsvOptions & { blockRows?: number },
+  opts?: CsvOptions & { blockRows?: number; reuseBlocks?: boolean },
 ): Promise<void> {
   const file = basename(scan.path);
   const blockRows = opts?.blockRows ?? DEFAULT_BLOCK_ROWS;
@@ -1094,7 +1335,9 @@ export async function readCsv(
     while (sink.ready.length > 0) {
       if (signal?.aborted) throw cancelled();
       const block = sink.ready.shift();
-      if (block !== undefined) await onBlock(block);
+      if (block === undefined) continue;
+      await onBlock(block);
+      if (opts?.reuseBlocks === true) sink.recycle(block);
     }
   };
   await drive(scan.path, tok, { onProgress: opts?.onProgress, signal, expectedBytes: scan.bytes, afterChunk: deliver, encoding: scan.encoding });

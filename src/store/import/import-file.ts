@@ -1,12 +1,13 @@
 // Import a data file into a project: scan (types, errors named by line and column) before writing
-// anything, then stream blocks of CHUNK_ROWS rows into a staging dataset and swap it in.
+// anything, then stream blocks of CHUNK_ROWS rows into a staging dataset and swap it in. A CSV
+// file's scan keeps the values it converts, so the text is read once (csv-spill.ts).
 // A failure at any point removes the staging rows: the project is left as it was.
 import { basename, extname } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ImportSummary } from '../../shared/types.js';
 import { CHUNK_ROWS } from '../codec.js';
 import type { NewVariable, ProjectStore } from '../project.js';
-import { readCsv, scanCsv } from './csv.js';
+import { type CsvBlock, type CsvValues, readCsv, scanCsvValues } from './csv.js';
 import { readDta } from './dta.js';
 import type { ImportedTable } from './table.js';
 import { readXlsx } from './xlsx.js';
@@ -36,6 +37,8 @@ export function finishImport(store: ProjectStore, stagingId: number, logId: numb
 }
 
 const CSV = new Set(['.csv', '.tsv', '.txt']);
+/** Share of a CSV import's progress bar for the scan (it reads and converts the text; writing the project takes the rest). */
+const SCAN_SHARE = 0.6;
 const TABLES = new Set(['.dta', '.xlsx']);
 
 export async function importFile(store: ProjectStore, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -49,9 +52,14 @@ export async function importFile(store: ProjectStore, path: string, opts: Import
   const name = opts.replace ? base : store.uniqueDatasetName(base);
   const logId = store.logStart('import', { file: path, dataset: name });
   let stagingId: number | null = null;
+  let values: CsvValues | null = null;
   try {
     const progress = opts.onProgress ?? (() => {});
-    const scan = await scanCsv(path, { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (f) => progress(0.4 * f) });
+    const signal = opts.signal ? { signal: opts.signal } : {};
+    // One pass over the text keeps the values (csv-spill.ts); a second one only when needed.
+    const scanned = await scanCsvValues(path, { ...signal, blockRows: CHUNK_ROWS, onProgress: (f) => progress(SCAN_SHARE * f) });
+    const scan = scanned.scan;
+    values = scanned.values;
     const variables: NewVariable[] = scan.columns.map((c) => ({
       name: c.name,
       type: c.kind === 'numeric' ? 'numeric' : 'categorical',
@@ -62,14 +70,13 @@ export async function importFile(store: ProjectStore, path: string, opts: Import
     const { datasetId, variableIds } = store.beginDataset(name, basename(path), scan.nrows, variables);
     stagingId = datasetId;
     let chunk = 0;
-    await readCsv(
-      scan,
-      (block) => {
-        if (block.offset !== chunk * CHUNK_ROWS) throw new AppError('INTERNAL', 'CSV blocks must align with chunks');
-        store.writeChunks(chunk++, variableIds, block.columns);
-      },
-      { blockRows: CHUNK_ROWS, ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (f) => progress(0.4 + 0.6 * f) },
-    );
+    const write = (block: CsvBlock): void => {
+      if (block.offset !== chunk * CHUNK_ROWS) throw new AppError('INTERNAL', 'CSV blocks must align with chunks');
+      store.writeChunks(chunk++, variableIds, block.columns);
+    };
+    const writing = { ...signal, onProgress: (f: number) => progress(SCAN_SHARE + (1 - SCAN_SHARE) * f) };
+    if (values !== null) await values.read(write, writing);
+    else await readCsv(scan, write, { blockRows: CHUNK_ROWS, reuseBlocks: true, ...writing });
     if (opts.hold) {
       progress(1);
       return { dataset: store.getDataset(datasetId, { staging: true }), warnings: scan.warnings, held: { stagingId: datasetId, logId } };
@@ -82,6 +89,8 @@ export async function importFile(store: ProjectStore, path: string, opts: Import
     if (stagingId !== null) store.abortDataset(stagingId);
     store.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });
     throw err;
+  } finally {
+    await values?.dispose();
   }
 }
 
