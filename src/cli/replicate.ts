@@ -3,9 +3,11 @@
 // is copied into DIR (the original is never written). Then every model is estimated in order
 // (a psm model writes its _weight etc. first, as in the app, so the matched-sample models that
 // follow use it; an sfa model its efficiency scores), each result is stored in the copy, and the
-// tables — models grouped by the table prefix of their name (T2, T4, …; or one table) plus the
-// descriptive table of an example — are written as .docx, .tex and .xlsx under DIR/tables. A progress line per step; on any failure the
-// command stops with a non-zero exit and names the step.
+// tables — the project's pipeline tables (src/shared/pipeline.ts: their columns, options and
+// titles; a descriptive table's variables) or, in a project without any, models grouped by the
+// table prefix of their name (T2, T4, …; or one table) — are written as .docx, .tex and .xlsx under
+// DIR/tables. A progress line per step; on any failure the command stops with a non-zero exit and
+// names the step.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -16,10 +18,12 @@ import type { Column, ColumnSource } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
 import { canonicalJson, specVariables } from '../shared/spec.js';
+import { type PipelineTable, defaultTableStats, tableColumns, tableTitle } from '../shared/pipeline.js';
 import { collectTable } from '../shared/table.js';
 import { summaryTable } from '../shared/table-describe.js';
 import { applyModelColumns } from '../store/apply-tool.js';
 import { type ExampleTable, TABLES_003, buildExample003 } from '../store/examples/paper003.js';
+import { tableOfName } from '../store/examples/pipeline.js';
 import { TABLES_000, buildExample000 } from '../store/examples/paper000.js';
 import { ProjectStore } from '../store/project.js';
 import { renderTableFile } from '../store/table-file.js';
@@ -33,10 +37,7 @@ const EXAMPLES: Record<string, { build: (path: string, opts: { rows?: number }) 
 export const EXAMPLE_NAMES = Object.keys(EXAMPLES);
 
 /** The table a model belongs to: the leading "T2", "Table 2" or "表2" of its name. */
-export function tableOf(name: string): string | null {
-  const m = /^(?:T|Table\s*|表\s*)(\d+)\b/i.exec(name.trim());
-  return m ? `T${m[1]}` : null;
-}
+export const tableOf = tableOfName;
 
 function progress(step: number, total: number, what: string, ms?: number): void {
   process.stdout.write(`[${step}/${total}] ${what}${ms !== undefined ? ` (${(ms / 1000).toFixed(2)} s)` : ''}\n`);
@@ -108,41 +109,66 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
       }
     }
 
-    // 3. the tables
-    const groups = new Map<string, number[]>();
-    for (const m of models) {
-      if (m.spec.estimator === 'psm' && tableOf(m.name)) continue; // the matching step; its ATT shows in the psm result
-      const t = tableOf(m.name) ?? 'models';
-      groups.set(t, [...(groups.get(t) ?? []), m.id]);
-    }
+    // 3. the tables: the pipeline's when the project has any, else by the prefix of the model names
     const written: string[] = [];
-    const write = (id: string, title: string, model: ReturnType<typeof collectTable>) => {
+    const write = (id: string, title: string, model: ReturnType<typeof collectTable>, groups?: { label: string; span: number }[]) => {
       for (const format of ['docx', 'tex', 'xlsx'] as const) {
         const file = join(out, 'tables', `${id}.${format}`);
-        writeFileSync(file, renderTableFile(model, format, { lang, title }, basename(file)));
+        writeFileSync(file, renderTableFile(model, format, { lang, title, ...(groups ? { groups } : {}) }, basename(file)));
         written.push(file);
       }
     };
-    for (const t of tables.filter((x) => x.describe)) {
-      const ds = (t.dataset ? store.findDataset(t.dataset) : null) ?? store.listDatasets()[0];
-      const cols = (t.describe ?? []).map((name) => ({ name, column: store.readColumn(ds.id, name) }));
+    const labelsOf = (datasetId: number): Record<string, string> =>
+      Object.fromEntries(
+        store.getDataset(datasetId).variables.flatMap((v) => {
+          const l = lang === 'zh' ? v.label.zh : v.label.en;
+          return l ? [[v.name, l]] : [];
+        }),
+      );
+    const describeTable = (datasetId: number, variables: string[]) => {
+      const ds = store.getDataset(datasetId);
+      const cols = variables.map((name) => ({ name, column: store.readColumn(ds.id, name) }));
       const labels = Object.fromEntries(ds.variables.map((v) => [v.name, (lang === 'zh' ? v.label.zh : v.label.en) ?? v.name]));
-      write(t.id, t.title[lang], summaryTable(summarize(cols), { lang, labels }));
-    }
-    for (const [id, ids] of groups) {
-      const info = tables.find((x) => x.id === id);
-      const rs = ids.map((mid) => results.get(mid) as EstimationResult);
-      const ds = store.getDataset(models.find((m) => m.id === ids[0])?.datasetId ?? 0);
-      const labels = Object.fromEntries(ds.variables.flatMap((v) => {
-        const l = lang === 'zh' ? v.label.zh : v.label.en;
-        return l ? [[v.name, l]] : [];
-      }));
-      const stats = rs.some((r) => r.estimator === 'iv')
-        ? (['fe', 'nobs', 'r2', 'kp_lm', 'kp_f'] as const)
-        : rs.some((r) => r.estimator === 'gmm')
-          ? (['nobs', 'n_groups', 'n_instruments', 'ar1_p', 'ar2_p', 'hansen_p'] as const)
-          : (['fe', 'nobs', 'r2'] as const);
-      write(id, info?.title[lang] ?? id, collectTable(rs, { lang, labels, stats: [...stats] }));
+      return summaryTable(summarize(cols), { lang, labels });
+    };
+    const resultOf = (id: number): EstimationResult => {
+      const r = results.get(id) ?? store.latestResult(id)?.result;
+      if (!r) throw new AppError('NOT_FOUND', `model ${id} of a table has no result`);
+      return r;
+    };
+    const pipeline = store.listPipelineTables();
+    if (pipeline.length > 0) {
+      const used = new Set<string>();
+      for (const t of pipeline) {
+        const id = fileKey(t, used);
+        if (t.describe) {
+          write(id, tableTitle(t, lang), describeTable(t.describe.datasetId, t.describe.variables));
+          continue;
+        }
+        const columns = tableColumns(t);
+        if (columns.length === 0) continue;
+        const rs = columns.map(resultOf);
+        const { labels: stored, title: _title, groups, ...collect } = t.options;
+        const labels = stored && typeof stored === 'object' && !Array.isArray(stored) ? (Object.fromEntries(Object.entries(stored).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : labelsOf(models.find((m) => m.id === columns[0])?.datasetId ?? 0);
+        write(id, tableTitle(t, lang), collectTable(rs, { lang, ...collect, labels, stats: collect.stats ?? defaultTableStats(rs.map((r) => r.estimator)) }), groups);
+      }
+    } else {
+      const groups = new Map<string, number[]>();
+      for (const m of models) {
+        if (m.spec.estimator === 'psm' && tableOf(m.name)) continue; // the matching step; its ATT shows in the psm result
+        const t = tableOf(m.name) ?? 'models';
+        groups.set(t, [...(groups.get(t) ?? []), m.id]);
+      }
+      for (const t of tables.filter((x) => x.describe)) {
+        const ds = (t.dataset ? store.findDataset(t.dataset) : null) ?? store.listDatasets()[0];
+        write(t.id, t.title[lang], describeTable(ds.id, t.describe ?? []));
+      }
+      for (const [id, ids] of groups) {
+        const info = tables.find((x) => x.id === id);
+        const rs = ids.map(resultOf);
+        const labels = labelsOf(models.find((m) => m.id === ids[0])?.datasetId ?? 0);
+        write(id, info?.title[lang] ?? id, collectTable(rs, { lang, labels, stats: defaultTableStats(rs.map((r) => r.estimator)) }));
+      }
     }
     store.save();
     process.stdout.write(`replicated ${total} models; ${written.length} table files in ${join(out, 'tables')}\n`);
@@ -150,4 +176,12 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** A table's file name: its key ("T3"), or table-<id>; unique within one run. */
+function fileKey(t: PipelineTable, used: Set<string>): string {
+  const base = (t.key ?? '').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '') || `table-${t.id}`;
+  const key = used.has(base) ? `${base}_${t.id}` : base;
+  used.add(key);
+  return key;
 }

@@ -29,7 +29,10 @@ import { buildExample000 } from '../store/examples/paper000.js';
 import { describeProject } from '../store/project-description.js';
 import { CODE_EXTENSION, codeLangOfPath, generateCode } from '../shared/codegen/index.js';
 import type { JobHost } from './job-host.js';
+import { type ClipboardWriter, writeClipboard } from './clipboard.js';
+import { checkGroups, distributionChart, exportChart, exportTableModel } from './exports.js';
 import { RecentList } from './recent.js';
+import { DataViews, dropVariables, setVariableLabel } from './data-view.js';
 
 export type PickPurpose = ArgsOf<'dialog:pick'>['purpose'];
 
@@ -41,6 +44,8 @@ export interface ControllerOptions {
   emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
   /** Native file dialogs (Electron); absent in browser mode, where the renderer asks for paths. */
   pick?: (purpose: PickPurpose) => Promise<string | null>;
+  /** Electron's clipboard.write (Copy for Word with RTF); absent in browser mode. */
+  clipboard?: ClipboardWriter;
   nativeBinding?: string;
 }
 
@@ -55,9 +60,11 @@ export class AppController {
   private readonly approved = new Set<string>();
   private readonly imports = new Map<string, AbortController>();
   private readonly handlers: Handlers;
+  private readonly views: DataViews;
 
   constructor(private readonly opts: ControllerOptions) {
     this.recent = new RecentList(opts.home);
+    this.views = new DataViews(opts.jobs);
     this.handlers = {
       'app:info': () => ({ version: opts.version, engineVersion: ENGINE_VERSION, mode: opts.mode, platform: process.platform }),
       'project:current': () => (this.store ? this.store.info() : null),
@@ -133,6 +140,19 @@ export class AppController {
         this.opts.emit('project:changed', this.requireProject().info());
         return ds;
       },
+      'dataset:filter': ({ datasetId, condition }) => this.views.filter(this.requireProject(), datasetId, condition),
+      'dataset:filteredRows': ({ datasetId, filterId, offset, limit }) => this.views.page(this.requireProject(), datasetId, filterId, offset, limit),
+      'dataset:column': ({ datasetId, variable, condition, bins }) => this.views.column(this.requireProject(), datasetId, variable, condition, bins),
+      'dataset:setLabel': ({ datasetId, variable, label }) => {
+        const ds = setVariableLabel(this.requireProject(), datasetId, variable, label);
+        this.opts.emit('project:changed', this.requireProject().info());
+        return ds;
+      },
+      'dataset:dropVariables': ({ datasetId, variables }) => {
+        const ds = dropVariables(this.requireProject(), datasetId, variables);
+        this.opts.emit('project:changed', this.requireProject().info());
+        return ds;
+      },
       'tool:run': (args) => this.runTool(args),
       'tooltable:export': ({ table, path, lang }) => {
         const target = this.checkPath(path);
@@ -162,30 +182,18 @@ export class AppController {
         });
         const l = lang ?? 'en';
         // Word and Excel files are bytes, the text formats UTF-8.
-        const { title, labels, ...collect } = options ?? {};
+        const { title, labels, groups, ...collect } = options ?? {};
         const labelMap = labels && typeof labels === 'object' && !Array.isArray(labels) ? Object.fromEntries(Object.entries(labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string> : undefined;
         if (collect.stars && !collect.stars.every((p) => p > 0 && p < 1)) throw new AppError('INVALID_ARGUMENT', 'star thresholds must be between 0 and 1 (e.g. 0.1, 0.05, 0.01)');
         const model = collectTable(results, { lang: l, ...collect, ...(labelMap ? { labels: labelMap } : {}) });
-        writeFileSync(target, renderTableFile(model, format, { lang: l, title: title ?? defaultTableTitle(l) }, basename(target)));
+        const g = checkGroups(groups, results.length);
+        writeFileSync(target, renderTableFile(model, format, { lang: l, title: title ?? defaultTableTitle(l), ...(g ? { groups: g } : {}) }, basename(target)));
         return { path: target, columns: results.length };
       },
-      'chart:export': ({ path, svg, png }) => {
-        const target = this.checkPath(path);
-        const ext = extname(target).toLowerCase();
-        if ((svg === undefined) === (png === undefined)) throw new AppError('INVALID_ARGUMENT', 'send the chart either as svg or as png');
-        if (svg !== undefined) {
-          if (ext !== '.svg') throw new AppError('INVALID_ARGUMENT', `${basename(target)}: an SVG chart needs a .svg file name`);
-          if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg)) throw new AppError('INVALID_ARGUMENT', 'the chart is not an SVG document');
-          writeFileSync(target, svg, 'utf8');
-          return { path: target, bytes: Buffer.byteLength(svg, 'utf8') };
-        }
-        if (ext !== '.png') throw new AppError('INVALID_ARGUMENT', `${basename(target)}: a PNG chart needs a .png file name`);
-        const b64 = (png as string).replace(/^data:image\/png;base64,/, '');
-        const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, 'base64') : null;
-        if (!bytes || bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.readUInt32BE(4) !== 0x0d0a1a0a) throw new AppError('INVALID_ARGUMENT', 'the chart is not a PNG image');
-        writeFileSync(target, bytes);
-        return { path: target, bytes: bytes.length };
-      },
+      'chart:export': ({ path, ...drawn }) => exportChart(this.checkPath(path), drawn),
+      'chart:distribution': (args) => distributionChart(this.requireProject(), args),
+      'table:exportModel': ({ path, ...rest }) => exportTableModel(this.checkPath(path), rest),
+      'clipboard:write': (flavours) => writeClipboard(opts.clipboard, flavours),
       'combine:run': async (request) => {
         const store = this.requireProject();
         for (const n of [request.master, request.using]) if (!store.findDataset(n)) throw new AppError('NOT_FOUND', `there is no dataset "${n}" in this project`);
@@ -217,6 +225,13 @@ export class AppController {
         return null;
       },
       'result:get': ({ modelId }) => this.requireProject().latestResult(modelId),
+      'pipeline:list': () => this.requireProject().pipelineInfo(),
+      'pipeline:save': ({ id, ...input }) => this.requireProject().savePipelineTable(input, id),
+      'pipeline:delete': ({ id }) => {
+        this.requireProject().deletePipelineTable(id);
+        return null;
+      },
+      'pipeline:move': ({ id, section, index }) => this.requireProject().movePipelineTable(id, section, index),
     };
   }
 
@@ -288,6 +303,7 @@ export class AppController {
   private closeProject(): void {
     for (const id of [...this.held.keys()]) this.discardHeldImport(id);
     for (const a of this.imports.values()) a.abort();
+    this.views.clear();
     this.store?.close();
     this.store = null;
   }

@@ -1,11 +1,15 @@
 // The IPC contract: every channel is declared once here, with the schema of its argument and the
 // type of its result. Main validates with these schemas; preload and the web bridge invoke through
 // the typed `Api`. Channel names appear as strings nowhere else.
+import type { Command } from './commands.js';
 import type { ErrorInfo } from './errors.js';
 import type { ToolTable } from './measure.js';
 import type { DescribeResult } from './describe.js';
 import type { CombineReport } from './combine.js';
+import type { ChartModel } from './chart/model.js';
+import type { ColumnProfile, FilterInfo, FilteredRowPage } from './data-view.js';
 import { type Infer, arr, bool, int, json, literal, none, num, obj, opt, str } from './schema.js';
+import { PIPELINE_SECTIONS, type PipelineInfo, type PipelineTable } from './pipeline.js';
 import { TABLE_STATS } from './table.js';
 import { TOOL_IDS, type ToolId } from './tools.js';
 import type {
@@ -22,6 +26,22 @@ import type {
 
 const path = str({ min: 1, max: 4096 });
 const id = int({ min: 1 });
+
+/** A regression table's options (the composer's choices, collectTable's options): table:export and pipeline:save. */
+const tableOptions = obj({
+  statistic: opt(literal('t', 'se', 'p', 'ci')),
+  decimals: opt(int({ min: 0, max: 6 })),
+  stars: opt(arr(num(), { max: 3 })),
+  stats: opt(arr(literal(...TABLE_STATS), { max: TABLE_STATS.length })),
+  keep: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
+  drop: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
+  labels: opt(json()),
+  titles: opt(arr(str({ max: 200 }), { max: 50 })),
+  title: opt(str({ max: 500 })),
+  /** Super-headers over adjacent columns, left to right ("large | small"); padded to the table. */
+  groups: opt(arr(obj({ label: str({ max: 200 }), span: int({ min: 1, max: 50 }) }), { max: 50 })),
+});
+const pipelineSection = literal(...PIPELINE_SECTIONS);
 
 export const channels = {
   'app:info': { args: none(), result: null as unknown as AppInfo },
@@ -62,6 +82,16 @@ export const channels = {
     args: obj({ datasetId: id, panel: opt(obj({ id: str({ min: 1, max: 200 }), time: str({ min: 1, max: 200 }) })) }),
     result: null as unknown as DatasetInfo,
   },
+  // the data view (src/shared/data-view.ts): a row filter computed in the worker and paged from
+  // main, a column's profile for the header menu, labels, dropping variables
+  'dataset:filter': { args: obj({ datasetId: id, condition: str({ min: 1, max: 2000 }) }), result: null as unknown as FilterInfo },
+  'dataset:filteredRows': { args: obj({ datasetId: id, filterId: id, offset: int({ min: 0 }), limit: int({ min: 0, max: 5000 }) }), result: null as unknown as FilteredRowPage },
+  'dataset:column': {
+    args: obj({ datasetId: id, variable: str({ min: 1, max: 200 }), condition: opt(str({ min: 1, max: 2000 })), bins: opt(int({ min: 2, max: 100 })) }),
+    result: null as unknown as ColumnProfile,
+  },
+  'dataset:setLabel': { args: obj({ datasetId: id, variable: str({ min: 1, max: 200 }), label: obj({ zh: opt(str({ max: 500 })), en: opt(str({ max: 500 })) }) }), result: null as unknown as DatasetInfo },
+  'dataset:dropVariables': { args: obj({ datasetId: id, variables: arr(str({ min: 1, max: 200 }), { max: 5000 }) }), result: null as unknown as DatasetInfo },
   'tool:run': {
     args: obj({ datasetId: id, tool: literal(...(TOOL_IDS as [ToolId, ...ToolId[]])), params: json() }),
     result: null as unknown as ToolRunSummary,
@@ -116,27 +146,41 @@ export const channels = {
       path,
       lang: opt(literal('zh', 'en')),
       /** The composer's choices (collectTable's options); defaults as esttab. */
-      options: opt(
-        obj({
-          statistic: opt(literal('t', 'se', 'p', 'ci')),
-          decimals: opt(int({ min: 0, max: 6 })),
-          stars: opt(arr(num(), { max: 3 })),
-          stats: opt(arr(literal(...TABLE_STATS), { max: TABLE_STATS.length })),
-          keep: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
-          drop: opt(arr(str({ min: 1, max: 200 }), { max: 500 })),
-          labels: opt(json()),
-          titles: opt(arr(str({ max: 200 }), { max: 50 })),
-          title: opt(str({ max: 500 })),
-        }),
-      ),
+      options: opt(tableOptions),
     }),
     result: null as unknown as { path: string; columns: number },
   },
   // charts: the renderer draws them (SVG from src/shared/chart/svg.ts, PNG from its canvas as base64);
   // main only checks and writes the bytes. Limits keep one request under the browser bridge's 4 MB.
   'chart:export': {
-    args: obj({ path, svg: opt(str({ min: 1, max: 3_000_000 })), png: opt(str({ min: 1, max: 3_000_000 })) }),
+    args: obj({ path, svg: opt(str({ min: 1, max: 3_000_000 })), png: opt(str({ min: 1, max: 3_000_000 })), pdf: opt(str({ min: 1, max: 3_000_000 })) }),
     result: null as unknown as { path: string; bytes: number },
+  },
+  /** A variable's histogram / kernel density as a chart model (src/shared/chart/distribution.ts). */
+  'chart:distribution': {
+    args: obj({ datasetId: id, variable: str({ min: 1, max: 200 }), kind: literal('histogram', 'density', 'both'), bins: opt(int({ min: 1, max: 500 })), bandwidth: opt(num()), lang: opt(literal('zh', 'en')), title: opt(str({ max: 500 })) }),
+    result: null as unknown as ChartModel,
+  },
+  /** Any table model the renderer built (descriptive, correlation, PSM balance) written like a regression table. */
+  'table:exportModel': {
+    args: obj({
+      table: obj({
+        titles: arr(str({ max: 500 }), { max: 500 }),
+        depvars: arr(str({ max: 500 }), { max: 500 }),
+        rows: arr(obj({ label: str({ max: 1000 }), cells: arr(str({ max: 1000 }), { max: 500 }), kind: literal('coef', 'paren', 'stat', 'indicator') }), { max: 50_000 }),
+        notes: arr(str({ max: 5000 }), { max: 50 }),
+      }),
+      path,
+      lang: opt(literal('zh', 'en')),
+      title: opt(str({ max: 500 })),
+      groups: opt(arr(obj({ label: str({ max: 200 }), span: int({ min: 1, max: 500 }) }), { max: 500 })),
+    }),
+    result: null as unknown as { path: string; rows: number },
+  },
+  /** Copy for Word in Electron: HTML, RTF and text flavours at once (main's clipboard; not in browser mode). */
+  'clipboard:write': {
+    args: obj({ html: str({ max: 4_000_000 }), rtf: str({ max: 4_000_000 }), text: str({ max: 4_000_000 }) }),
+    result: null as unknown as { formats: string[] },
   },
   'estimate:run': {
     args: obj({ datasetId: id, spec: json(), name: opt(str({ max: 200 })), modelId: opt(id) }),
@@ -146,6 +190,25 @@ export const channels = {
   'model:list': { args: none(), result: null as unknown as ModelSummary[] },
   'model:delete': { args: obj({ modelId: id }), result: null as unknown as null },
   'result:get': { args: obj({ modelId: id }), result: null as unknown as StoredResult | null },
+  // the paper pipeline (src/shared/pipeline.ts): tables by section, their models' freshness
+  'pipeline:list': { args: none(), result: null as unknown as PipelineInfo },
+  /** Creates a table (no id) or replaces one's fields; modelIds in run order, steps ⊆ modelIds. */
+  'pipeline:save': {
+    args: obj({
+      id: opt(id),
+      key: opt(str({ min: 1, max: 40 })),
+      section: pipelineSection,
+      title: obj({ zh: opt(str({ max: 500 })), en: opt(str({ max: 500 })) }),
+      modelIds: arr(id, { max: 200 }),
+      steps: opt(arr(id, { max: 200 })),
+      options: opt(tableOptions),
+      describe: opt(obj({ datasetId: id, variables: arr(str({ min: 1, max: 200 }), { max: 500 }) })),
+    }),
+    result: null as unknown as PipelineTable,
+  },
+  'pipeline:delete': { args: obj({ id }), result: null as unknown as null },
+  /** Moves a table to a section (assigning it) at a 0-based index (default: the end). */
+  'pipeline:move': { args: obj({ id, section: pipelineSection, index: opt(int({ min: 0, max: 10_000 })) }), result: null as unknown as PipelineTable[] },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -175,9 +238,11 @@ export interface EventMap {
   'job:progress': JobProgress;
   'job:finished': JobFinished;
   'project:changed': ProjectInfo | null;
+  /** The desktop app's native menu asks the page to run a command (src/shared/commands.ts). */
+  'menu:command': { command: Command };
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: EventName[] = ['job:progress', 'job:finished', 'project:changed'];
+export const EVENT_NAMES: EventName[] = ['job:progress', 'job:finished', 'project:changed', 'menu:command'];
 
 /** The typed object the renderer talks to (window.api in Electron, the web bridge in browsers). */
 export interface Api {

@@ -70,6 +70,31 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE datasets ADD COLUMN panel TEXT;
   `,
+  // 3: the paper pipeline (src/shared/pipeline.ts): saved tables by section, in order, with their
+  // composer options (JSON) and their models in run order; a deleted model leaves every table
+  `
+  CREATE TABLE pipeline_tables (
+    id INTEGER PRIMARY KEY,
+    key TEXT,
+    section TEXT NOT NULL CHECK (section IN ('descriptive', 'baseline', 'robustness', 'endogeneity', 'heterogeneity', 'mechanism', 'other')),
+    position INTEGER NOT NULL,
+    title_zh TEXT,
+    title_en TEXT,
+    options TEXT NOT NULL DEFAULT '{}',
+    describe TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX pipeline_tables_order ON pipeline_tables(section, position);
+  CREATE TABLE pipeline_table_models (
+    table_id INTEGER NOT NULL REFERENCES pipeline_tables(id) ON DELETE CASCADE,
+    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    step INTEGER NOT NULL DEFAULT 0 CHECK (step IN (0, 1)),
+    PRIMARY KEY (table_id, model_id)
+  );
+  CREATE INDEX pipeline_table_models_model ON pipeline_table_models(model_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

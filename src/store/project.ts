@@ -2,9 +2,9 @@
 // transaction; imports write into a hidden 'staging' dataset and swap in with one short
 // transaction, so a crash or kill mid-import leaves the last good state (staging rows are
 // discarded at the next open and the operation log says the import did not finish).
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Column } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
@@ -13,6 +13,8 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { DatasetInfo, ModelSummary, ProjectInfo, Recipe, RowPage, StoredResult, VariableInfo, VariableType } from '../shared/types.js';
 import { CHUNK_ROWS, decodeInto, encodeFloat64, encodeInt32 } from './codec.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import type { PipelineInfo, PipelineModelState, PipelineSection, PipelineTable, PipelineTableInput } from '../shared/pipeline.js';
+import * as pipeline from './pipeline.js';
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -138,6 +140,29 @@ function releaseLock(path: string): void {
   }
 }
 
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rename itself survives a power cut only once the folder is synced (POSIX; not possible on Windows). */
+function syncDirectory(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not supported here
+  }
+}
+
 /** What the last session left unfinished (a killed import, a tool run cut short), for the UI. */
 export interface InterruptedOperation {
   kind: string;
@@ -151,7 +176,24 @@ export function describeOperation(op: InterruptedOperation): string {
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   if (op.kind === 'import') return `import of ${basename(text(d.file)) || text(d.dataset) || 'a file'}`;
   if (op.kind === 'tool') return `${text(d.tool) || 'a variable tool'} on ${text(d.dataset) || 'a dataset'}`;
+  if (op.kind === 'save') return 'saving the project (every change made before it is kept)';
+  if (op.kind === 'save-as') return `save as ${basename(text(d.target)) || 'a copy'} (no copy was made)`;
   return `${op.kind}${text(d.name) ? ` into ${text(d.name)}` : ''}`;
+}
+
+/** Where saveCopy writes the copy before renaming it to `target`. */
+export function partialCopyPath(target: string): string {
+  return `${target}.partial`;
+}
+
+/**
+ * Test hook for the kill tests (test/store/kill-save.test.ts): PANEL_STUDIO_TEST_PAUSE=<point>
+ * stops this process at that point of a save, after saying so on stderr, until it is killed.
+ */
+function testPause(point: string): void {
+  if (process.env.PANEL_STUDIO_TEST_PAUSE !== point) return;
+  process.stderr.write(`paused at ${point}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
 }
 
 export class ProjectStore {
@@ -277,18 +319,30 @@ export class ProjectStore {
 
   /** Discard what a killed import left behind and note it in the operation log. */
   private recoverInterrupted(): void {
-    const open = this.db.prepare(`SELECT at, kind, detail FROM oplog WHERE status = 'started' ORDER BY id`).all() as { at: string; kind: string; detail: string }[];
-    this.interrupted = open.map((r) => {
+    const open = this.db.prepare(`SELECT id, at, kind, detail FROM oplog WHERE status = 'started' ORDER BY id`).all() as { id: number; at: string; kind: string; detail: string }[];
+    const finished: number[] = [];
+    this.interrupted = [];
+    for (const r of open) {
       let detail: Record<string, unknown> = {};
       try {
         detail = JSON.parse(r.detail) as Record<string, unknown>;
       } catch {
         // keep an empty detail
       }
-      return { kind: r.kind, at: r.at, detail };
-    });
+      if (r.kind === 'save-as' && typeof detail.target === 'string' && detail.partial === partialCopyPath(detail.target)) {
+        // renamed into place (the last step) before the kill: the copy was made
+        if (existsSync(detail.target) && !existsSync(detail.partial)) {
+          finished.push(r.id);
+          continue;
+        }
+        // a copy cut short left its partial file beside the target: ours to remove
+        for (const f of ['', '-journal', '-wal', '-shm']) rmSync(`${detail.partial}${f}`, { force: true });
+      }
+      this.interrupted.push({ kind: r.kind, at: r.at, detail });
+    }
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM datasets WHERE status = 'staging'`).run();
+      for (const id of finished) this.db.prepare(`UPDATE oplog SET status = 'done' WHERE id = ?`).run(id);
       this.db.prepare(`UPDATE oplog SET status = 'interrupted' WHERE status = 'started'`).run();
     })();
   }
@@ -328,17 +382,62 @@ export class ProjectStore {
     };
   }
 
-  /** Every change is already committed; saving checkpoints the WAL into the main file. */
+  /**
+   * Every change is already committed; saving checkpoints the WAL into the main file. A kill during
+   * the checkpoint loses nothing (the WAL is replayed at the next open); the entry in the operation
+   * log, removed when the save finishes, makes the next open say that it did not.
+   */
   save(): void {
-    this.setMeta('saved_at', now());
-    if (this.path !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (this.path === ':memory:') {
+      this.setMeta('saved_at', now());
+      return;
+    }
+    const logId = this.db.transaction(() => {
+      this.setMeta('saved_at', now());
+      return this.logStart('save', {});
+    })();
+    testPause('save:checkpoint');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.prepare('DELETE FROM oplog WHERE id = ?').run(logId);
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** Write a consistent copy to `target` (VACUUM INTO); the caller reopens the copy. */
+  /**
+   * Write a consistent copy to `target` (VACUUM INTO); the caller reopens the copy. The copy is
+   * written beside it (partialCopyPath), synced, and renamed to `target` only when complete, so a
+   * kill or a full disk never leaves a half-written project under the chosen name.
+   */
   saveCopy(target: string): void {
     if (existsSync(target)) throw new AppError('BAD_FILE', `${basename(target)} already exists; choose another name`);
-    this.setMeta('saved_at', now());
-    this.db.prepare('VACUUM INTO ?').run(target);
+    const partial = partialCopyPath(target);
+    const logId = this.db.transaction(() => {
+      this.setMeta('saved_at', now());
+      return this.logStart('save-as', { target, partial });
+    })();
+    try {
+      // what an earlier copy to the same name, killed half-way, left
+      for (const f of ['', '-journal', '-wal', '-shm']) rmSync(`${partial}${f}`, { force: true });
+      this.db.prepare('VACUUM INTO ?').run(partial);
+      // the copy holds this save as 'started': finished there (rollback journal: no -wal to carry)
+      this.db.prepare('ATTACH DATABASE ? AS copy').run(partial);
+      try {
+        this.db.pragma('copy.journal_mode = DELETE');
+        this.db.prepare(`UPDATE copy.oplog SET status = 'done' WHERE id = ?`).run(logId);
+      } finally {
+        this.db.prepare('DETACH DATABASE copy').run();
+      }
+      syncFile(partial);
+      testPause('save-as:copied');
+      if (existsSync(target)) throw new AppError('BAD_FILE', `${basename(target)} already exists; choose another name`);
+      renameSync(partial, target);
+      syncDirectory(dirname(target));
+      this.logEnd(logId, 'done');
+    } catch (err) {
+      for (const f of ['', '-journal', '-wal', '-shm']) rmSync(`${partial}${f}`, { force: true });
+      this.logEnd(logId, 'failed', { error: err instanceof Error ? err.message : String(err) });
+      if (err instanceof AppError) throw err;
+      throw new AppError('BAD_FILE', `could not save a copy as ${basename(target)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   // ---------------------------------------------------------------- datasets
@@ -629,6 +728,41 @@ export class ProjectStore {
   deleteModel(modelId: number): void {
     const info = this.db.prepare('DELETE FROM models WHERE id = ?').run(modelId);
     if (info.changes === 0) throw new AppError('NOT_FOUND', `model ${modelId} does not exist`);
+  }
+
+  // ---------------------------------------------------------------- the paper pipeline (store/pipeline.ts)
+
+  /** The saved tables in pipeline order (section, then position); a deleted model has left them. */
+  listPipelineTables(): PipelineTable[] {
+    return pipeline.listTables(this.db);
+  }
+
+  /** Creates a table at the end of its section, or with `id` replaces its fields. */
+  savePipelineTable(input: PipelineTableInput, id?: number): PipelineTable {
+    return pipeline.saveTable(this.db, input, id);
+  }
+
+  deletePipelineTable(id: number): void {
+    pipeline.deleteTable(this.db, id);
+  }
+
+  /** Assigns a table to a section at a 0-based index (default: the end); returns all tables in order. */
+  movePipelineTable(id: number, section: PipelineSection, index?: number): PipelineTable[] {
+    return pipeline.moveTable(this.db, id, section, index);
+  }
+
+  /** Sets the order of a section's tables (ids first in this order, any others after them). */
+  reorderPipelineTables(section: PipelineSection, ids: number[]): PipelineTable[] {
+    return pipeline.reorderTables(this.db, section, ids);
+  }
+
+  /** Each model fresh, stale (spec or data changed since its result), not run, or failed. */
+  pipelineModelStates(): PipelineModelState[] {
+    return pipeline.modelStates(this.db);
+  }
+
+  pipelineInfo(): PipelineInfo {
+    return { tables: this.listPipelineTables(), models: this.pipelineModelStates() };
   }
 
   // ---------------------------------------------------------------- operation log

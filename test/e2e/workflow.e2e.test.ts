@@ -735,8 +735,8 @@ describe('browser-mode workflow', () => {
       //     model of its tables listed; running the baseline recovers the known effect
       await page.getByTestId('topbar-close').click();
       await page.getByTestId('open-example-paper003').click();
-      await page.getByTestId('model-item').nth(10).waitFor({ timeout: 90_000 });
-      expect(await page.getByTestId('model-item').count()).toBe(11);
+      await page.getByTestId('model-item').nth(15).waitFor({ timeout: 90_000 });
+      expect(await page.getByTestId('model-item').count()).toBe(16);
       expect(await page.getByTestId('dataset-item').innerText()).toContain('firms');
       await page.getByTestId('model-item').filter({ hasText: 'T7 (1)' }).click();
       await page.getByTestId('model-tab').click();

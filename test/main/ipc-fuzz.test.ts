@@ -98,6 +98,7 @@ describe('IPC hardening: malformed arguments on every channel', () => {
   let datasetId = 0;
   let modelId = 0;
   let stagingId = 0;
+  let tableId = 0;
   let csv = '';
 
   beforeAll(async () => {
@@ -112,6 +113,7 @@ describe('IPC hardening: malformed arguments on every channel', () => {
     const fin = await done;
     expect(fin.ok).toBe(true);
     modelId = fin.modelId as number;
+    tableId = (await controller.call('pipeline:save', { section: 'baseline', title: { en: 'Table 2' }, modelIds: [modelId] })).id;
 
     const spec = { estimator: 'ols', y: 'y', x: ['x'] };
     Object.assign(cases, {
@@ -147,6 +149,11 @@ describe('IPC hardening: malformed arguments on every channel', () => {
       'dataset:export': { base: { datasetId, path: join(dir, 'out.csv'), variables: ['y'] }, required: ['datasetId', 'path'] },
       'dataset:delete': { base: { datasetId }, required: ['datasetId'] },
       'dataset:setPanel': { base: { datasetId, panel: { id: 'g', time: 't' } }, required: ['datasetId'] },
+      'dataset:filter': { base: { datasetId, condition: 'x > 3' }, required: ['datasetId', 'condition'] },
+      'dataset:filteredRows': { base: { datasetId, filterId: 1, offset: 0, limit: 10 }, required: ['datasetId', 'filterId', 'offset', 'limit'] },
+      'dataset:column': { base: { datasetId, variable: 'x', condition: 'x > 3', bins: 10 }, required: ['datasetId', 'variable'] },
+      'dataset:setLabel': { base: { datasetId, variable: 'x', label: { zh: '某', en: 'x' } }, required: ['datasetId', 'variable', 'label'] },
+      'dataset:dropVariables': { base: { datasetId, variables: ['g'] }, required: ['datasetId', 'variables'] },
       'tool:run': {
         base: { datasetId, tool: 'winsorize', params: { vars: ['x'], lower: 1, upper: 99 } },
         required: ['datasetId', 'tool', 'params'],
@@ -201,10 +208,54 @@ describe('IPC hardening: malformed arguments on every channel', () => {
         base: { table: { id: 'w', title: { en: 'W', zh: 'W' }, columns: [{ key: 'k', en: 'k', zh: 'k' }], rows: [{ k: 'a' }] }, path: join(dir, 'w.md'), lang: 'en' },
         required: ['table', 'path'],
       },
-      'chart:export': { base: { path: join(dir, 'c.svg'), svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }, required: ['path'] },
+      'chart:export': {
+        base: { path: join(dir, 'c.svg'), svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' },
+        required: ['path'],
+        nested: [
+          { path: join(dir, 'c.pdf'), pdf: '%PDF-1.4\nno end of file' },
+          { path: join(dir, 'c.pdf'), pdf: '%PDF-1.4\n\u00e2\n%%EOF\n' },
+          { path: join(dir, 'c.svg'), svg: '<svg/>', pdf: '%PDF-1.4\n%%EOF\n' },
+        ],
+      },
+      // bandwidth (a positive number) is left out of the base: 0.5 is a valid one
+      'chart:distribution': { base: { datasetId, variable: 'x', kind: 'histogram', bins: 10, lang: 'en', title: 'T' }, required: ['datasetId', 'variable', 'kind'], nested: [{ datasetId, variable: 'x', kind: 'density', bandwidth: -1 }, { datasetId, variable: 'nope', kind: 'histogram' }] },
+      'table:exportModel': {
+        base: { table: { titles: ['N'], depvars: [], rows: [{ label: 'x', cells: ['30'], kind: 'stat' }], notes: ['n'] }, path: join(dir, 'm.md'), lang: 'en', title: 'T', groups: [{ label: 'g', span: 1 }] },
+        required: ['table', 'path'],
+        nested: [
+          { table: { titles: ['N'], depvars: [], rows: [{ label: 'x', cells: ['30', '31'], kind: 'stat' }], notes: [] }, path: join(dir, 'm.md') },
+          { table: { titles: ['N'], depvars: [], rows: [], notes: [] }, path: join(dir, 'm.md'), groups: [{ label: 'g', span: 2 }] },
+          { table: { titles: ['N'], depvars: [], rows: [], notes: [] }, path: join(dir, 'm.pdf') },
+          { table: { titles: ['N'], depvars: [], rows: [{ label: 'x', cells: ['1'], kind: 'bogus' }], notes: [] }, path: join(dir, 'm.md') },
+        ],
+      },
+      // browser mode has no clipboard writer: always refused here (test/main/clipboard.test.ts tests the writer)
+      'clipboard:write': { base: { html: '<table><tr><td>1</td></tr></table>', rtf: '{\\rtf1 1}', text: '1' }, required: ['html', 'rtf', 'text'] },
       'job:cancel': { base: { jobId: 'not-a-job' }, required: ['jobId'] },
       'model:delete': { base: { modelId }, required: ['modelId'] },
       'result:get': { base: { modelId }, required: ['modelId'] },
+      'pipeline:list': {},
+      'pipeline:save': {
+        base: { id: tableId, key: 'T2', section: 'robustness', title: { zh: '表2', en: 'Table 2' }, modelIds: [modelId], steps: [modelId], options: { decimals: 3, stats: ['nobs'] }, describe: { datasetId, variables: ['y'] } },
+        required: ['section', 'title', 'modelIds'],
+        nested: [
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId, 999_999] },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId, modelId] },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [] },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId], steps: [999] },
+          { section: 'bogus', title: { en: 'T' }, modelIds: [modelId] },
+          { section: 'baseline', title: { en: HUGE }, modelIds: [modelId] },
+          { section: 'baseline', title: own('__proto__', { en: 'x' }), modelIds: [modelId] },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId], options: { stats: ['bogus'] } },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId], options: { labels: own('__proto__', { x: 'y' }) } },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [modelId], options: { nope: 1 } },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [], describe: { datasetId, variables: ['nope'] } },
+          { section: 'baseline', title: { en: 'T' }, modelIds: [], describe: { datasetId: 999, variables: ['y'] } },
+          { id: 999_999, section: 'baseline', title: { en: 'T' }, modelIds: [modelId] },
+        ],
+      },
+      'pipeline:delete': { base: { id: tableId }, required: ['id'] },
+      'pipeline:move': { base: { id: tableId, section: 'robustness', index: 0 }, required: ['id', 'section'], nested: [{ id: 999_999, section: 'baseline' }] },
     } satisfies Record<string, Case>);
   });
 
@@ -218,6 +269,7 @@ describe('IPC hardening: malformed arguments on every channel', () => {
       datasets: await controller.call('dataset:list', undefined),
       models: await controller.call('model:list', undefined),
       result: await controller.call('result:get', { modelId }),
+      pipeline: await controller.call('pipeline:list', undefined),
       rows: await controller.call('dataset:rows', { datasetId, offset: 0, limit: 100 }),
       recent: (await controller.call('project:recent', undefined)).map((r) => r.path),
       files: listing(dir).filter((f) => !/-(wal|shm|journal)$/.test(f) && !f.endsWith('.lock')).sort(),

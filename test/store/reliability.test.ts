@@ -40,6 +40,7 @@ function writeFormat(path: string, version: number): void {
   store.save();
   store.close();
   const db = new Database(path);
+  if (version < 3) db.exec('DROP TABLE pipeline_table_models; DROP TABLE pipeline_tables');
   if (version < 2) db.exec('ALTER TABLE datasets DROP COLUMN panel');
   db.pragma(`user_version = ${version}`);
   db.pragma('journal_mode = DELETE');

@@ -1,13 +1,14 @@
 // The example project of seed paper 000 (cross-border e-commerce development and firms' export
-// product quality): the synthetic data of generate000.ts imported as datasets `province`, `firms`
-// and `transactions`, every measurement step as a recorded recipe — the entropy-weight index ret
-// with its sub-indices ecom and basic (pooled weights), the cube-of-deviation instruments, the
-// Khandelwal–Schott–Wei quality on the transactions, the value-weighted collapse to firm-years and
-// the two merges into the analysis dataset `analysis` — and every model of the paper's tables
+// product quality): the synthetic data of generate000.ts imported as datasets `province`, `firms`,
+// `transactions` and `world`, every measurement step as a recorded recipe — the entropy-weight index
+// ret with its sub-indices ecom and basic (pooled weights), the cube-of-deviation instruments, the
+// Khandelwal–Schott–Wei quality and the export sophistication (PRODY from the world table, EXPY per
+// firm-year) on the transactions, the value-weighted collapse to firm-years, the two merges into the
+// analysis dataset `analysis` and ln EXPY — and every model of the paper's tables
 // saved, not estimated (Run, or `panel-studio replicate paper000`). The seed paper's own numbering:
 // T1 indicator system (descriptive statistics of the 10 indicators), T2 descriptive statistics,
 // T3 baseline (firm FE and two-way FE, for ret and for its two sub-levels together), T4 first stages of the IV, T5 IV,
-// T6 replacing the dependent variable, T7 system GMM, T8 heterogeneity.
+// T6 replacing the dependent variable (ln EXPY), T7 system GMM, T8 heterogeneity.
 import { runCombine } from '../../engine/combine/run.js';
 import type { CombineRequest } from '../../shared/combine.js';
 import { AppError } from '../../shared/errors.js';
@@ -19,18 +20,18 @@ import { CHUNK_ROWS } from '../codec.js';
 import { ProjectStore } from '../project.js';
 import { runToolOn } from '../run-tool-on.js';
 import { writeCombined } from '../write-dataset.js';
-import { FIRM_COLUMNS_000, INDICATORS_000, PROVINCE_COLUMNS_000, SIGMA_000, TRANSACTION_COLUMNS_000, generate000 } from './generate000.js';
-import type { ExampleTable } from './paper003.js';
+import { FIRM_COLUMNS_000, INDICATORS_000, PROVINCE_COLUMNS_000, SIGMA_000, TRANSACTION_COLUMNS_000, WORLD_COLUMNS_000, generate000 } from './generate000.js';
+import { type ExampleTable, saveExamplePipeline } from './pipeline.js';
 
 export const TABLES_000: ExampleTable[] = [
-  { id: 'T1', title: { zh: '表1 跨境电商发展水平评价指标（描述性统计）', en: 'Table 1 Indicators of cross-border e-commerce development' }, dataset: 'province', describe: [...INDICATORS_000.ecom, ...INDICATORS_000.basic, 'ret', 'ecom', 'basic'] },
-  { id: 'T2', title: { zh: '表2 描述性统计', en: 'Table 2 Descriptive statistics' }, dataset: 'analysis', describe: ['qual_raw', 'qual', 'ret', 'ecom', 'basic', 'size', 'age', 'share', 'con', 'debt'] },
-  { id: 'T3', title: { zh: '表3 基准回归分析结果', en: 'Table 3 Baseline regressions' } },
-  { id: 'T4', title: { zh: '表4 工具变量检验结果（第一阶段）', en: 'Table 4 Instrument tests (first stage)' } },
-  { id: 'T5', title: { zh: '表5 工具变量回归结果', en: 'Table 5 Instrumental-variable regressions' } },
-  { id: 'T6', title: { zh: '表6 替换被解释变量稳健性检验结果', en: 'Table 6 Robustness: alternative dependent variable' } },
-  { id: 'T7', title: { zh: '表7 系统GMM方法稳健性检验结果', en: 'Table 7 Robustness: system GMM' } },
-  { id: 'T8', title: { zh: '表8 异质性分析结果', en: 'Table 8 Heterogeneity' } },
+  { id: 'T1', title: { zh: '表1 跨境电商发展水平评价指标（描述性统计）', en: 'Table 1 Indicators of cross-border e-commerce development' }, section: 'descriptive', dataset: 'province', describe: [...INDICATORS_000.ecom, ...INDICATORS_000.basic, 'ret', 'ecom', 'basic'] },
+  { id: 'T2', title: { zh: '表2 描述性统计', en: 'Table 2 Descriptive statistics' }, section: 'descriptive', dataset: 'analysis', describe: ['qual_raw', 'qual', 'ret', 'ecom', 'basic', 'size', 'age', 'share', 'con', 'debt'] },
+  { id: 'T3', title: { zh: '表3 基准回归分析结果', en: 'Table 3 Baseline regressions' }, section: 'baseline' },
+  { id: 'T4', title: { zh: '表4 工具变量检验结果（第一阶段）', en: 'Table 4 Instrument tests (first stage)' }, section: 'endogeneity' },
+  { id: 'T5', title: { zh: '表5 工具变量回归结果', en: 'Table 5 Instrumental-variable regressions' }, section: 'endogeneity' },
+  { id: 'T6', title: { zh: '表6 替换被解释变量稳健性检验结果', en: 'Table 6 Robustness: alternative dependent variable' }, section: 'robustness' },
+  { id: 'T7', title: { zh: '表7 系统GMM方法稳健性检验结果', en: 'Table 7 Robustness: system GMM' }, section: 'robustness' },
+  { id: 'T8', title: { zh: '表8 异质性分析结果', en: 'Table 8 Heterogeneity' }, section: 'heterogeneity' },
 ];
 
 const LABELS: Record<string, { zh: string; en: string }> = {
@@ -66,6 +67,12 @@ const LABELS: Record<string, { zh: string; en: string }> = {
   dest: { zh: '出口目的国', en: 'destination' },
   value: { zh: '出口额（千美元）', en: 'export value (thousand USD)' },
   quantity: { zh: '出口数量', en: 'export quantity' },
+  country: { zh: '国家', en: 'country' },
+  exports: { zh: '出口额（千美元）', en: 'exports (thousand USD)' },
+  gdppc: { zh: '人均GDP（美元）', en: 'GDP per capita (USD)' },
+  prody: { zh: '产品技术复杂度 PRODY', en: 'product sophistication (PRODY)' },
+  expy: { zh: '出口技术复杂度 EXPY', en: 'export sophistication (EXPY)' },
+  lnexpy: { zh: '出口技术复杂度（对数）', en: 'export sophistication (log EXPY)' },
   qual: { zh: '出口产品质量（标准化）', en: 'export quality (standardised)' },
   qual_raw: { zh: '出口产品质量', en: 'export quality (KSW, log)' },
   large: { zh: '大型企业', en: 'large firm' },
@@ -104,8 +111,11 @@ function models(): { name: string; spec: ModelSpec }[] {
     { name: 'T4 (3) 第一阶段：基础服务水平', spec: hdfe('basic', ['ecom_iv', 'basic_iv', ...CONTROLS], FE2) },
     { name: 'T5 (1) 工具变量：跨境电商发展水平', spec: iv(['ret']) },
     { name: 'T5 (2) 工具变量：电商发展与基础服务水平', spec: iv(SUB) },
-    { name: 'T6 (1) 标准化出口质量：跨境电商发展水平', spec: hdfe('qual', ['ret', ...CONTROLS], FE2) },
-    { name: 'T6 (2) 标准化出口质量：电商发展与基础服务水平', spec: hdfe('qual', [...SUB, ...CONTROLS], FE2) },
+    // the outcome replaced by export sophistication (ln EXPY), T3's four columns
+    { name: 'T6 (1) 出口技术复杂度：跨境电商发展水平，个体固定效应', spec: hdfe('lnexpy', ['ret', ...CONTROLS], FE1) },
+    { name: 'T6 (2) 出口技术复杂度：跨境电商发展水平，双向固定效应', spec: hdfe('lnexpy', ['ret', ...CONTROLS], FE2) },
+    { name: 'T6 (3) 出口技术复杂度：电商发展与基础服务水平，个体固定效应', spec: hdfe('lnexpy', [...SUB, ...CONTROLS], FE1) },
+    { name: 'T6 (4) 出口技术复杂度：电商发展与基础服务水平，双向固定效应', spec: hdfe('lnexpy', [...SUB, ...CONTROLS], FE2) },
     { name: 'T7 (1) 系统GMM：跨境电商发展水平', spec: gmm(['ret']) },
     { name: 'T7 (2) 系统GMM：电商发展与基础服务水平', spec: gmm(SUB) },
     het(1, '大型企业', 'large == 1'),
@@ -177,17 +187,27 @@ export function buildExample000(path: string, opts: { rows?: number; seed?: numb
     for (const v of ['ret', 'ecom', 'basic']) prov = tool(store, prov, { tool: 'devpower', params: { name: `${v}_iv`, var: v, time: 'year', power: 3 } });
     // (B) the firms, (C) their export transactions: KSW quality, value-weighted firm-year means
     importDataset(store, 'firms', `${note}: listed firms, unbalanced firm-year panel`, data.firms.rows, FIRM_COLUMNS_000, data.firms.columns);
-    const tx = importDataset(store, 'transactions', `${note}: exports by firm, product, destination and year`, data.transactions.rows, TRANSACTION_COLUMNS_000, data.transactions.columns);
-    tool(store, tx, { tool: 'quality', params: { name: 'qual', product: 'hs6', destination: 'dest', year: 'year', value: 'value', quantity: 'quantity', sigma: SIGMA_000 } });
-    combine(store, { kind: 'collapse', master: 'transactions', using: 'transactions', keys: ['firm', 'year'], vars: ['qual_raw', 'qual'], stat: 'mean', weight: 'value', name: 'firm_quality' });
+    let tx = importDataset(store, 'transactions', `${note}: exports by firm, product, destination and year`, data.transactions.rows, TRANSACTION_COLUMNS_000, data.transactions.columns);
+    // (D) the world export table: PRODY per product and year, then each firm-year's EXPY
+    importDataset(store, 'world', `${note}: world exports by country, HS6 product and year, with GDP per capita`, data.world.rows, WORLD_COLUMNS_000, data.world.columns);
+    tx = tool(store, tx, { tool: 'quality', params: { name: 'qual', product: 'hs6', destination: 'dest', year: 'year', value: 'value', quantity: 'quantity', sigma: SIGMA_000 } });
+    tool(store, tx, {
+      tool: 'sophistication',
+      params: { name: 'expy', prody: 'prody', unit: 'firm', time: 'year', product: 'hs6', value: 'value', world: 'world', worldCountry: 'country', worldProduct: 'hs6', worldValue: 'exports', worldGdp: 'gdppc', worldTime: 'year' },
+    });
+    // EXPY is constant within a firm-year: its (weighted) mean is EXPY
+    combine(store, { kind: 'collapse', master: 'transactions', using: 'transactions', keys: ['firm', 'year'], vars: ['qual_raw', 'qual', 'expy'], stat: 'mean', weight: 'value', name: 'firm_quality' });
     const fq = combine(store, { kind: 'merge', master: 'firms', using: 'firm_quality', keys: ['firm', 'year'], merge: '1:1', keep: ['match'], name: 'firms_quality' });
     store.dropVariables(fq.id, ['_merge']); // Stata's `drop _merge` before the next merge
     let ds = combine(store, { kind: 'merge', master: 'firms_quality', using: 'province', keys: ['province', 'year'], merge: 'm:1', keep: ['match'], name: 'analysis' });
     ds = store.setPanel(ds.id, { id: 'firm', time: 'year' });
+    ds = tool(store, ds, { tool: 'log', params: { vars: ['expy'], prefix: 'ln' } });
     // the heterogeneity groups: above the mean size / age (the seed paper's split)
     ds = tool(store, ds, { tool: 'split', params: { name: 'large', var: 'size', stat: 'mean' } });
     ds = tool(store, ds, { tool: 'split', params: { name: 'mature', var: 'age', stat: 'mean' } });
     for (const m of models()) store.saveModel({ name: m.name, datasetId: ds.id, spec: m.spec });
+    // the tables in the pipeline, in the seed paper's sections: 内生性分析 (T4, T5), 稳健性分析 (T6, T7), 异质性分析 (T8)
+    saveExamplePipeline(store, TABLES_000);
     store.setMeta('example', 'paper000');
     store.save();
     return store;

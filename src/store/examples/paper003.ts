@@ -2,9 +2,9 @@
 // utilisation): the synthetic firm panel of generate003.ts imported as dataset `firms`, the panel
 // declared, the variables the models need built with recorded recipes (interactions), and every
 // model of the paper's tables saved — not estimated: opening the project shows the pipeline, Run
-// (or `panel-studio replicate`) estimates it. Tables: T1 descriptive statistics, T2 baseline, T4
-// matched samples, T5 IV, T6 mechanisms, T7 heterogeneity (T3, the frontier-based measure, waits
-// for the stochastic-frontier estimator).
+// (or `panel-studio replicate`) estimates it. Tables: T1 descriptive statistics, T2 baseline, T3
+// replaced measures (a second platform; capacity utilisation as stochastic-frontier efficiency, the
+// frontiers as steps), T4 matched samples, T5 IV, T6 mechanisms, T7 heterogeneity.
 import { AppError } from '../../shared/errors.js';
 import { type ModelSpec, normalizeSpec } from '../../shared/spec.js';
 import type { ToolRequest } from '../../shared/tools.js';
@@ -13,23 +13,18 @@ import { CHUNK_ROWS } from '../codec.js';
 import { ProjectStore } from '../project.js';
 import { runToolOn } from '../run-tool-on.js';
 import { COLUMNS_003, generate003 } from './generate003.js';
+import { type ExampleTable, saveExamplePipeline } from './pipeline.js';
 
-export interface ExampleTable {
-  id: string;
-  title: { zh: string; en: string };
-  /** Variables of a descriptive table (T1). */
-  describe?: string[];
-  /** The dataset a descriptive table describes (default: the project's first dataset). */
-  dataset?: string;
-}
+export type { ExampleTable } from './pipeline.js';
 
 export const TABLES_003: ExampleTable[] = [
-  { id: 'T1', title: { zh: '表1 主要变量的描述性统计', en: 'Table 1 Descriptive statistics' }, describe: ['cu', 'platform', 'size', 'klratio', 'fc', 'soe', 'tfp', 'lnexport'] },
-  { id: 'T2', title: { zh: '表2 基准回归结果', en: 'Table 2 Baseline regressions' } },
-  { id: 'T4', title: { zh: '表4 倾向得分匹配估计', en: 'Table 4 Propensity score matching' } },
-  { id: 'T5', title: { zh: '表5 工具变量估计', en: 'Table 5 Instrumental variables' } },
-  { id: 'T6', title: { zh: '表6 机制检验', en: 'Table 6 Mechanisms' } },
-  { id: 'T7', title: { zh: '表7 异质性分析', en: 'Table 7 Heterogeneity' } },
+  { id: 'T1', title: { zh: '表1 主要变量的描述性统计', en: 'Table 1 Descriptive statistics' }, section: 'descriptive', describe: ['cu', 'platform', 'size', 'klratio', 'fc', 'soe', 'tfp', 'lnexport'] },
+  { id: 'T2', title: { zh: '表2 基准回归结果', en: 'Table 2 Baseline regressions' }, section: 'baseline' },
+  { id: 'T3', title: { zh: '表3 指标替换的稳健性检验', en: 'Table 3 Robustness: replacing the measures' }, section: 'robustness' },
+  { id: 'T4', title: { zh: '表4 倾向得分匹配估计', en: 'Table 4 Propensity score matching' }, section: 'endogeneity' },
+  { id: 'T5', title: { zh: '表5 工具变量估计', en: 'Table 5 Instrumental variables' }, section: 'endogeneity' },
+  { id: 'T6', title: { zh: '表6 机制检验', en: 'Table 6 Mechanisms' }, section: 'mechanism' },
+  { id: 'T7', title: { zh: '表7 异质性分析', en: 'Table 7 Heterogeneity' }, section: 'heterogeneity' },
 ];
 
 const LABELS: Record<string, { zh: string; en: string }> = {
@@ -44,6 +39,7 @@ const LABELS: Record<string, { zh: string; en: string }> = {
   klratio: { zh: '资本密集度', en: 'capital intensity (log K/L)' },
   fc: { zh: '融资约束', en: 'financing constraint' },
   platform: { zh: '跨境电商平台', en: 'cross-border e-commerce platform' },
+  platform_mic: { zh: '中国制造网会员', en: 'Made-in-China.com member' },
   infra_high: { zh: '网络基础设施水平高', en: 'high network infrastructure' },
   reputation_high: { zh: '信誉评价高', en: 'high reputation' },
   tenure: { zh: '入驻平台年限', en: 'years on the platform' },
@@ -63,9 +59,20 @@ const FE = ['firm', 'industry#year', 'city#year'];
 function models(): { name: string; spec: ModelSpec }[] {
   const hdfe = (y: string, x: string[], extra: Partial<ModelSpec> = {}) => normalizeSpec({ estimator: 'hdfe', y, x, absorb: FE, vcov: 'cluster', cluster: ['firm'], ...extra });
   const psm = (k: number) => normalizeSpec({ estimator: 'psm', y: 'cu', treatment: 'platform', x: [...CONTROLS, 'age', 'soe', 'infra_high'], options: { neighbors: k, replacement: true, common_support: true } });
+  // lny, lnk, lnl, lnm are logs already
+  const sfa = (form: 'cd' | 'translog') => normalizeSpec({ estimator: 'sfa', y: 'lny', x: ['lnk', 'lnl', 'lnm'], vcov: 'iid', options: { form, logs: false } });
   return [
     { name: 'T2 (1) 基准：仅平台', spec: hdfe('cu', ['platform']) },
     { name: 'T2 (2) 基准：加入控制变量', spec: hdfe('cu', ['platform', ...CONTROLS]) },
+    // Table 3: the regressor replaced by a second platform; the outcome replaced by capacity
+    // utilisation measured as the technical efficiency of a stochastic production frontier
+    // (黄卓等 2024), Cobb–Douglas and translog: each frontier is a step that writes _te_bc, the
+    // column after it regresses it (as T4's matching steps write _weight)
+    { name: 'T3 (1) 中国制造网会员', spec: hdfe('cu', ['platform_mic', ...CONTROLS]) },
+    { name: 'T3 sfa 柯布道格拉斯生产函数', spec: sfa('cd') },
+    { name: 'T3 (2) SFA－柯布道格拉斯生产函数', spec: hdfe('_te_bc', ['platform', ...CONTROLS]) },
+    { name: 'T3 sfa 超越对数生产函数', spec: sfa('translog') },
+    { name: 'T3 (3) SFA－超越对数生产函数', spec: hdfe('_te_bc', ['platform', ...CONTROLS]) },
     { name: 'T4 psm 1:1', spec: psm(1) },
     { name: 'T4 (1) 1:1 匹配样本', spec: hdfe('cu', ['platform', ...CONTROLS], { sample: { if: '_weight < .' } }) },
     { name: 'T4 psm 1:3', spec: psm(3) },
@@ -113,6 +120,10 @@ export function buildExample003(path: string, opts: { rows?: number; seed?: numb
       ds = applyToolOutput(store, ds.id, request, output).dataset;
     }
     for (const m of models()) store.saveModel({ name: m.name, datasetId: ds.id, spec: m.spec });
+    // the tables in the pipeline: T3 replaces the measures (robustness), T4 and T5 answer the
+    // selection and endogeneity concerns (the seed paper's "稳健性检验与内生性处理"), T6 the
+    // mechanisms, T7 the heterogeneity
+    saveExamplePipeline(store, TABLES_003);
     store.setMeta('example', 'paper003');
     store.save();
     return store;

@@ -10,9 +10,23 @@ import { JobsState } from './jobs.svelte.js';
 import { ModelForm } from './modelForm.svelte.js';
 import type { ToolRunSummary } from '../../../shared/ipc.js';
 import { ToolForm } from './toolForm.svelte.js';
+import { PipelineState } from './pipeline.svelte.js';
 import { StatusState } from './status.svelte.js';
+import { ESTIMATORS } from '../../../shared/estimators/index.js';
+import { type ModelSpec, canonicalJson, normalizeSpec } from '../../../shared/spec.js';
 
-export type Tab = 'data' | 'describe' | 'model';
+/** Two specs describe the same model: equal once options at their declared defaults are left out (the form writes every default, a saved spec may omit them). */
+function sameModel(a: ModelSpec, b: ModelSpec): boolean {
+  const strip = (raw: ModelSpec) => {
+    const s = normalizeSpec(raw);
+    const decl = ESTIMATORS[s.estimator];
+    const options = Object.fromEntries(Object.entries(s.options).filter(([k, v]) => canonicalJson(decl?.options.find((o) => o.key === k)?.default) !== canonicalJson(v)));
+    return canonicalJson({ ...s, options });
+  };
+  return strip(a) === strip(b);
+}
+
+export type Tab = 'data' | 'describe' | 'model' | 'pipeline';
 
 interface SavedView {
   datasetId: number | null;
@@ -30,7 +44,7 @@ function loadView(path: string): SavedView | null {
     return {
       datasetId: typeof v.datasetId === 'number' ? v.datasetId : null,
       modelId: typeof v.modelId === 'number' ? v.modelId : null,
-      tab: v.tab === 'model' ? 'model' : 'data',
+      tab: v.tab === 'model' || v.tab === 'pipeline' ? v.tab : 'data',
     };
   } catch {
     return null;
@@ -48,6 +62,8 @@ export class Session {
   readonly jobs = new JobsState();
   readonly form: ModelForm;
   readonly toolForm: ToolForm;
+  /** The paper pipeline: tables by section, freshness, runs (state/pipeline.svelte.ts). */
+  readonly pipeline: PipelineState;
   #toolResult = $state.raw<ToolRunSummary | null>(null);
 
   #ready = $state(false);
@@ -70,6 +86,18 @@ export class Session {
   constructor() {
     this.form = new ModelForm(() => this.#dataset?.variables ?? null);
     this.toolForm = new ToolForm(() => this.#dataset, () => this.#project?.datasets ?? []);
+    this.pipeline = new PipelineState({
+      jobs: this.jobs,
+      status: this.status,
+      models: () => this.#models,
+      refreshModels: () => this.refreshModels(),
+      guard: (action) => this.#guard(action),
+    });
+  }
+
+  /** Re-reads the model list (statuses and results change as jobs finish). */
+  async refreshModels(): Promise<void> {
+    if (this.#project) this.#models = await host.invoke('model:list');
   }
 
   get ready(): boolean {
@@ -218,11 +246,14 @@ export class Session {
     this.#result = null;
     this.#runError = null;
     this.form.reset();
+    this.pipeline.reset();
     const modelId = view?.modelId ?? null;
     if (modelId !== null && this.#models.some((m) => m.id === modelId)) await this.#showModel(modelId);
+    if (view?.tab === 'pipeline') this.#tab = 'pipeline';
   }
 
   #leave(): void {
+    this.pipeline.reset();
     this.#project = null;
     this.#models = [];
     this.#datasetId = null;
@@ -455,7 +486,11 @@ export class Session {
         await this.#runByGroup(dataset.id, this.form.byGroup);
         return;
       }
-      const finished = await this.jobs.estimate({ datasetId: dataset.id, spec: this.form.spec, name: this.form.defaultName() });
+      // re-running the selected model unchanged (e.g. a saved model of an example or a pipeline
+      // table) estimates that model; a changed spec becomes a new model beside it
+      const selected = this.model;
+      const same = selected !== null && selected.datasetId === dataset.id && sameModel(selected.spec, this.form.spec);
+      const finished = await this.jobs.estimate({ datasetId: dataset.id, spec: this.form.spec, ...(same && selected ? { modelId: selected.id, name: selected.name } : { name: this.form.defaultName() }) });
       this.#models = await host.invoke('model:list');
       if (finished.ok && finished.modelId !== undefined) {
         await this.#showModel(finished.modelId);
