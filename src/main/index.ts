@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, ClipboardItem, Menu, app, clipboard, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { menuSpec } from '../shared/commands.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
 import type { FromWorker } from '../shared/worker-messages.js';
 import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
@@ -104,11 +105,22 @@ app.whenReady().then(() => {
   ipcMain.handle(INVOKE_CHANNEL, (e, channel: unknown, args: unknown) =>
     ipcSenderAllowed(e.senderFrame?.url, appUrl) ? controller.invoke(channel, args) : { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'request from a page that is not Panel Studio' } },
   );
+  // The app's commands as native menus (labels in the system language; the page runs them, so the
+  // menu and the keyboard shortcuts do the same thing). Accelerators are shown but not registered
+  // (Windows/Linux): the page's own key handler runs them, once.
+  const lang = app.getLocale().toLowerCase().startsWith('zh') ? 'zh' : 'en';
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
-      { role: 'fileMenu' },
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      ...menuSpec(lang).map((m) => ({
+        label: m.label,
+        submenu: m.items.map((it) =>
+          it === null
+            ? { type: 'separator' as const }
+            : { label: it.label, ...(it.accelerator ? { accelerator: it.accelerator, registerAccelerator: false } : {}), click: () => win?.webContents.send(EVENT_CHANNEL, { event: 'menu:command', payload: { command: it.command } }) },
+        ),
+      })),
       { role: 'editMenu' },
-      { role: 'viewMenu' },
       { role: 'windowMenu' },
     ]),
   );
