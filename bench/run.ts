@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { summarize } from '../src/engine/describe/summarize.js';
 import { estimate } from '../src/engine/estimate.js';
 import { estimatePsm } from '../src/engine/estimate-psm.js';
+import { exportQuality } from '../src/engine/measure/quality.js';
 import { generate003 } from '../src/store/examples/generate003.js';
 import type { Column } from '../src/engine/data.js';
 import { normalizeSpec } from '../src/shared/spec.js';
@@ -211,6 +212,35 @@ try {
     lpS = (performance.now() - t0) / 1000;
     lpBetaL = r.coefficients.find((c) => c.term === 'lnl')?.estimate ?? Number.NaN;
   }
+  // Export quality (issue 7: tens of millions of transactions within the memory budget): with
+  // --quality N, the KSW regression on N generated transactions (5,000 products × 200
+  // destinations × 12 years), timed, with the growth of resident memory over the call.
+  const qualityN = flag('quality', 0);
+  let quality: { transactions: number; seconds: number; rss_before_mb: number; rss_peak_mb: number } | null = null;
+  if (qualityN > 0) {
+    const draw = rng(seed + 13);
+    const cols = ['product', 'destination', 'year', 'value', 'quantity'].map(() => new Float64Array(qualityN));
+    const [prodCol, destCol, yearCol, valueCol, qtyCol] = cols;
+    for (let i = 0; i < qualityN; i++) {
+      prodCol[i] = 1 + Math.floor(draw() * 5000);
+      destCol[i] = 1 + Math.floor(draw() * 200);
+      yearCol[i] = 2000 + Math.floor(draw() * 12);
+      const lnp = 0.3 * (draw() - 0.5) + prodCol[i] * 1e-4;
+      const lnq = 3 + (draw() - 0.5) - 5 * lnp;
+      qtyCol[i] = Math.exp(lnq);
+      valueCol[i] = Math.exp(lnq + lnp);
+    }
+    const v = (name: string, values: Float64Array) => ({ name, column: { kind: 'numeric' as const, values } });
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const poll = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const t0 = performance.now();
+    exportQuality({ product: v('product', prodCol), destination: v('destination', destCol), year: v('year', yearCol), value: v('value', valueCol), quantity: v('quantity', qtyCol), sigma: 5 });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(poll);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    quality = { transactions: qualityN, seconds, rss_before_mb: before / 1e6, rss_peak_mb: peak / 1e6 };
+  }
   store.close();
   const out = {
     rows,
@@ -227,6 +257,7 @@ try {
     psm_nn3_replacement_230000: { seconds: median(psmS), att: psmAtt, true_effect: 0.3 },
     sfa_translog_233819: { seconds: median(sfaS), iterations: sfaIterations },
     tfp_lp_50_bootstrap_100000: { seconds: lpS, beta_l: lpBetaL },
+    ...(quality ? { quality_ksw: quality } : {}),
     gmm_system_twostep_collapsed_5000x12: { seconds: median(gmmS), rho_estimate: gmmRho, true_rho: 0.5, instruments: gmmInstruments },
     true_platform_effect: 0.05,
     reps,
