@@ -9,18 +9,8 @@ import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { K_NUMBER, classifyNumeric, exactDecimal, parsed } from '../../../src/store/import/csv-fields.js';
 import { readCsv, scanCsv } from '../../../src/store/import/csv.js';
+import { mulberry32 as rng } from '../../../src/engine/psm/random.js';
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random double of varied magnitude (1e-30 … 1e30) and sign. */
 function randomDouble(u: () => number): number {
