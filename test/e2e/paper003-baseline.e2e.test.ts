@@ -5,11 +5,10 @@
 // in the document (platform coefficient with its stars, t statistic, observations, FE rows, column
 // headers) must equal the engine's own estimates computed here without the UI.
 // Screenshots go to test-artifacts/e2e/paper003-*.png.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { type Column, MemorySource } from '../../src/engine/data.js';
 import { estimate } from '../../src/engine/estimate.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
+import { startServer, stopServer } from './harness.js';
 
 // Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
 const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
@@ -107,43 +107,6 @@ function tableRows(xml: string): string[][] {
 }
 
 // ---- server and browser ------------------------------------------------------------------------
-
-function startServer(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PANEL_STUDIO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not print its URL within 30 s; stderr:\n${stderr}`)), 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with code ${code} before it was ready; stderr:\n${stderr}`));
-    });
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as { url?: unknown };
-        if (typeof msg.url === 'string') {
-          clearTimeout(timer);
-          resolve({ child, url: msg.url });
-        }
-      } catch {
-        // not the ready line
-      }
-    });
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `paper003-${name}.png`), fullPage: false });
