@@ -17,7 +17,7 @@ import { type Column, type ColumnSource, compress, compressInPlace, numericColum
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
-import { type IvFit, fitIv, qCoef, residualOnZ } from './models/iv.js';
+import { type IvFit, fitIv, qCoef, residualOnZSquares } from './models/iv.js';
 import { firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
 import { buildLinearResult, normalInference } from './result.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
@@ -205,8 +205,8 @@ function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: Clust
     const x = iv.X[iv.kExog + j];
     // the first-stage regression through the instruments' R (Z = QR): b = R⁻¹Q'x, scores basis Z
     const c = qCoef(Z, RzInv, x, n);
-    const resid = residualOnZ(Z, RzInv, c, L, x, new Float64Array(n), n);
-    const rss = dot(resid, resid, n);
+    const resid = new Float64Array(n);
+    const rss = residualOnZSquares(Z, RzInv, c, L, x, resid, n);
     const fsFit: LinearFit = {
       terms: iv.zNames,
       beta: Float64Array.from({ length: L }, (_, a) => {

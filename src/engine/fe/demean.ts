@@ -102,9 +102,13 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   if (factors.length === 0 || P === 0 || columns[0].length === 0) {
     return { out: opts.overwrite === true ? columns : columns.map((c) => c.slice()), report: { iterations: columns.map(() => 0), converged: true } };
   }
-  // The kernels are specialised for 8 interleaved columns (S = 8); a generic stride above that is
-  // ~4× slower per column (233,819 rows, 3 FE: 9 columns 0.42 s vs 8 columns 0.10 s), so wider
-  // problems (IV: y, X, endogenous and instruments) run as blocks of at most 8 columns.
+  // The kernels are specialised for 8 interleaved columns (S = 8). A sweep's cost is the rows'
+  // id loads and one 64-byte coefficient row gathered per row and factor, nearly whatever the
+  // number of lanes used: at 233,819 rows × 3 FE, 1–8 columns at S = 8 take 65–80 ms, 2–6 columns
+  // at the generic S = P 150–320 ms, 9 columns at a specialised S = 16 (two cache lines per
+  // gather) as long as two blocks of 8 (tried and dropped). So up to 8 columns run at S = 8 with
+  // zero padding lanes, and wider problems (IV: y, X, endogenous and instruments) as blocks of 8.
+  // (Measured with three factors; the specialised kernels exist for two and three.)
   if (P > BLOCK_COLUMNS) {
     const out: Float64Array[] = [];
     const iterations: number[] = [];
@@ -126,9 +130,10 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   let kernels: Kernels;
   let note: string | undefined;
   const mode = opts.kernel ?? 'auto';
-  // the coefficient stride: P rounded up to even (WebAssembly works on pairs of lanes; JS uses
-  // the same so that both take the same specialised paths)
-  const S = Math.max(opts.stride ?? 0, P + (P & 1));
+  // the coefficient stride: 8 (zero padding lanes) up to 8 columns with the specialised two or
+  // three factors, else P rounded up to even (the generic kernels' cost grows with S); JS uses the
+  // same so that both take the same paths
+  const S = Math.max(opts.stride ?? 0, factors.length === 2 || factors.length === 3 ? BLOCK_COLUMNS : 0, P + (P & 1));
   if (mode === 'js') kernels = createJsKernels(pb, S);
   else {
     const w = createWasmKernels(pb, S);

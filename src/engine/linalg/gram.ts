@@ -41,6 +41,19 @@ export function crossProducts(columns: readonly Float64Array[], n: number, kerne
   return G;
 }
 
+/** C'y: the cross-products of the columns with one vector (length p), blocked as crossProducts. */
+export function crossVector(columns: readonly Float64Array[], y: Float64Array, n: number, kernel: GramKernel = 'auto'): Float64Array {
+  const w = simd(kernel);
+  if (w) return w.crossVector(columns, y, n);
+  const p = columns.length;
+  const g = new Float64Array(p);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let a = 0; a < p; a++) g[a] += dotRange(columns[a], y, i0, i1);
+  }
+  return g;
+}
+
 /**
  * e = y − Σ_a b_a c_a (residuals of the columns with coefficients b), written into `e` (length ≥ n),
  * and, when `g` is given (length p, zeros), g = C'e computed in the same pass over the rows.

@@ -24,7 +24,7 @@ import { invertUpper } from '../linalg/qr.js';
 import { invertSpdScaled } from '../linalg/small.js';
 import { dot } from '../linalg/vector.js';
 import { chi2UpperP, fUpperP } from '../stats/distributions.js';
-import { type IvFit, partialOut, qCoef, residualOnZ } from './iv.js';
+import { type IvFit, partialOut, qCoef, residualOnZSquares } from './iv.js';
 import { stockYogoNote } from './stock-yogo.js';
 
 export interface IvDiagContext {
@@ -74,8 +74,8 @@ function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext,
   const { Z, n } = fit;
   const L = Z.length;
   const coef = qCoef(Z, fit.RzInv, v, n);
-  const e = residualOnZ(Z, fit.RzInv, coef, L, v, scratch, n);
-  const rss = dot(e, e, n);
+  const rss = residualOnZSquares(Z, fit.RzInv, coef, L, v, scratch, n);
+  const e = scratch;
   const b = matMul(fit.RzInv, coef, L, L, 1);
   const bs = Float64Array.from(idx, (j) => b[j]);
   const q = idx.length;

@@ -14,7 +14,7 @@
 import { AppError } from '../../shared/errors.js';
 import { INTERCEPT_TERM } from '../../shared/spec.js';
 import { eigenDescending, inverse, matMul, symmetricFunction, transpose } from '../linalg/dense.js';
-import { crossProducts } from '../linalg/gram.js';
+import { crossProducts, crossVector, residuals } from '../linalg/gram.js';
 import { invertUpper, upperTimesTranspose } from '../linalg/qr.js';
 import { triangularFactor } from '../linalg/triangular.js';
 import { centeredSumSquares, dot, ones } from '../linalg/vector.js';
@@ -71,12 +71,13 @@ export interface IvFit {
 }
 
 /** Q'v = R⁻ᵀ Z'v for Z = QR (R⁻¹ upper, L×L): the coordinates of P_Z v on the orthonormal basis. */
-export function qCoef(Z: Float64Array[], RInv: Float64Array, v: Float64Array, n: number): Float64Array {
+export function qCoef(Z: Float64Array[], RInv: Float64Array, v: Float64Array, n: number, k = Z.length): Float64Array {
   const L = Z.length;
-  const g = Float64Array.from(Z, (z) => dot(z, v, n));
+  // R⁻ᵀ is lower triangular: the first k coordinates need only the first k columns (the rest stay 0)
+  const g = crossVector(k === L ? Z : Z.slice(0, k), v, n);
   const c = new Float64Array(L);
   // (R⁻ᵀ g)_i = Σ_{j ≤ i} R⁻¹[j][i] g_j
-  for (let i = 0; i < L; i++) {
+  for (let i = 0; i < k; i++) {
     let s = 0;
     for (let j = 0; j <= i; j++) s += RInv[j * L + i] * g[j];
     c[i] = s;
@@ -89,16 +90,21 @@ export function qCoef(Z: Float64Array[], RInv: Float64Array, v: Float64Array, n:
  * P v = Z[:, :k] R₁₁⁻¹ c[:k] (R⁻¹'s leading block is R₁₁⁻¹). k = L gives the residual on all of Z.
  */
 export function residualOnZ(Z: Float64Array[], RInv: Float64Array, c: Float64Array, k: number, v: Float64Array, out: Float64Array, n: number): Float64Array {
-  const L = Z.length;
-  out.set(v.subarray(0, n));
-  for (let j = 0; j < k; j++) {
-    // b_j = Σ_{i ≥ j, i < k} R⁻¹[j][i] c_i
-    let b = 0;
-    for (let i = j; i < k; i++) b += RInv[j * L + i] * c[i];
-    const z = Z[j];
-    for (let t = 0; t < n; t++) out[t] -= b * z[t];
-  }
+  residualOnZSquares(Z, RInv, c, k, v, out, n);
   return out;
+}
+
+/** residualOnZ that returns the residuals' sum of squares (computed in the same pass over the rows). */
+export function residualOnZSquares(Z: Float64Array[], RInv: Float64Array, c: Float64Array, k: number, v: Float64Array, out: Float64Array, n: number): number {
+  const L = Z.length;
+  // b_j = Σ_{i ≥ j, i < k} R⁻¹[j][i] c_i, then out = v − Σ_j b_j z_j in one SIMD pass (linalg/gram.ts)
+  const b = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let i = j; i < k; i++) s += RInv[j * L + i] * c[i];
+    b[j] = s;
+  }
+  return residuals(Z.slice(0, k), b, v, n, out);
 }
 
 export function fitIv(input: IvInput): IvFit {
@@ -156,8 +162,8 @@ export function fitIv(input: IvInput): IvFit {
   const Xhat: Float64Array[] = X.map((x, j) => {
     if (j < kExog) return x;
     const c = qCoef(Z, RzInv, x, n);
-    const resid = residualOnZ(Z, RzInv, c, L, x, new Float64Array(n), n);
-    const rss = dot(resid, resid, n);
+    const resid = new Float64Array(n);
+    const rss = residualOnZSquares(Z, RzInv, c, L, x, resid, n);
     // X̂ = x − residual, computed in the residual's own array (no second allocation)
     for (let i = 0; i < n; i++) resid[i] = x[i] - resid[i];
     const fitted = resid;
@@ -203,13 +209,8 @@ export function fitIv(input: IvInput): IvFit {
     bread = Binv;
     A = matMul(Binv, transpose(fw.R, K, K), K, K, K);
   }
-  const resid = input.y.slice(0, n);
-  for (let j = 0; j < K; j++) {
-    const b = beta[j];
-    const x = X[j];
-    for (let i = 0; i < n; i++) resid[i] -= b * x[i];
-  }
-  const rss = dot(resid, resid, n);
+  const resid = new Float64Array(n);
+  const rss = residuals(X, beta, input.y, n, resid);
   const hasIntercept = input.intercept && xNames[0] === INTERCEPT_TERM;
   const bread2sls = kappa === 1 ? bread : upperTimesTranspose(RwInv, K);
   const fit: LinearFit = {
@@ -256,22 +257,19 @@ function limlLambda(y: Float64Array, X2: Float64Array[], Z: Float64Array[], RzIn
 
 /** v with the first k columns of Z (the exogenous regressors) partialled out, in a new array. */
 export function partialOut(fit: { Z: Float64Array[]; RzInv: Float64Array }, k: number, v: Float64Array, n: number): Float64Array {
-  return residualOnZ(fit.Z, fit.RzInv, qCoef(fit.Z, fit.RzInv, v, n), k, v, new Float64Array(n), n);
+  return residualOnZ(fit.Z, fit.RzInv, qCoef(fit.Z, fit.RzInv, v, n, k), k, v, new Float64Array(n), n);
 }
 
 /** b = (A'A)⁻¹A'y with (A'A)⁻¹ = R⁻¹R⁻ᵀ, then one step of iterative refinement on y − Ab. */
 function refinedNormalSolve(Rinv: Float64Array, A: Float64Array[], y: Float64Array, n: number): Float64Array {
   const k = A.length;
   const solve = (v: Float64Array) => {
-    const g = Float64Array.from(A, (a) => dot(a, v, n));
+    const g = crossVector(A, v, n);
     return matMul(upperTimesTranspose(Rinv, k), g, k, k, 1);
   };
   const beta = solve(y);
-  const e = y.slice(0, n);
-  A.forEach((a, j) => {
-    const b = beta[j];
-    for (let i = 0; i < n; i++) e[i] -= b * a[i];
-  });
+  const e = new Float64Array(n);
+  residuals(A, beta, y, n, e);
   const delta = solve(e);
   for (let j = 0; j < k; j++) beta[j] += delta[j];
   return beta;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossProducts, residuals } from '../../../src/engine/linalg/gram.js';
+import { crossProducts, crossVector, residuals } from '../../../src/engine/linalg/gram.js';
 import { lcg } from '../../helpers.js';
 
 function columns(n: number, p: number, seed: number): Float64Array[] {
@@ -46,6 +46,30 @@ describe('cross-products and residuals', () => {
         let s = 0;
         for (let i = 0; i < n; i++) s += C[a][i] * eJs[i];
         expect(Math.abs(gJs[a] - s)).toBeLessThanOrEqual(1e-11 * Math.max(1, Math.abs(s)));
+      }
+    }
+  });
+
+  it("C'y (crossVector) equals the naive sums, WebAssembly equal to JS to the last bit", () => {
+    for (const [n, p] of [
+      [1, 1],
+      [7, 3],
+      [5001, 5],
+      [4099, 9],
+    ]) {
+      const C = columns(n, p, 3 * n + p);
+      const y = columns(n, 1, 7)[0];
+      const js = crossVector(C, y, n, 'js');
+      const simd = crossVector(C, y, n, 'wasm');
+      expect(Array.from(simd)).toEqual(Array.from(js));
+      for (let a = 0; a < p; a++) {
+        let s = 0;
+        let norm = 0;
+        for (let i = 0; i < n; i++) {
+          s += C[a][i] * y[i];
+          norm += Math.abs(C[a][i] * y[i]);
+        }
+        expect(Math.abs(js[a] - s)).toBeLessThanOrEqual(1e-13 * norm);
       }
     }
   });

@@ -15,6 +15,7 @@ interface Exports {
   addc: (x: number, m: number, c: number) => void;
   gram: (base: number, stride: number, p: number, m: number, out: number) => void;
   resid: (base: number, stride: number, p: number, m: number, y: number, b: number, e: number, g: number) => number;
+  xty: (base: number, stride: number, p: number, m: number, y: number, g: number) => void;
 }
 
 const PAGE = 65536;
@@ -63,6 +64,7 @@ function layout(w: Exports, p: number): Layout | null {
 export interface GramWasm {
   crossProducts(columns: readonly Float64Array[], n: number, shift: Float64Array | null): Float64Array;
   residuals(columns: readonly Float64Array[], b: Float64Array, y: Float64Array, n: number, e: Float64Array, g: Float64Array | null, shift: Float64Array | null): number;
+  crossVector(columns: readonly Float64Array[], y: Float64Array, n: number): Float64Array;
 }
 
 /** The SIMD kernels, or why they cannot be used. */
@@ -109,6 +111,20 @@ export function gramWasm(): GramWasm | { reason: string } {
       }
       if (g) for (let a = 0; a < p; a++) g[a] += f64[at.g / 8 + a];
       return ss;
+    },
+    crossVector(columns, y, n) {
+      const p = columns.length;
+      const at = layout(w, p);
+      if (!at) throw new Error('WebAssembly memory could not grow');
+      const f64 = new Float64Array(w.memory.buffer);
+      f64.fill(0, at.g / 8, at.g / 8 + p);
+      for (let i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
+        const i1 = Math.min(n, i0 + GRAM_BLOCK);
+        for (let a = 0; a < p; a++) f64.set(columns[a].subarray(i0, i1), (at.base + a * STRIDE) / 8);
+        f64.set(y.subarray(i0, i1), at.y / 8);
+        w.xty(at.base, STRIDE, p, i1 - i0, at.y, at.g);
+      }
+      return f64.slice(at.g / 8, at.g / 8 + p);
     },
   };
 }

@@ -76,6 +76,18 @@
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $arow))))
 
+  ;; g_a += c_a'y for every column a (the cross-products of the columns with one vector)
+  (func (export "xty") (param $base i32) (param $stride i32) (param $p i32) (param $m i32) (param $y i32) (param $g i32)
+    (local $a i32) (local $o i32)
+    (block $done
+      (loop $col
+        (br_if $done (i32.ge_u (local.get $a) (local.get $p)))
+        (local.set $o (i32.add (local.get $g) (i32.shl (local.get $a) (i32.const 3))))
+        (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
+          (call $dot (i32.add (local.get $base) (i32.mul (local.get $a) (local.get $stride))) (local.get $y) (local.get $m))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $col))))
+
   ;; e = y − Σ_a b_a c_a (a in order, each a multiply then a subtract), then g_a += c_a'e when
   ;; $g ≠ 0; returns e'e. y at $y, e written at $e (both f64[m]).
   (func (export "resid") (param $base i32) (param $stride i32) (param $p i32) (param $m i32)
