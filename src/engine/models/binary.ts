@@ -16,6 +16,7 @@
 import { AppError } from '../../shared/errors.js';
 import { invertSpdScaled } from '../linalg/small.js';
 import { normalCdf } from '../stats/distributions.js';
+import { logCdfAndMills } from '../stats/normal-log.js';
 
 export type BinaryLink = 'logit' | 'probit';
 
@@ -70,18 +71,6 @@ export function fastNormalCdf(z: number): number {
     if (term < 1e-17 * Math.abs(sum) && term > -1e-17 * Math.abs(sum)) break;
   }
   return 0.5 + normalPdf(z) * sum;
-}
-
-/** log Φ(z) and the inverse Mills ratio φ(z)/Φ(z), accurate far into the lower tail. */
-export function logCdfAndMills(z: number): { logCdf: number; mills: number } {
-  if (z > -37) {
-    const cdf = fastNormalCdf(z);
-    return { logCdf: Math.log(cdf), mills: normalPdf(z) / cdf };
-  }
-  // asymptotic expansion: Φ(z) ≈ φ(z)/|z| (1 − 1/z² + 3/z⁴)
-  const z2 = z * z;
-  const s = 1 - 1 / z2 + 3 / (z2 * z2);
-  return { logCdf: -0.5 * z2 - Math.log(SQRT_2PI) - Math.log(-z) + Math.log(s), mills: -z / s };
 }
 
 /** The probability P(y = 1 | x) at a linear predictor. */

@@ -346,11 +346,7 @@ function scratchW(n: number, slot: number): Float64Array {
   return wBufs[slot];
 }
 
-/** ln Φ(z) and the inverse Mills ratio φ(z)/Φ(z), accurate far into the lower tail. */
-export function logCdfAndMills(z: number): { logCdf: number; mills: number } {
-  const logCdf = normLogCdf(z);
-  return { logCdf, mills: lastMills };
-}
+export { logCdfAndMills } from '../stats/normal-log.js';
 
 /** JLMS E[u|e] and Battese–Coelli E[exp(−u)|e] per observation (u | e ~ N⁺(μ*, σ*²)). */
 export function sfaEfficiency(d: SfaData, theta: Float64Array): { jlms: Float64Array; bc: Float64Array } {

@@ -73,6 +73,12 @@ export function normLogCdf(z: number): number {
   return Math.log1p(-q);
 }
 
+/** ln Φ(z) and the inverse Mills ratio φ(z)/Φ(z) as one value (probit's and SFA's likelihoods). */
+export function logCdfAndMills(z: number): { logCdf: number; mills: number } {
+  const logCdf = normLogCdf(z);
+  return { logCdf, mills: lastMills };
+}
+
 /** Φ(z) by the same approximation (full relative precision in the lower tail). */
 export function normCdf(z: number): number {
   const y = Math.abs(z);
