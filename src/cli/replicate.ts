@@ -13,11 +13,11 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { summarize } from '../engine/describe/summarize.js';
 import { estimateWithColumns } from '../engine/estimate-with-columns.js';
-import { conditionVariables } from '../engine/sample-if.js';
+import { modelVariables } from '../engine/model-variables.js';
 import type { Column, ColumnSource } from '../engine/data.js';
 import { AppError } from '../shared/errors.js';
 import type { EstimationResult } from '../shared/result.js';
-import { canonicalJson, specVariables } from '../shared/spec.js';
+import { canonicalJson } from '../shared/spec.js';
 import { type PipelineTable, defaultTableStats, tableColumns, tableTitle } from '../shared/pipeline.js';
 import { collectTable } from '../shared/table.js';
 import { summaryTable } from '../shared/table-describe.js';
@@ -85,7 +85,7 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
       const t0 = performance.now();
       try {
         const ds = store.getDataset(m.datasetId);
-        const names = [...new Set([...specVariables(m.spec), ...conditionVariables(m.spec.sample?.if)])];
+        const names = modelVariables(m.spec);
         const cols = new Map<string, Column>(names.map((n) => [n, store.readColumn(ds.id, n)]));
         const source: ColumnSource = {
           nrows: ds.nrows,
@@ -100,7 +100,7 @@ export async function cmdReplicate(argv: string[]): Promise<number> {
         const { result, columns } = estimateWithColumns(m.spec, source);
         const version = columns.length > 0 ? applyModelColumns(store, ds.id, { name: m.name, spec: m.spec }, columns).version : ds.version;
         const hash = createHash('sha256').update(canonicalJson({ datasetId: ds.id, spec: m.spec })).digest('hex');
-        store.addResult(m.id, hash, version, result);
+        store.addResult(m.id, hash, version, result, { readVersion: ds.version, written: columns.map((c) => c.name) });
         results.set(m.id, result);
         progress(i + 1, total, `${m.name}: N = ${result.nobs}`, performance.now() - t0);
       } catch (err) {

@@ -460,7 +460,7 @@ function meanSigmaU(th: Float64Array, Z: Float64Array[], K: number, n: number): 
 export function sfaColumns(spec: ModelSpec, out: SfaOutput): ToolOutputColumn[] {
   const inputs = [spec.y, ...spec.x, ...(spec.options.uhet ?? [])];
   return [
-    { name: '_te_bc', column: { kind: 'numeric', values: out.te }, label: 'technical efficiency E[exp(−u)|e] (Battese–Coelli)', replace: true, inputs },
-    { name: '_u_jlms', column: { kind: 'numeric', values: out.u }, label: 'inefficiency E[u|e] (JLMS)', replace: true, inputs },
+    { name: '_te_bc', column: { kind: 'numeric', values: out.te }, label: { zh: '技术效率 E[exp(−u)|e]（Battese–Coelli）', en: 'technical efficiency E[exp(−u)|e] (Battese–Coelli)' }, replace: true, inputs },
+    { name: '_u_jlms', column: { kind: 'numeric', values: out.u }, label: { zh: '技术无效率 E[u|e]（JLMS）', en: 'inefficiency E[u|e] (JLMS)' }, replace: true, inputs },
   ];
 }

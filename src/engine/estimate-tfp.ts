@@ -406,7 +406,9 @@ export function estimateTfp(spec: ModelSpec, source: ColumnSource, progress: Pro
 export function tfpColumns(spec: ModelSpec, out: TfpOutput): ToolOutputColumn[] {
   const inputs = [spec.y, ...spec.x, ...(typeof spec.options.state === 'string' ? [spec.options.state] : []), ...(typeof spec.options.proxy === 'string' ? [spec.options.proxy] : [])];
   const gross = spec.options.output === 'gross';
-  return [{ name: '_ltfp', column: { kind: 'numeric', values: out.ltfp }, label: `log TFP (${String(spec.options.method ?? 'lp').toUpperCase()}, ${gross ? 'gross output' : 'value added'}): y − Σβ·inputs`, replace: true, inputs }];
+  const method = String(spec.options.method ?? 'lp').toUpperCase();
+  const label = { zh: `全要素生产率（对数，${method}，${gross ? '总产出' : '增加值'}）：y − Σβ·投入`, en: `log TFP (${method}, ${gross ? 'gross output' : 'value added'}): y − Σβ·inputs` };
+  return [{ name: '_ltfp', column: { kind: 'numeric', values: out.ltfp }, label, replace: true, inputs }];
 }
 
 /**

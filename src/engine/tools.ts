@@ -252,8 +252,8 @@ function runMeasure(req: ToolRequest, ctx: ToolContext, v: (name: string) => Var
       const indicators = [...list(p.positive).map((n) => ({ v: v(n), negative: false })), ...list(p.negative).map((n) => ({ v: v(n), negative: true }))];
       const r = entropyIndex(indicators, { groups, by: list(p.by).map(v), shift });
       const inputs = [...indicators.map((d) => d.v.name), ...list(p.by)];
-      const columns: ToolOutputColumn[] = [{ name: outName(str(p.name), ctx, taken), column: numeric(r.index), inputs, replace: false, label: 'entropy-weight index' }];
-      for (const s of r.subIndices) columns.push({ name: outName(s.name, ctx, taken), column: numeric(s.values), inputs: [...(groups.find((g) => g.name === s.name)?.members ?? []), ...list(p.by)], replace: false, label: `entropy-weight sub-index ${s.name}` });
+      const columns: ToolOutputColumn[] = [{ name: outName(str(p.name), ctx, taken), column: numeric(r.index), inputs, replace: false, label: { zh: '熵值法综合指数', en: 'entropy-weight index' } }];
+      for (const s of r.subIndices) columns.push({ name: outName(s.name, ctx, taken), column: numeric(s.values), inputs: [...(groups.find((g) => g.name === s.name)?.members ?? []), ...list(p.by)], replace: false, label: { zh: `熵值法分项指数 ${s.name}`, en: `entropy-weight sub-index ${s.name}` } });
       return { columns, warnings: r.warnings, describe: r.describe, tables: entropyTables(r, shift) };
     }
     case 'quality': {
@@ -270,8 +270,8 @@ function runMeasure(req: ToolRequest, ctx: ToolContext, v: (name: string) => Var
       }
       const r = exportQuality({ product: v(str(p.product)), destination: v(str(p.destination)), year: v(str(p.year)), value: v(str(p.value)), quantity: v(str(p.quantity)), sigma, ...(sigmaSource ? { sigmaSource } : {}), by: list(p.by).map(v) });
       const inputs = [str(p.product), str(p.destination), str(p.year), str(p.value), str(p.quantity), ...list(p.by), ...(str(p.sigmas) ? [`${str(p.sigmas)}.${str(p.sigmasValue)}`] : [])];
-      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.quality), inputs, replace: false, label: 'export quality (KSW, min–max within product)' }];
-      if (rawName) columns.push({ name: rawName, column: numeric(r.raw), inputs, replace: false, label: 'export quality ε/(σ−1), not standardised' });
+      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.quality), inputs, replace: false, label: { zh: '出口产品质量（KSW，产品内最小–最大标准化）', en: 'export quality (KSW, min–max within product)' } }];
+      if (rawName) columns.push({ name: rawName, column: numeric(r.raw), inputs, replace: false, label: { zh: '出口产品质量 ε/(σ−1)（未标准化）', en: 'export quality ε/(σ−1), not standardised' } });
       return { columns, warnings: r.warnings, describe: r.describe };
     }
     case 'sophistication': {
@@ -292,8 +292,8 @@ function runMeasure(req: ToolRequest, ctx: ToolContext, v: (name: string) => Var
         },
       });
       const inputs = [str(p.unit), ...(str(p.time) ? [str(p.time)] : []), str(p.product), str(p.value), `${w}.${str(p.worldValue)}`, `${w}.${str(p.worldGdp)}`];
-      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.expy), inputs, replace: false, label: 'export sophistication EXPY (HHR 2007)' }];
-      if (prodyName) columns.push({ name: prodyName, column: numeric(r.prody), inputs: [str(p.product), ...(str(p.time) ? [str(p.time)] : []), `${w}.${str(p.worldValue)}`, `${w}.${str(p.worldGdp)}`], replace: false, label: 'product sophistication PRODY (HHR 2007)' });
+      const columns: ToolOutputColumn[] = [{ name, column: numeric(r.expy), inputs, replace: false, label: { zh: '出口技术复杂度 EXPY（HHR 2007）', en: 'export sophistication EXPY (HHR 2007)' } }];
+      if (prodyName) columns.push({ name: prodyName, column: numeric(r.prody), inputs: [str(p.product), ...(str(p.time) ? [str(p.time)] : []), `${w}.${str(p.worldValue)}`, `${w}.${str(p.worldGdp)}`], replace: false, label: { zh: '产品技术复杂度 PRODY（HHR 2007）', en: 'product sophistication PRODY (HHR 2007)' } });
       return { columns, warnings: r.warnings, describe: r.describe };
     }
     default:

@@ -421,7 +421,7 @@ export class AppController {
             version = applyModelColumns(store, datasetId, { name: modelName, spec }, columns).version;
             this.opts.emit('project:changed', store.info());
           }
-          store.addResult(modelId, specHash, version, result);
+          store.addResult(modelId, specHash, version, result, { readVersion: dataset.version, written: columns.map((c) => c.name) });
           finish(true);
         },
         (err: unknown) => {

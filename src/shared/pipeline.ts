@@ -54,15 +54,20 @@ export interface PipelineTableInput {
 
 /**
  * A model's state against the project as it is now. fresh: its latest result was computed from
- * the model's current spec on the dataset's current version; stale: the spec was edited or the data
- * changed since (reason says which); notRun: never estimated; error: the last run failed.
+ * the model's current spec and the data of the variables it reads are unchanged since (a variable
+ * a step of its table provides: as that step wrote it); stale: the spec was edited, a variable it
+ * reads was written or dropped, or its rows changed (reason 'spec' / 'data'), or it is a step whose
+ * variables a later step overwrote and a model after it that must run needs them ('step');
+ * notRun: never estimated; error: the last run failed.
  */
 export type Freshness = 'fresh' | 'stale' | 'notRun' | 'error';
 
 export interface PipelineModelState {
   modelId: number;
   status: Freshness;
-  reason?: 'spec' | 'data';
+  reason?: 'spec' | 'data' | 'step';
+  /** 'data': the variables read that changed (absent: the rows changed, or a result from before stamps); 'step': the variables needed back. */
+  variables?: string[];
   error?: string;
 }
 

@@ -230,7 +230,8 @@ export const TOOL_IDS = Object.keys(TOOLS) as ToolId[];
 export interface ToolOutputColumn {
   name: string;
   column: { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; levels: string[] };
-  label?: string;
+  /** The variable's label: the user's text (its language detected), or both languages for what the engine names itself. */
+  label?: string | { zh?: string; en?: string };
   /** Overwrites an existing variable of that name (replace, winsorize … replace). */
   replace: boolean;
   /** The input variables this column was computed from. */

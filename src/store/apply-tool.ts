@@ -8,6 +8,19 @@ import type { DatasetInfo } from '../shared/types.js';
 import type { NewVariable, ProjectStore } from './project.js';
 import { countMissing } from './write-dataset.js';
 
+type VariableLabel = { zh?: string; en?: string };
+
+/**
+ * A written variable's labels: a replaced variable keeps its own, a language it lacks taken from
+ * what the tool or model gives (both languages for the variables the engine names, e.g. psm's
+ * _weight, sfa's _te_bc); a user's text goes under the language it is written in.
+ */
+function labelOf(given: ToolOutputColumn['label'], old: VariableLabel | undefined): { label?: VariableLabel } {
+  const fresh: VariableLabel = typeof given === 'string' ? (given ? { [/[\u3400-\u9fff]/.test(given) ? 'zh' : 'en']: given } : {}) : { ...(given?.zh ? { zh: given.zh } : {}), ...(given?.en ? { en: given.en } : {}) };
+  const label = { ...fresh, ...(old?.zh ? { zh: old.zh } : {}), ...(old?.en ? { en: old.en } : {}) };
+  return label.zh || label.en ? { label } : {};
+}
+
 export function applyToolOutput(store: ProjectStore, datasetId: number, request: ToolRequest, output: ToolOutput): { dataset: DatasetInfo; written: string[] } {
   const before = store.getDataset(datasetId);
   const req = withDefaults(request);
@@ -24,7 +37,7 @@ export function applyToolOutput(store: ProjectStore, datasetId: number, request:
         type: c.column.kind,
         ...(c.column.kind === 'categorical' ? { levels: c.column.levels } : {}),
         // a replaced variable keeps its labels
-        ...(old ? { label: old.label } : c.label ? { label: { [/[\u3400-\u9fff]/.test(c.label) ? 'zh' : 'en']: c.label } } : {}),
+        ...labelOf(c.label, old?.label),
         recipe: { kind: 'transform', tool: req.tool, inputs: c.inputs, params: req.params, describe: output.describe, at },
         missing,
       };
@@ -56,7 +69,7 @@ export function applyModelColumns(store: ProjectStore, datasetId: number, model:
         name: c.name,
         type: c.column.kind,
         ...(c.column.kind === 'categorical' ? { levels: c.column.levels } : {}),
-        ...(old ? { label: old.label } : c.label ? { label: { en: c.label } } : {}),
+        ...labelOf(c.label, old?.label),
         recipe: { kind: 'transform', tool: model.spec.estimator, inputs: c.inputs, params: { model: model.name, options: model.spec.options }, describe, at },
         missing: countMissing(c.column),
       };

@@ -95,6 +95,16 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX pipeline_table_models_model ON pipeline_table_models(model_id);
   `,
+  // 4: staleness per variable. A variable's `stamp` is the dataset version at which its data were
+  // last written (import, a tool, a model's output; a replaced variable gets a new one). A result's
+  // `inputs` (JSON, src/store/stamps.ts) records the stamps of the variables its model read, the
+  // rows, and the stamps of the variables it wrote, so a change elsewhere in the dataset leaves it
+  // fresh. Results stored before have no inputs and are judged by the dataset version, as before.
+  `
+  ALTER TABLE variables ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+  UPDATE variables SET stamp = (SELECT d.version FROM datasets d WHERE d.id = variables.dataset_id);
+  ALTER TABLE results ADD COLUMN inputs TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

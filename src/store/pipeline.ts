@@ -3,13 +3,14 @@
 // `pipeline_table_models` (models in run order; `step` marks a preparation step such as a psm run
 // that is not a column). ProjectStore's pipeline methods call these with its connection; every
 // multi-row write is one transaction. A model's freshness compares its latest result's spec hash
-// and dataset version with the model and dataset as they are now.
+// and the stamps of the variables it read (stamps.ts) with the model and dataset as they are now.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../shared/errors.js';
 import { PIPELINE_SECTIONS, type PipelineModelState, type PipelineSection, type PipelineTable, type PipelineTableInput, type PipelineTableOptions, isPipelineSection, sortTables } from '../shared/pipeline.js';
 import { type ModelSpec, canonicalJson } from '../shared/spec.js';
 import { fitGroups } from '../shared/table-layout.js';
+import { type DatasetStamps, changedInputs, datasetStamps, hasStamps, parseInputs, readsOf } from './stamps.js';
 
 /** The hash a result is stored under: the dataset and the validated spec (as main and `replicate` compute it). */
 export function resultSpecHash(datasetId: number, spec: ModelSpec): string {
@@ -177,27 +178,108 @@ export function reorderTables(db: Database.Database, section: PipelineSection, i
   return listTables(db);
 }
 
-/** Every model's freshness against the current spec and data version (Freshness in shared/pipeline.ts). */
+/**
+ * Every model's freshness (Freshness in shared/pipeline.ts). A result is stale for its spec when
+ * the model's spec hash differs, for its data when a variable it read was written since (or its
+ * rows changed; stamps.ts), naming the variables. A variable a pipeline step provides (the last
+ * step before the model in its table that wrote it: psm's _weight, sfa's _te_bc) is judged against
+ * what that step wrote, not against the dataset: when a later step of the table overwrote it, a
+ * run of the table reproduces the result all the same, because the step runs again first. Such a
+ * step is stale ('step') only when a model after it that must run needs its variables back.
+ */
 export function modelStates(db: Database.Database): PipelineModelState[] {
+  const stamped = hasStamps(db);
   const rows = db
     .prepare(
-      `SELECT m.id, m.dataset_id, m.spec, m.status, m.error, d.version, r.spec_hash, r.dataset_version
+      `SELECT m.id, m.dataset_id, m.spec, m.status, m.error, d.version, r.spec_hash, r.dataset_version, ${stamped ? 'r.inputs' : 'NULL AS inputs'}
        FROM models m JOIN datasets d ON d.id = m.dataset_id
        LEFT JOIN results r ON r.id = (SELECT MAX(x.id) FROM results x WHERE x.model_id = m.id)
        ORDER BY m.id`,
     )
-    .all() as { id: number; dataset_id: number; spec: string; status: string; error: string | null; version: number; spec_hash: string | null; dataset_version: number | null }[];
-  return rows.map((r): PipelineModelState => {
+    .all() as { id: number; dataset_id: number; spec: string; status: string; error: string | null; version: number; spec_hash: string | null; dataset_version: number | null; inputs: string | null }[];
+  const byId = new Map(rows.map((r) => [r.id, { ...r, parsed: parseSpec(r.spec), inputs: parseInputs(r.inputs) }]));
+  const tables = listTables(db).filter((t) => t.modelIds.length > 0);
+  const data = new Map<number, DatasetStamps | null>();
+  const stampsOf = (datasetId: number) => {
+    if (!data.has(datasetId)) data.set(datasetId, stamped ? datasetStamps(db, datasetId) : null);
+    return data.get(datasetId) ?? null;
+  };
+  /** The step of table `t` before position `at` that last wrote `name` (its latest result did). */
+  const providerIn = (t: PipelineTable, at: number, name: string) => {
+    for (let j = at - 1; j >= 0; j--) {
+      const id = t.modelIds[j];
+      if (t.steps.includes(id) && byId.get(id)?.inputs?.wrote[name] !== undefined) return id;
+    }
+    return undefined;
+  };
+  /** The provider of `name` for a model: in the first table (pipeline order) that has one. */
+  const provider = (modelId: number, name: string) => {
+    for (const t of tables) {
+      const at = t.modelIds.indexOf(modelId);
+      const p = at > 0 ? providerIn(t, at, name) : undefined;
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  };
+
+  const own = new Map<number, PipelineModelState>();
+  const visiting = new Set<number>();
+  const ownState = (id: number): PipelineModelState => {
+    const done = own.get(id);
+    if (done) return done;
+    const r = byId.get(id);
+    if (!r) return { modelId: id, status: 'notRun' };
+    if (visiting.has(id)) return { modelId: id, status: 'stale', reason: 'data' }; // a cycle of steps: never trusted
+    visiting.add(id);
+    const state = judge(r);
+    visiting.delete(id);
+    own.set(id, state);
+    return state;
+  };
+  const judge = (r: NonNullable<ReturnType<typeof byId.get>>): PipelineModelState => {
     if (r.status === 'failed') return { modelId: r.id, status: 'error', ...(r.error ? { error: r.error } : {}) };
     if (r.spec_hash === null) return { modelId: r.id, status: 'notRun' };
-    let spec: ModelSpec;
-    try {
-      spec = JSON.parse(r.spec) as ModelSpec;
-    } catch {
-      return { modelId: r.id, status: 'stale', reason: 'spec' };
-    }
-    if (resultSpecHash(r.dataset_id, spec) !== r.spec_hash) return { modelId: r.id, status: 'stale', reason: 'spec' };
-    if (r.dataset_version !== r.version) return { modelId: r.id, status: 'stale', reason: 'data' };
-    return { modelId: r.id, status: 'fresh' };
-  });
+    if (!r.parsed || resultSpecHash(r.dataset_id, r.parsed) !== r.spec_hash) return { modelId: r.id, status: 'stale', reason: 'spec' };
+    const now = stampsOf(r.dataset_id);
+    // stored before stamps (or an older format read-only): any change of the dataset counts
+    if (!r.inputs || !now) return r.dataset_version === r.version ? { modelId: r.id, status: 'fresh' } : { modelId: r.id, status: 'stale', reason: 'data' };
+    if (r.inputs.rows !== now.nrows) return { modelId: r.id, status: 'stale', reason: 'data' };
+    const changed = changedInputs(r.inputs, now, (name) => {
+      const p = provider(r.id, name);
+      if (p === undefined) return undefined;
+      return ownState(p).status === 'fresh' ? (byId.get(p)?.inputs?.wrote[name] ?? null) : null;
+    });
+    return changed.length > 0 ? { modelId: r.id, status: 'stale', reason: 'data', variables: changed } : { modelId: r.id, status: 'fresh' };
+  };
+
+  const states = new Map(rows.map((r) => [r.id, ownState(r.id)]));
+  // a model that must run needs what its steps wrote back in the dataset: a step whose variables
+  // were overwritten since (by a later step) runs again first (and may need its own steps back)
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of tables)
+      t.modelIds.forEach((id, at) => {
+        const r = byId.get(id);
+        if (!r?.parsed || states.get(id)?.status === 'fresh') return;
+        const now = stampsOf(r.dataset_id);
+        if (!now) return;
+        for (const name of readsOf(r.parsed) ?? []) {
+          const p = providerIn(t, at, name);
+          const prev = p === undefined ? undefined : states.get(p);
+          if (p === undefined || !(prev?.status === 'fresh' || prev?.reason === 'step') || prev.variables?.includes(name)) continue;
+          if (byId.get(p)?.inputs?.wrote[name] === now.stamps.get(name)) continue;
+          states.set(p, { modelId: p, status: 'stale', reason: 'step', variables: [...(prev.variables ?? []), name] });
+          changed = true;
+        }
+      });
+  }
+  return rows.map((r) => states.get(r.id) as PipelineModelState);
+}
+
+function parseSpec(text: string): ModelSpec | null {
+  try {
+    return JSON.parse(text) as ModelSpec;
+  } catch {
+    return null;
+  }
 }

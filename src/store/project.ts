@@ -15,6 +15,7 @@ import { CHUNK_ROWS, decodeInto, encodeFloat64, encodeInt32 } from './codec.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { PipelineInfo, PipelineModelState, PipelineSection, PipelineTable, PipelineTableInput } from '../shared/pipeline.js';
 import * as pipeline from './pipeline.js';
+import { datasetStamps, hasStamps, inputsCurrent, parseInputs, recordInputs } from './stamps.js';
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -174,9 +175,9 @@ export interface InterruptedOperation {
 export function describeOperation(op: InterruptedOperation): string {
   const d = op.detail;
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  if (op.kind === 'import') return `import of ${basename(text(d.file)) || text(d.dataset) || 'a file'}`;
-  if (op.kind === 'tool') return `${text(d.tool) || 'a variable tool'} on ${text(d.dataset) || 'a dataset'}`;
-  if (op.kind === 'save') return 'saving the project (every change made before it is kept)';
+  if (op.kind === 'import') return `import of ${basename(text(d.file)) || text(d.dataset) || 'a file'} (rolled back: the dataset was not added)`;
+  if (op.kind === 'tool') return `${text(d.tool) || 'a variable tool'} on ${text(d.dataset) || 'a dataset'} (rolled back: no variable was changed)`;
+  if (op.kind === 'save') return 'saving the project (nothing was lost: every change made before it is kept)';
   if (op.kind === 'save-as') return `save as ${basename(text(d.target)) || 'a copy'} (no copy was made)`;
   return `${op.kind}${text(d.name) ? ` into ${text(d.name)}` : ''}`;
 }
@@ -478,15 +479,17 @@ export class ProjectStore {
       const datasetId = Number(
         this.db.prepare(`INSERT INTO datasets(name, nrows, source, status, created_at) VALUES (?, ?, ?, 'staging', ?)`).run(name, nrows, source, now()).lastInsertRowid,
       );
-      const variableIds = variables.map((v, i) => this.insertVariable(datasetId, v, i));
+      // a new dataset starts at version 1: its variables' first stamp
+      const variableIds = variables.map((v, i) => this.insertVariable(datasetId, v, i, 1));
       return { datasetId, variableIds };
     })();
   }
 
-  private insertVariable(datasetId: number, v: NewVariable, position: number): number {
+  /** `stamp`: the dataset version of this write (stamps.ts). */
+  private insertVariable(datasetId: number, v: NewVariable, position: number, stamp: number): number {
     return Number(
       this.db
-        .prepare('INSERT INTO variables(dataset_id, name, position, type, label_zh, label_en, levels, value_labels, recipe, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO variables(dataset_id, name, position, type, label_zh, label_en, levels, value_labels, recipe, missing, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(
           datasetId,
           v.name,
@@ -498,6 +501,7 @@ export class ProjectStore {
           v.valueLabels ? JSON.stringify(v.valueLabels) : null,
           JSON.stringify(v.recipe),
           v.missing ?? 0,
+          stamp,
         ).lastInsertRowid,
     );
   }
@@ -505,7 +509,7 @@ export class ProjectStore {
   /**
    * Add whole columns to a ready dataset, or with `replace` overwrite existing ones (kept at their
    * position), in ONE transaction: either every column is written or none. The dataset's version goes
-   * up, so results computed on the old data are no longer served from the cache.
+   * up and becomes the written variables' stamp: results that read them are stale, the others not.
    */
   writeVariables(datasetId: number, items: { variable: NewVariable; column: Float64Array | Int32Array }[], opts: { replace?: boolean; staging?: boolean } = {}): DatasetInfo {
     const ds = this.getDataset(datasetId, { staging: opts.staging === true });
@@ -521,17 +525,18 @@ export class ProjectStore {
     this.db.transaction(() => {
       let next = ds.variables.reduce((m, v) => Math.max(m, v.position + 1), 0);
       const ins = this.db.prepare('INSERT INTO chunks(variable_id, chunk, data) VALUES (?, ?, ?)');
+      this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
+      const stamp = (this.db.prepare('SELECT version FROM datasets WHERE id = ?').get(datasetId) as { version: number }).version;
       for (const { variable, column } of items) {
         const old = ds.variables.find((v) => v.name === variable.name);
         if (old && !opts.replace) throw new AppError('INVALID_ARGUMENT', `variable "${variable.name}" already exists; choose another name or replace it`);
         if (old) this.db.prepare('DELETE FROM variables WHERE id = ?').run(old.id);
-        const id = this.insertVariable(datasetId, variable, old ? old.position : next++);
+        const id = this.insertVariable(datasetId, variable, old ? old.position : next++, stamp);
         for (let c = 0; c * CHUNK_ROWS < ds.nrows; c++) {
           const part = column.subarray(c * CHUNK_ROWS, Math.min(ds.nrows, (c + 1) * CHUNK_ROWS));
           ins.run(id, c, part instanceof Float64Array ? encodeFloat64(part) : encodeInt32(part));
         }
       }
-      this.db.prepare('UPDATE datasets SET version = version + 1 WHERE id = ?').run(datasetId);
     })();
     return this.getDataset(datasetId, { staging: opts.staging === true });
   }
@@ -681,24 +686,50 @@ export class ProjectStore {
     this.db.prepare(`UPDATE models SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`).run(message, now(), modelId);
   }
 
-  /** Store a result and mark its model done, in one transaction. */
-  addResult(modelId: number, specHash: string, datasetVersion: number, result: EstimationResult): number {
+  /**
+   * Store a result and mark its model done, in one transaction. With it go the stamps of the
+   * variables the model read and wrote (stamps.ts): `readVersion` is the dataset version when the job
+   * read its data (default `datasetVersion`), `written` the variables it wrote (default: those whose
+   * recipe names this model).
+   */
+  addResult(modelId: number, specHash: string, datasetVersion: number, result: EstimationResult, provenance: { readVersion?: number; written?: readonly string[] } = {}): number {
     return this.db.transaction(() => {
+      const inputs = recordInputs(this.db, modelId, provenance.readVersion ?? datasetVersion, provenance.written);
       const id = Number(
         this.db
-          .prepare('INSERT INTO results(model_id, spec_hash, dataset_version, engine_version, result, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(modelId, specHash, datasetVersion, result.engineVersion, JSON.stringify(result), now()).lastInsertRowid,
+          .prepare('INSERT INTO results(model_id, spec_hash, dataset_version, engine_version, result, created_at, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(modelId, specHash, datasetVersion, result.engineVersion, JSON.stringify(result), now(), inputs ? JSON.stringify(inputs) : null).lastInsertRowid,
       );
       this.db.prepare(`UPDATE models SET status = 'done', error = NULL, updated_at = ? WHERE id = ?`).run(now(), modelId);
       return id;
     })();
   }
 
+  /**
+   * A stored result of the same spec on the same dataset by the same engine that can stand for a new
+   * run: every variable it read is unchanged and what it wrote is still in the dataset (stamps.ts),
+   * so a variable added or recomputed elsewhere does not force a re-estimation. A result stored
+   * before stamps existed counts only on the same dataset version.
+   */
   findCachedResult(specHash: string, datasetVersion: number, engineVersion: string): EstimationResult | null {
-    const row = this.db
-      .prepare('SELECT result FROM results WHERE spec_hash = ? AND dataset_version = ? AND engine_version = ? ORDER BY id DESC LIMIT 1')
-      .get(specHash, datasetVersion, engineVersion) as { result: string } | undefined;
-    return row ? (JSON.parse(row.result) as EstimationResult) : null;
+    if (!hasStamps(this.db)) {
+      const row = this.db
+        .prepare('SELECT result FROM results WHERE spec_hash = ? AND dataset_version = ? AND engine_version = ? ORDER BY id DESC LIMIT 1')
+        .get(specHash, datasetVersion, engineVersion) as { result: string } | undefined;
+      return row ? (JSON.parse(row.result) as EstimationResult) : null;
+    }
+    const rows = this.db
+      .prepare('SELECT r.result, r.dataset_version, r.inputs, m.dataset_id FROM results r JOIN models m ON m.id = r.model_id WHERE r.spec_hash = ? AND r.engine_version = ? ORDER BY r.id DESC LIMIT 20')
+      .all(specHash, engineVersion) as { result: string; dataset_version: number; inputs: string | null; dataset_id: number }[];
+    const stamps = new Map<number, ReturnType<typeof datasetStamps>>();
+    for (const r of rows) {
+      const inputs = parseInputs(r.inputs);
+      if (!stamps.has(r.dataset_id)) stamps.set(r.dataset_id, datasetStamps(this.db, r.dataset_id));
+      const now = stamps.get(r.dataset_id);
+      if (!now) continue;
+      if (inputs ? inputsCurrent(inputs, now) : r.dataset_version === datasetVersion) return JSON.parse(r.result) as EstimationResult;
+    }
+    return null;
   }
 
   latestResult(modelId: number): StoredResult | null {
@@ -756,7 +787,7 @@ export class ProjectStore {
     return pipeline.reorderTables(this.db, section, ids);
   }
 
-  /** Each model fresh, stale (spec or data changed since its result), not run, or failed. */
+  /** Each model fresh, stale (spec, a variable it read, or a step it needs changed since its result), not run, or failed. */
   pipelineModelStates(): PipelineModelState[] {
     return pipeline.modelStates(this.db);
   }

@@ -2,10 +2,9 @@
 // engine. Pure Node (no Electron): the same code runs under utilityProcess, child_process and tests.
 import { FitCache } from '../engine/estimate.js';
 import { estimateWithColumns } from '../engine/estimate-with-columns.js';
-import { conditionVariables } from '../engine/sample-if.js';
+import { modelVariables } from '../engine/model-variables.js';
 import type { JobStage } from '../shared/types.js';
 import type { Column, ColumnSource } from '../engine/data.js';
-import { specVariables } from '../shared/spec.js';
 import type { FromWorker, RunJob } from '../shared/worker-messages.js';
 import { toErrorInfo } from '../shared/errors.js';
 import { ProjectStore } from '../store/project.js';
@@ -22,7 +21,7 @@ export function runJob(job: RunJob, post: (m: FromWorker) => void, nativeBinding
     store = ProjectStore.open(job.projectPath, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const ds = store.getDataset(job.datasetId);
     const loaded = new Map<string, Column>();
-    const names = [...new Set([...specVariables(job.spec), ...conditionVariables(job.spec.sample?.if)])];
+    const names = modelVariables(job.spec);
     names.forEach((name, i) => {
       loaded.set(name, (store as ProjectStore).readColumn(job.datasetId, name));
       post({ type: 'progress', jobId, stage: 'load', fraction: (0.2 * (i + 1)) / names.length });

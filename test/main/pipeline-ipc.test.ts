@@ -1,6 +1,6 @@
 // The pipeline channels through the IPC handlers (issue 11): save a table, list it with each
-// model's freshness as the worker's results arrive, a changed spec or new data makes a model
-// stale, a deleted model leaves the table, tables move between sections and are deleted.
+// model's freshness as the worker's results arrive, a changed spec or a variable it reads makes a
+// model stale, a deleted model leaves the table, tables move between sections and are deleted.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,11 +51,15 @@ describe('pipeline IPC', () => {
       // a model run again with another spec (the form's Run on a selected model): fresh with it
       await run({ estimator: 'ols', y: 'y', x: ['z'] }, 'T2 (1)', a);
       expect((await status())[a]).toBe('fresh');
-      // new data (a variable built by a tool): both stale because of the data
+      // a new variable neither model reads leaves both fresh; x replaced by a tool makes the model
+      // that reads it stale because of the data, naming x
       await controller.call('tool:run', { datasetId: dataset.id, tool: 'generate', params: { name: 'w', expr: 'x * 2' } });
-      expect(await status()).toEqual({ [a]: 'stale:data', [b]: 'stale:data' });
+      expect(await status()).toEqual({ [a]: 'fresh', [b]: 'fresh' });
+      await controller.call('tool:run', { datasetId: dataset.id, tool: 'replace', params: { target: 'x', expr: 'x + 1' } });
+      expect(await status()).toEqual({ [a]: 'fresh', [b]: 'stale:data' });
+      expect((await controller.call('pipeline:list', undefined)).models.find((m) => m.modelId === b)?.variables).toEqual(['x']);
       await run({ estimator: 'ols', y: 'y', x: ['x', 'z'] }, 'T2 (2)', b);
-      expect(await status()).toEqual({ [a]: 'stale:data', [b]: 'fresh' });
+      expect(await status()).toEqual({ [a]: 'fresh', [b]: 'fresh' });
 
       // a second table; moved before the first within baseline, then to robustness
       const other = await controller.call('pipeline:save', { section: 'baseline', title: { en: 'Other' }, modelIds: [a] });

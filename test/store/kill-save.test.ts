@@ -138,7 +138,7 @@ describe('killed mid-save', () => {
     // reported unless the kill came after the save had cleared its mark
     expect([[], ['save']]).toContainEqual(store.interrupted.map((op) => op.kind));
     if (!midSave) expect(store.interrupted).toEqual([]);
-    for (const op of store.info().interrupted ?? []) expect(op.what).toBe('saving the project (every change made before it is kept)');
+    for (const op of store.info().interrupted ?? []) expect(op.what).toBe('saving the project (nothing was lost: every change made before it is kept)');
     // and a save now completes: the WAL is folded into the main file
     store.save();
     expect(size(`${file}-wal`)).toBe(0);
@@ -155,7 +155,7 @@ describe('killed mid-save', () => {
     const store = reopen(file);
     expectDataset(store, 'big', 200_000, 8);
     expect(store.interrupted.map((op) => op.kind)).toEqual(['save']);
-    expect(store.info().interrupted?.map((op) => op.what)).toEqual(['saving the project (every change made before it is kept)']);
+    expect(store.info().interrupted?.map((op) => op.what)).toEqual(['saving the project (nothing was lost: every change made before it is kept)']);
     expect(store.oplog().filter((op) => op.kind === 'save').map((op) => op.status)).toEqual(['interrupted']);
     store.close();
     // reported once: the next open has nothing to say
@@ -228,7 +228,7 @@ describe('killed mid-save', () => {
     if (names?.length === 2) {
       expectDataset(store, 'big', 1_200_000, 2);
       expect(store.interrupted.map((op) => op.kind)).toEqual(['tool']);
-      expect(store.info().interrupted?.map((op) => op.what)).toEqual(['winsorize on big']);
+      expect(store.info().interrupted?.map((op) => op.what)).toEqual(['winsorize on big (rolled back: no variable was changed)']);
     } else if (written) expect(store.interrupted).toEqual([]);
     store.close();
   }, 240_000);

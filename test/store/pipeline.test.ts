@@ -130,7 +130,7 @@ describe('pipeline tables in the project', () => {
     store.close();
   });
 
-  it('says which models are fresh, stale (spec or data changed), not run or failed', () => {
+  it('says which models are fresh, stale (spec or a variable read changed), not run or failed', () => {
     const { store, ds, spec, ids } = project();
     const [a, b, c] = ids;
     const state = () => Object.fromEntries(store.pipelineModelStates().map((s) => [s.modelId, s]));
@@ -147,9 +147,11 @@ describe('pipeline tables in the project', () => {
     // c fails: error with the message
     store.setModelFailed(c, 'the design is singular');
     expect(state()[c]).toEqual({ modelId: c, status: 'error', error: 'the design is singular' });
-    // the data change (a new variable): the others are stale because of the data
+    // a new variable the models do not read leaves them fresh; v replaced makes them stale, naming it
     store.writeVariables(ds.id, [{ variable: { name: 'w', type: 'numeric', recipe: { kind: 'import', source: 't', column: 'w' } }, column: new Float64Array(1000) }]);
-    expect(state()[a]).toEqual({ modelId: a, status: 'stale', reason: 'data' });
+    expect(state()[a].status).toBe('fresh');
+    store.writeVariables(ds.id, [{ variable: { name: 'v', type: 'numeric', recipe: { kind: 'import', source: 't', column: 'v' } }, column: new Float64Array(1000) }], { replace: true });
+    expect(state()[a]).toEqual({ modelId: a, status: 'stale', reason: 'data', variables: ['v'] });
     store.addResult(a, resultSpecHash(ds.id, spec), store.getDataset(ds.id).version, fakeResult(2));
     expect(state()[a].status).toBe('fresh');
     expect(store.pipelineInfo().models).toHaveLength(5);

@@ -40,6 +40,7 @@ function writeFormat(path: string, version: number): void {
   store.save();
   store.close();
   const db = new Database(path);
+  if (version < 4) db.exec('ALTER TABLE variables DROP COLUMN stamp; ALTER TABLE results DROP COLUMN inputs');
   if (version < 3) db.exec('DROP TABLE pipeline_table_models; DROP TABLE pipeline_tables');
   if (version < 2) db.exec('ALTER TABLE datasets DROP COLUMN panel');
   db.pragma(`user_version = ${version}`);
@@ -175,7 +176,7 @@ describe('killed mid-import', () => {
     expect(back.integrityCheck()).toBe('ok');
     expect(back.listDatasets().map((d) => d.name)).toEqual(['kept']);
     expect(back.interrupted.map((op) => op.kind)).toEqual(['import']);
-    expect(back.info().interrupted?.[0]?.what).toBe('import of big.csv');
+    expect(back.info().interrupted?.[0]?.what).toBe('import of big.csv (rolled back: the dataset was not added)');
     back.close();
   }, 120_000);
 });

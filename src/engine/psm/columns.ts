@@ -17,9 +17,9 @@ export function psmColumns(spec: ModelSpec, out: PsmOutput): ToolOutputColumn[] 
   const support = new Float64Array(n);
   for (let i = 0; i < n; i++) support[i] = inSample(i) ? out.support[i] : Number.NaN;
   return [
-    { name: '_pscore', column: numeric(out.score), label: 'propensity score', replace: true, inputs },
-    { name: '_treated', column: numeric(out.treated), label: `treated (${treatment})`, replace: true, inputs },
-    { name: '_support', column: numeric(support), label: 'on common support', replace: true, inputs },
-    { name: '_weight', column: numeric(out.weights), label: 'matching weight (matched sample: _weight < .)', replace: true, inputs },
+    { name: '_pscore', column: numeric(out.score), label: { zh: '倾向得分', en: 'propensity score' }, replace: true, inputs },
+    { name: '_treated', column: numeric(out.treated), label: { zh: `处理组（${treatment}）`, en: `treated (${treatment})` }, replace: true, inputs },
+    { name: '_support', column: numeric(support), label: { zh: '位于共同支撑域', en: 'on common support' }, replace: true, inputs },
+    { name: '_weight', column: numeric(out.weights), label: { zh: '匹配权重（匹配样本：_weight < .）', en: 'matching weight (matched sample: _weight < .)' }, replace: true, inputs },
   ];
 }
