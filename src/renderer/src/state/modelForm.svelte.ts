@@ -2,9 +2,11 @@
 // SE types and options. The spec and its problems are derived, so validation is always live.
 import { ESTIMATORS, type EstimatorDeclaration, type FieldId, type OptionDeclaration, optionApplies } from '../../../shared/estimators/index.js';
 import { type EstimatorId, type GmmStyleSpec, type ModelSpec, type PanelSpec, SPEC_VERSION, type VcovType, parseLagTerm } from '../../../shared/spec.js';
+import { type BatchInput, type BatchMode, type BatchProblem, type SplitInput, checkBatch, defaultSection, emptySplit, modelName } from '../../../shared/batch.js';
+import type { PipelineSection } from '../../../shared/pipeline.js';
 import type { VariableInfo } from '../../../shared/types.js';
 import { type SpecProblem, checkSpec } from '../../../shared/validate.js';
-import { i18n } from '../i18n.svelte.js';
+import { i18n, isMessageKey, t } from '../i18n.svelte.js';
 import { problemText } from '../i18n/problems.js';
 
 export type OptionValue = boolean | number | string | readonly string[];
@@ -69,6 +71,16 @@ export class ModelForm {
   #sampleIf = $state('');
   /** Heterogeneity: run the model once per value of this variable (not part of the spec). */
   #byGroup = $state('');
+  // ---- batch runs (shared/batch.ts): none of this is part of the spec
+  #batchMode = $state<BatchMode>('single');
+  #splits = $state.raw<SplitInput[]>([emptySplit()]);
+  #batchTreatment = $state('');
+  #outcomes = $state.raw<string[]>([]);
+  #controls = $state.raw<string[]>([]);
+  #zeroControls = $state(true);
+  #batchSection = $state<PipelineSection | ''>('');
+  /** Problems the last batch run found in the data (too many levels, an empty group), while the input is unchanged. */
+  #batchIssues = $state.raw<{ key: string; problems: BatchProblem[] }>({ key: '', problems: [] });
   readonly #variables: () => VariableInfo[] | null;
 
   #decl = $derived(ESTIMATORS[this.#estimator]);
@@ -114,7 +126,39 @@ export class ModelForm {
     };
   });
 
-  #problems = $derived.by(() => checkSpec(this.#spec, this.#variables()));
+  #batchInput = $derived.by(
+    (): BatchInput => ({
+      mode: this.#batchMode,
+      splits: this.#splits,
+      treatment: this.#batchTreatment,
+      outcomes: this.#outcomes,
+      controls: this.#controls,
+      zeroControls: this.#zeroControls,
+      section: this.#batchSection,
+    }),
+  );
+  #batchKey = $derived(JSON.stringify(this.#batchInput));
+
+  /**
+   * The spec checked for the form's problems: the spec itself, or in a batch the first model of it
+   * (each outcome: the first outcome as y; controls step by step: the fewest controls), so the
+   * form is valid exactly when the batch can start.
+   */
+  #checked = $derived.by((): ModelSpec => {
+    const spec = this.#spec;
+    if (this.#batchMode === 'outcomes' && this.#outcomes.length > 0) return { ...spec, y: this.#outcomes[0]! };
+    if (this.#batchMode === 'controls' && this.#controls.length > 0) {
+      const x0 = spec.x.filter((v) => !this.#controls.includes(v));
+      return { ...spec, x: this.#zeroControls ? x0 : [...x0, this.#controls[0]!] };
+    }
+    return spec;
+  });
+
+  #problems = $derived.by(() => checkSpec(this.#checked, this.#variables()));
+
+  /** Problems of the batch input itself (they keep Run disabled). */
+  #liveBatchProblems = $derived.by(() => checkBatch(this.#batchInput, this.#spec, this.#variables(), this.#x, this.#decl.fields.includes('x')));
+  #batchProblems = $derived.by(() => [...this.#liveBatchProblems, ...(this.#batchIssues.key === this.#batchKey ? this.#batchIssues.problems : [])]);
 
   constructor(variables: () => VariableInfo[] | null) {
     this.#variables = variables;
@@ -131,6 +175,90 @@ export class ModelForm {
   }
   get valid(): boolean {
     return this.#problems.length === 0;
+  }
+
+  // ---- batch runs ----------------------------------------------------------------------------
+
+  get batchMode(): BatchMode {
+    return this.#batchMode;
+  }
+  set batchMode(mode: BatchMode) {
+    this.#batchMode = mode;
+    // a sensible start: the treatment is the first regressor, the controls the other ones in order
+    if (mode === 'interaction' && !this.#batchTreatment && this.#x.length > 0) this.#batchTreatment = this.#x[0]!;
+    if (mode === 'controls' && this.#controls.length === 0 && this.#x.length > 1) this.#controls = this.#x.slice(1);
+  }
+  /** The batch's input as shared/batch.ts takes it. */
+  get batch(): BatchInput {
+    return this.#batchInput;
+  }
+  get splits(): readonly SplitInput[] {
+    return this.#splits;
+  }
+  updateSplit(i: number, patch: Partial<SplitInput>): void {
+    this.#splits = this.#splits.map((s, j) => (j === i ? { ...s, ...patch } : s));
+  }
+  addSplit(): void {
+    this.#splits = [...this.#splits, emptySplit()];
+  }
+  removeSplit(i: number): void {
+    if (this.#splits.length > 1) this.#splits = this.#splits.filter((_, j) => j !== i);
+  }
+  get batchTreatment(): string {
+    return this.#batchTreatment;
+  }
+  set batchTreatment(name: string) {
+    this.#batchTreatment = name;
+  }
+  get outcomes(): readonly string[] {
+    return this.#outcomes;
+  }
+  toggleOutcome(name: string): void {
+    this.#outcomes = this.#outcomes.includes(name) ? this.#outcomes.filter((v) => v !== name) : [...this.#outcomes, name];
+  }
+  get controls(): readonly string[] {
+    return this.#controls;
+  }
+  toggleControl(name: string): void {
+    this.#controls = this.#controls.includes(name) ? this.#controls.filter((v) => v !== name) : [...this.#controls, name];
+  }
+  /** Moves a control one place earlier (-1) or later (+1) in the order they are added. */
+  moveControl(name: string, by: -1 | 1): void {
+    const i = this.#controls.indexOf(name);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= this.#controls.length) return;
+    const next = [...this.#controls];
+    [next[i], next[j]] = [next[j]!, next[i]!];
+    this.#controls = next;
+  }
+  get zeroControls(): boolean {
+    return this.#zeroControls;
+  }
+  set zeroControls(on: boolean) {
+    this.#zeroControls = on;
+  }
+  /** The pipeline section the batch's table goes to ('' until the user picks one: the mode's default). */
+  get batchSection(): PipelineSection {
+    return this.#batchSection || defaultSection(this.#batchMode);
+  }
+  set batchSection(section: PipelineSection) {
+    this.#batchSection = section;
+  }
+  get batchProblems(): BatchProblem[] {
+    return this.#batchProblems;
+  }
+  /** The batch's problems of a field ('mode', 'split-0', 'treatment', 'outcomes', 'controls') in words. */
+  batchProblemsFor(field: string): string[] {
+    return this.#batchProblems.filter((p) => p.field === field).map((p) => batchProblemText(p));
+  }
+  /** Problems found in the data by a batch run (shown until the batch's input changes). */
+  setBatchIssues(problems: BatchProblem[]): void {
+    this.#batchIssues = { key: this.#batchKey, problems };
+  }
+  /** The form can run: the model (or the batch's first model) is valid and the batch input is complete. */
+  get runnable(): boolean {
+    if (!this.valid) return false;
+    return this.#batchMode === 'single' || this.#liveBatchProblems.length === 0;
   }
 
   problemsFor(field: ProblemField): string[] {
@@ -371,39 +499,27 @@ export class ModelForm {
     this.#treatment = '';
     this.#sampleIf = '';
     this.#byGroup = '';
+    this.#batchMode = 'single';
+    this.#splits = [emptySplit()];
+    this.#batchTreatment = '';
+    this.#outcomes = [];
+    this.#controls = [];
+    this.#zeroControls = true;
+    this.#batchSection = '';
+    this.#batchIssues = { key: '', problems: [] };
   }
 
   /**
    * A readable default name with Stata-style suffixes, e.g. "y ~ x1 + x2, vce(cluster firm)" or
-   * "y ~ x1, absorb(firm industry#year) vce(cluster firm)".
+   * "y ~ x1, absorb(firm industry#year) vce(cluster firm)" (modelName in shared/batch.ts).
    */
   defaultName(): string {
-    const spec = this.#spec;
-    if (spec.estimator === 'gmm') {
-      const o = spec.options;
-      const blocks = (o.gmm_style ?? [{ var: spec.y, lag_min: 2, lag_max: null }]).map((g) => `gmm(${g.var}, lag(${g.lag_min} ${g.lag_max ?? '.'})${g.collapse ? ' collapse' : ''}${g.eq && g.eq !== 'both' ? ` eq(${g.eq})` : ''})`);
-      const ivs = o.iv_style ? (o.iv_style.length > 0 ? [`iv(${o.iv_style.map((v) => v.var).join(' ')})`] : []) : [];
-      const flags = [o.system === false ? 'noleveleq' : '', o.twostep !== false ? 'twostep' : '', spec.vcov === 'robust' ? 'robust' : '', o.transform === 'fod' ? 'orthogonal' : ''].filter(Boolean);
-      const gname = `${spec.y} ${spec.x.join(' ')}, ${[...blocks, ...ivs, ...flags].join(' ')}`;
-      return gname.length > 200 ? `${gname.slice(0, 199)}…` : gname;
-    }
-    if (spec.estimator === 'psm') {
-      const pname = `${spec.treatment ?? '?'} ${spec.x.join(' ')}, outcome(${spec.y}) ${spec.options.match_method ?? 'nearest'} k(${spec.options.neighbors ?? 1})`;
-      return pname.length > 200 ? `${pname.slice(0, 199)}…` : pname;
-    }
-    const iv = spec.endog.length > 0 ? [`(${spec.endog.join(' ')} = ${spec.instruments.join(' ')})`] : [];
-    const rhs = [...spec.x, ...iv].length > 0 ? [...spec.x, ...iv].join(' + ') : '1';
-    const suffixes: string[] = [];
-    if (spec.estimator === 'fe' && spec.panel) suffixes.push(`fe i(${spec.panel.id})`);
-    if (spec.absorb.length > 0) suffixes.push(`absorb(${spec.absorb.join(' ')})`);
-    if (spec.options.singletons === false) suffixes.push('keepsingletons');
-    if (spec.options.intercept === false) suffixes.push('noconstant');
-    if (spec.options.method === 'liml') suffixes.push('liml');
-    if (spec.options.small === 'on' || (spec.options.small === 'auto' && spec.absorb.length > 0 && spec.estimator === 'iv')) suffixes.push('small');
-    if (spec.vcov === 'robust') suffixes.push('vce(robust)');
-    if (spec.vcov === 'cluster') suffixes.push(`vce(cluster ${spec.cluster.join(' ')})`);
-    const cond = spec.sample?.if ? ` if ${spec.sample.if}` : '';
-    const name = `${spec.y} ~ ${rhs}${cond}${suffixes.length > 0 ? `, ${suffixes.join(' ')}` : ''}`;
-    return name.length > 200 ? `${name.slice(0, 199)}…` : name;
+    return modelName(this.#spec);
   }
+}
+
+/** A batch problem in the UI language (keys batch.problem.<code>). */
+export function batchProblemText(p: BatchProblem): string {
+  const key = `batch.problem.${p.code}`;
+  return isMessageKey(key) ? t(key, p.params) : p.code;
 }

@@ -2,9 +2,9 @@
 // displayed result. Large host payloads are $state.raw (replaced, never mutated). The view
 // (selected dataset, model and tab) is remembered per project so a reload restores it.
 import type { AppInfo, ArgsOf } from '../../../shared/ipc.js';
-import type { DatasetInfo, ImportSummary, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
+import type { DatasetInfo, ImportSummary, JobFinished, ModelSummary, ProjectInfo, RecentEntry, StoredResult } from '../../../shared/types.js';
 import { HostError, errorMessage, host } from '../host.js';
-import { i18n, t } from '../i18n.svelte.js';
+import { i18n, t, tKey } from '../i18n.svelte.js';
 import { count } from '../lib/format.js';
 import { JobsState } from './jobs.svelte.js';
 import { ModelForm } from './modelForm.svelte.js';
@@ -14,6 +14,27 @@ import { PipelineState } from './pipeline.svelte.js';
 import { StatusState } from './status.svelte.js';
 import { ESTIMATORS } from '../../../shared/estimators/index.js';
 import { type ModelSpec, canonicalJson, normalizeSpec } from '../../../shared/spec.js';
+import {
+  type BatchInput,
+  type BatchMember,
+  type BatchProblem,
+  type Built,
+  type Lang,
+  MAX_GROUP_LEVELS,
+  type ResolvedSplit,
+  batchMembers,
+  batchTable,
+  conditionGroups,
+  conditionVariable,
+  groupNames,
+  interactionVariable,
+  isBinaryLevels,
+  levelGroups,
+  splitLabel,
+  splitVariable,
+  statGroups,
+} from '../../../shared/batch.js';
+import { revealTable } from '../lib/reveal.js';
 
 /** Two specs describe the same model: equal once options at their declared defaults are left out (the form writes every default, a saved spec may omit them). */
 function sameModel(a: ModelSpec, b: ModelSpec): boolean {
@@ -77,6 +98,9 @@ export class Session {
   #resultLoading = $state(false);
   #runError = $state<string | null>(null);
   #tab = $state<Tab>('data');
+  /** A batch run under way: models done of total, and the one running now. */
+  #batch = $state.raw<{ done: number; total: number; current: string } | null>(null);
+  #batchStop = false;
   // Replies to an older result request are dropped (the user clicked another model meanwhile).
   #resultRevision = 0;
 
@@ -135,6 +159,10 @@ export class Session {
   }
   get tab(): Tab {
     return this.#tab;
+  }
+  /** The batch run under way (ModelForm shows "model k of n"), or null. */
+  get batchProgress(): { done: number; total: number; current: string } | null {
+    return this.#batch;
   }
 
   /** Subscribes to host events and restores the open project; returns the cleanup. */
@@ -480,8 +508,12 @@ export class Session {
   run(): Promise<void> {
     return this.#guard(async () => {
       const dataset = this.#dataset;
-      if (!dataset || !this.form.valid || this.jobs.busy) return;
+      if (!dataset || !this.form.runnable || this.jobs.busy || this.#batch) return;
       this.#runError = null;
+      if (this.form.batchMode !== 'single') {
+        await this.#runBatch(dataset);
+        return;
+      }
       if (this.form.byGroup) {
         await this.#runByGroup(dataset.id, this.form.byGroup);
         return;
@@ -534,7 +566,191 @@ export class Session {
     this.status.info('model.byGroupDone', { n: values.length - failed, name: by, failed });
   }
 
+  // ---- batch runs (shared/batch.ts) -----------------------------------------------------------
+
+  /**
+   * A batch of sibling models and, in the same action, their pipeline table: the splits' variables
+   * built (or reused) with the split / generate / interact tools, every group checked for rows,
+   * the models estimated one job at a time (Cancel stops the rest; a failed model is named and the
+   * others kept), then the table saved in its section and shown in the pipeline view.
+   */
+  async #runBatch(dataset: DatasetInfo): Promise<void> {
+    const form = this.form;
+    const input = form.batch;
+    const base = form.spec;
+    const baseName = form.defaultName();
+    const lang = i18n.lang;
+    this.#batchStop = false;
+    this.#batch = { done: 0, total: 0, current: '' };
+    try {
+      form.setBatchIssues([]);
+      let splits: ResolvedSplit[] = [];
+      if (input.mode === 'groups' || input.mode === 'interaction') {
+        const resolved = await this.#resolveSplits(dataset.id, input, lang);
+        if (!resolved) return;
+        splits = resolved;
+      }
+      const members = batchMembers(base, baseName, input, splits);
+      if (members.length > MAX_BATCH) return this.#batchRefused([{ field: 'mode', code: 'tooManyModels', params: { n: members.length, max: MAX_BATCH } }]);
+      // a group without rows is refused before anything is estimated
+      if (input.mode === 'groups') {
+        const empty: BatchProblem[] = [];
+        for (const m of members) {
+          const condition = m.spec.sample?.if ?? '';
+          const field = `split-${m.split ?? 0}`;
+          try {
+            const f = await host.invoke('dataset:filter', { datasetId: dataset.id, condition });
+            if (f.count === 0) empty.push({ field, code: 'noRows', params: { group: m.group ?? '' } });
+          } catch (err) {
+            empty.push({ field, code: 'invalidCondition', params: { message: errorMessage(err) } });
+            break;
+          }
+        }
+        if (empty.length > 0) return this.#batchRefused(empty);
+      }
+      await this.#estimateBatch(dataset, input, members, splits);
+    } finally {
+      this.#batch = null;
+    }
+  }
+
+  #batchRefused(problems: BatchProblem[]): void {
+    this.form.setBatchIssues(problems);
+    this.status.error('batch.refused');
+  }
+
+  /** The splits' groups (and for an interaction their 0/1 variables and products); null when refused. */
+  async #resolveSplits(datasetId: number, input: BatchInput, lang: Lang): Promise<ResolvedSplit[] | null> {
+    const vars = () => this.#project?.datasets.find((d) => d.id === datasetId)?.variables ?? [];
+    const labelOf = labelIn(vars, lang);
+    const problems: BatchProblem[] = [];
+    // first what has no side effects: the values of the variables split by value
+    const levels = new Map<number, (number | string)[]>();
+    for (const [i, s] of input.splits.entries()) {
+      const field = `split-${i}`;
+      if (s.kind === 'condition') {
+        // the condition as typed, so the column of a syntax error points into it
+        try {
+          await host.invoke('dataset:filter', { datasetId, condition: s.condition.trim() });
+        } catch (err) {
+          problems.push({ field, code: 'invalidCondition', params: { message: errorMessage(err) } });
+        }
+      }
+      if (s.kind !== 'levels') continue;
+      const { values, truncated } = await host.invoke('dataset:levels', { datasetId, variable: s.variable, max: MAX_GROUP_LEVELS });
+      const given = groupNames(s.names).length;
+      if (truncated) problems.push({ field, code: 'tooManyLevels', params: { name: s.variable, max: MAX_GROUP_LEVELS } });
+      else if (values.length < 2) problems.push({ field, code: 'oneLevel', params: { name: s.variable } });
+      else if (input.mode === 'interaction' && !isBinaryLevels(values)) problems.push({ field, code: 'notBinary', params: { name: s.variable } });
+      else if (given > 0 && given !== values.length) problems.push({ field, code: 'namesCount', params: { given, groups: values.length } });
+      levels.set(i, values);
+    }
+    if (problems.length > 0) {
+      this.#batchRefused(problems);
+      return null;
+    }
+    // then the variables: split / generate / interact, or the existing ones with the same recipe
+    const out: ResolvedSplit[] = [];
+    for (const [i, s] of input.splits.entries()) {
+      const field = `split-${i}`;
+      try {
+        let dummy: string | undefined;
+        let groups;
+        if (s.kind === 'levels') {
+          groups = levelGroups(s, levels.get(i) ?? [], vars().find((v) => v.name === s.variable));
+          if (input.mode === 'interaction') dummy = s.variable;
+        } else if (s.kind === 'condition') {
+          groups = conditionGroups(s, lang);
+          if (input.mode === 'interaction') dummy = await this.#build(datasetId, conditionVariable(s.condition, vars(), s.label));
+        } else {
+          dummy = await this.#build(datasetId, splitVariable(s, vars()));
+          groups = statGroups(s, dummy, lang);
+        }
+        const interaction = input.mode === 'interaction' && dummy ? await this.#build(datasetId, interactionVariable(input.treatment, dummy, vars())) : undefined;
+        out.push({ label: splitLabel(s, lang, labelOf), groups, ...(dummy ? { dummy } : {}), ...(interaction ? { interaction } : {}) });
+      } catch (err) {
+        this.#batchRefused([{ field, code: 'invalidCondition', params: { message: errorMessage(err) } }]);
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** An existing variable's name, or the variable the tool request writes (with its recipe). */
+  async #build(datasetId: number, built: Built): Promise<string> {
+    if ('existing' in built) return built.existing;
+    const { tool, params } = built.request;
+    const summary = await this.jobs.track('tool', () => host.invoke('tool:run', { datasetId, tool, params }));
+    if (this.#project) this.#project = { ...this.#project, datasets: this.#project.datasets.map((d) => (d.id === summary.dataset.id ? summary.dataset : d)) };
+    const name = summary.written[0];
+    if (!name) throw new Error(`${tool} wrote no variable`);
+    this.status.info('batch.built', { name, tool });
+    return name;
+  }
+
+  async #estimateBatch(dataset: DatasetInfo, input: BatchInput, members: BatchMember[], splits: ResolvedSplit[]): Promise<void> {
+    const total = members.length;
+    const ok: boolean[] = members.map(() => false);
+    const ids: number[] = members.map(() => 0);
+    const failed: string[] = [];
+    let cancelled = false;
+    for (const [k, m] of members.entries()) {
+      if (this.#batchStop) {
+        cancelled = true;
+        break;
+      }
+      this.#batch = { done: k, total, current: m.name };
+      // a model with the same specification (an earlier run of this batch, the baseline) is estimated in place
+      const same = this.#models.find((x) => x.datasetId === dataset.id && sameModel(x.spec, m.spec));
+      let finished: JobFinished;
+      try {
+        finished = await this.jobs.estimate({ datasetId: dataset.id, spec: m.spec, ...(same ? { modelId: same.id, name: same.name } : { name: m.name }) });
+      } catch (err) {
+        failed.push(`${m.name} (${errorMessage(err)})`);
+        continue;
+      }
+      if (finished.error?.code === 'CANCELLED') {
+        cancelled = true;
+        break;
+      }
+      if (finished.modelId !== undefined) ids[k] = finished.modelId;
+      if (finished.ok && finished.modelId !== undefined) ok[k] = true;
+      else failed.push(`${m.name} (${finished.error?.message ?? '?'})`);
+    }
+    this.#models = await host.invoke('model:list');
+    const done = ok.filter(Boolean).length;
+    if (cancelled) {
+      this.status.info('batch.cancelled', { done, total });
+      return;
+    }
+    if (done === 0) {
+      this.#runError = failed.join('; ');
+      this.status.error('batch.allFailed', { list: failed.join('; ') });
+      return;
+    }
+    const vars = () => this.#project?.datasets.find((d) => d.id === dataset.id)?.variables ?? dataset.variables;
+    const table = batchTable(input, members, ok, splits, { zh: labelIn(vars, 'zh'), en: labelIn(vars, 'en') });
+    const modelIds = ids.filter((_, i) => ok[i]);
+    // the same batch run again updates its table instead of adding a copy
+    await this.pipeline.load();
+    const again = this.pipeline.tablesOf(table.section).find((x) => x.title.en === table.title.en && x.modelIds.length === modelIds.length && x.modelIds.every((id, i) => id === modelIds[i]));
+    const saved = await host.invoke('pipeline:save', { ...(again ? { id: again.id, ...(again.key ? { key: again.key } : {}) } : {}), section: table.section, title: table.title, modelIds, options: table.options });
+    await this.pipeline.load();
+    this.setTab('pipeline');
+    revealTable(saved.id);
+    const params = { n: done, title: table.title[i18n.lang], section: tKey(`pipeline.section.${table.section}`) };
+    if (failed.length > 0) this.status.error('batch.doneFailed', { ...params, failed: failed.length, list: failed.join('; ') });
+    else this.status.info('batch.done', params);
+  }
+
+  /** Stops a batch: the model running now is cancelled, the rest are not started. */
+  stopBatch(): Promise<void> {
+    this.#batchStop = true;
+    return this.#guard(() => this.jobs.cancel());
+  }
+
   cancelJob(): Promise<void> {
+    if (this.#batch) this.#batchStop = true;
     return this.#guard(() => this.jobs.cancel());
   }
 
@@ -560,6 +776,14 @@ export class Session {
       // The view is a convenience; losing it only means the first dataset shows after a reload.
     }
   }
+}
+
+/** Most models a batch may make (a table takes at most 50 columns). */
+const MAX_BATCH = 50;
+
+/** A variable's label in a language (else its name), for table titles. */
+function labelIn(variables: () => readonly { name: string; label: { zh?: string; en?: string } }[], lang: Lang): (name: string) => string {
+  return (name) => variables().find((v) => v.name === name)?.label[lang]?.trim() || name;
 }
 
 function totalMs(timing: Record<string, number> | undefined): number {
