@@ -9,35 +9,14 @@
 // rows shown after jumps across the compressed scroll range, and reports scroll timings (measured,
 // not asserted: test-artifacts/e2e/grid-scroll-1m.json).
 // Screenshots of every step go to test-artifacts/e2e/.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../src/store/codec.js';
 import { ProjectStore } from '../../src/store/project.js';
-import { startServer, stopServer } from './harness.js';
-
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import { ARTIFACTS, useE2eSuite } from './harness.js';
 
 // ---- fixture: 240 deterministic rows, 20 firms × 12 years, three missing x1 -------------------
 
@@ -109,39 +88,13 @@ function expectClose(actual: number, expected: number, what: string): void {
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 }
 
-if (!hasChromium && !isCI) console.warn(`e2e datagrid skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('browser-mode data view', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('datagrid', { homePrefix: 'panel-studio-e2e-grid-' });
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-grid-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'header menu summary, filter by condition, variable search, and the menu actions',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
       const fx = makeFixture();
       const csvPath = join(home, 'firms.csv');
       writeFileSync(csvPath, fx.csv);
@@ -342,11 +295,10 @@ describe('browser-mode data view', () => {
     180_000,
   );
 
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     '1,000,000 rows: the right rows after jumps across the scroll range, and scroll timings',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
       // the project written directly through the store (the import path has its own budget test)
       const ROWS = 1_000_000;
       const path = join(home, 'million.pstudio');

@@ -4,33 +4,14 @@
 // not have before) runs and its ATT equals an independent probit + kernel computation; sfa with a
 // uhet variable list runs and shows the same numbers as the command line on the same spec; the gmm
 // AR order is validated next to the options. Screenshots go to test-artifacts/e2e/.
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopServer } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, ROOT, useE2eSuite } from './harness.js';
 
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
 const CLI = join(ROOT, 'bin', 'panel-studio.mjs');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 
 // ---- fixture: 400 firm-years; a probit treatment, an outcome, and a production frontier whose
 //      inefficiency variance rises with z ---------------------------------------------------------
@@ -175,40 +156,14 @@ async function waitRunnable(page: Page): Promise<void> {
   await page.waitForFunction(() => !(document.querySelector('[data-testid="run-button"]') as HTMLButtonElement | null)?.disabled);
 }
 
-if (!hasChromium && !isCI) console.warn(`e2e model form skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('model builder: spec preview and the new options', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('model form', { homePrefix: 'panel-studio-e2e-mf-' });
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-mf-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'previews hdfe as reghdfe and fixest, runs psm with a biweight kernel and sfa with uhet, validates the AR order',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
       const fixture = makeFixture();
       const csvPath = join(home, 'mf.csv');
       writeFileSync(csvPath, fixture.csv);

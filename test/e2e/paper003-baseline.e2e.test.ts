@@ -5,37 +5,16 @@
 // in the document (platform coefficient with its stars, t statistic, observations, FE rows, column
 // headers) must equal the engine's own estimates computed here without the UI.
 // Screenshots go to test-artifacts/e2e/paper003-*.png.
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { type Column, MemorySource } from '../../src/engine/data.js';
 import { estimate } from '../../src/engine/estimate.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
-import { startServer, stopServer } from './harness.js';
-
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import { ARTIFACTS, useE2eSuite } from './harness.js';
 
 // ---- fixture: the example generator at a small size --------------------------------------------
 
@@ -125,43 +104,15 @@ async function runHdfe(page: Page, modelsAfter: number, lastTerm: string): Promi
   expect(await page.getByTestId('model-item').count(), `${modelsAfter} model(s) after this run`).toBe(modelsAfter);
 }
 
-// Chromium is the only browser available on build machines (Electron cannot be downloaded offline).
-// Without it this test is skipped locally with the reason printed; under CI=true it fails instead.
-if (!hasChromium && !isCI) console.warn(`e2e paper003 baseline skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('seed paper 003: baseline table by clicking', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('paper003 baseline', { homePrefix: 'panel-studio-e2e-p003-' });
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-p003-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
   // Skipped only outside CI when Debian's Chromium is missing (reason printed above); CI=true fails instead.
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'imports the data, estimates both columns from the form and exports the table as .docx with the engine’s numbers',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
 
       const csvPath = join(home, 'p003.csv');
       const cols = writeFixture(csvPath);

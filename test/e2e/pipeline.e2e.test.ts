@@ -7,34 +7,12 @@
 // composer opens a table and saves it back under a new title → the table exports to .docx →
 // "New table…" in Robustness saves a composer selection as a new table → a model opens.
 // Screenshots go to test-artifacts/e2e/pipeline-*.png.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TRUTH_000 } from '../../src/store/examples/generate000.js';
-import { startServer, stopServer } from './harness.js';
-
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import { ARTIFACTS, useE2eSuite } from './harness.js';
 
 // ---- server and browser (as in workflow.e2e.test.ts) ---------------------------------------------
 
@@ -62,42 +40,14 @@ async function previewCell(page: Page, key: string, rowLabel: string, col: numbe
   );
 }
 
-// Chromium is the only browser available on build machines (Electron cannot be downloaded offline).
-// Without it this test is skipped locally with the reason printed; under CI=true it fails instead.
-if (!hasChromium && !isCI) console.warn(`e2e pipeline skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('browser-mode paper pipeline', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('pipeline');
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-pipeline-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'opens example A, runs its baseline section from the pipeline view and shows the true effect',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
       const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
       const page = await context.newPage();
       page.on('pageerror', (err) => pageErrors.push(err.message));

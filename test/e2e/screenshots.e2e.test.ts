@@ -5,34 +5,13 @@
 // set, listed in docs/screenshots/README.md); otherwise to test-artifacts/screenshots/, so a plain
 // test run leaves the working tree alone. Each run checks the screens are in the chosen language
 // and every PNG is 1280×800.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopServer } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useE2eSuite } from './harness.js';
 
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
 const OUT = process.env.PANEL_STUDIO_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test-artifacts', 'screenshots');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-  '--font-render-hinting=none',
-];
 const WIDTH = 1280;
 const HEIGHT = 800;
 
@@ -48,40 +27,14 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
-if (!hasChromium && !isCI) console.warn(`e2e screenshots skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('review screenshots', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(OUT, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-shots-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
+  const suite = useE2eSuite('screenshots', { homePrefix: 'panel-studio-e2e-shots-', extraArgs: ['--font-render-hinting=none'], outDir: OUT });
 
   for (const lang of ['zh', 'en'] as const) {
-    it.skipIf(!hasChromium && !isCI)(
+    it.skipIf(suite.skip)(
       `captures the main screens in ${lang === 'zh' ? 'Chinese' : 'English'}`,
       async () => {
-        if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-        if (!browser) throw new Error('browser did not start');
+        const { browser, url } = suite.ready();
         const context = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
         const page = await context.newPage();
         const pageErrors: string[] = [];

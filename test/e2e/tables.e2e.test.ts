@@ -5,36 +5,15 @@
 // estimates in the saved SVG), a histogram (bars that count every observation) saved as SVG and PDF,
 // the PSM bias plot → the PSM balance table as .docx → the descriptive table as .xlsx read back.
 // Screenshots go to test-artifacts/e2e/tables-*.png.
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { C_NUM, C_STR, SheetReader } from '../../src/store/import/xlsx-sheet.js';
 import { openWorkbook, readSharedStrings, readStyles } from '../../src/store/import/xlsx-workbook.js';
 import { ZipArchive } from '../../src/store/import/xlsx-zip.js';
-import { startServer, stopServer } from './harness.js';
-
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import { ARTIFACTS, useE2eSuite } from './harness.js';
 
 // ---- fixture: 30 firms × 8 years; 20 firms treated in a staggered year, event-time dummies ------
 
@@ -100,40 +79,14 @@ function svgAxis(svg: string, which: 'x' | 'y'): (v: number) => number {
 const docXml = (file: string) => ZipArchive.open(readFileSync(file), 'x.docx').read('word/document.xml').toString('utf8');
 const wordTexts = (xml: string) => [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!);
 
-if (!hasChromium && !isCI) console.warn(`e2e tables skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('browser-mode tables and charts', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('tables');
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-tables-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'composes a grouped table, draws and saves every chart kind, exports the PSM and descriptive tables',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
       const fixture = makeCsv();
       const csvPath = join(home, 'panel.csv');
       writeFileSync(csvPath, fixture.csv);

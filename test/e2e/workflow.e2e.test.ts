@@ -5,33 +5,11 @@
 // both equal to a within regression → random effects with Hausman → IV with firm FE equal to the
 // within 2SLS, with its first stage and weak-instrument diagnostics → a narrow window stacks the form above the result.
 // Screenshots of every step go to test-artifacts/e2e/.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopServer } from './harness.js';
-
-// Debian's Chromium; PANEL_STUDIO_CHROMIUM overrides it (e.g. to check the skip/fail behaviour).
-const CHROMIUM = process.env.PANEL_STUDIO_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'out', 'node', 'web', 'serve.js');
-const RENDERER = join(ROOT, 'out', 'web', 'index.html');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const hasChromium = existsSync(CHROMIUM);
-const isCI = process.env.CI === 'true';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, ROOT, useE2eSuite } from './harness.js';
 
 // ---- fixture: 200 deterministic rows, one missing x2, a text column with 20 firms -----------------
 
@@ -204,43 +182,15 @@ function expectShown(text: string, expected: number, what: string): void {
   expect(Math.abs(shown - expected), `${what}: shown ${text}, expected ${expected.toFixed(6)}`).toBeLessThanOrEqual(0.00005 + 1e-9);
 }
 
-// Chromium is the only browser available on build machines (Electron cannot be downloaded offline).
-// Without it this test is skipped locally with the reason printed; under CI=true it fails instead.
-if (!hasChromium && !isCI) console.warn(`e2e workflow skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run it)`);
-
 describe('browser-mode workflow', () => {
-  let home = '';
-  let server: ChildProcess | null = null;
-  let url = '';
-  let browser: Browser | null = null;
+  const suite = useE2eSuite('workflow', { homePrefix: 'panel-studio-e2e-' });
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    if (!hasChromium) return;
-    for (const [file, hint] of [
-      [SERVER, 'node scripts/build-node.mjs'],
-      [RENDERER, 'npx vite build --config vite.web.config.ts'],
-    ] as const) {
-      if (!existsSync(file)) throw new Error(`${file} is missing; build it first (${hint}, or run npm test)`);
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'panel-studio-e2e-'));
-    ({ child: server, url } = await startServer(home));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server);
-    if (home) rmSync(home, { recursive: true, force: true });
-  }, 30_000);
-
   // Skipped only outside CI when Debian's Chromium is missing (reason printed above); CI=true fails instead.
-  it.skipIf(!hasChromium && !isCI)(
+  it.skipIf(suite.skip)(
     'creates a project, imports data, runs OLS and restores everything after a reload',
     async () => {
-      if (!hasChromium) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}; install the Debian package "chromium"`);
-      if (!browser) throw new Error('browser did not start');
+      const { browser, url, home } = suite.ready();
 
       const fixture = makeFixture();
       const csvPath = join(home, 'firms.csv');
