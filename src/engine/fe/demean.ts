@@ -35,7 +35,7 @@ export interface DemeanOptions {
    * rows on the benchmark machine (~10 µs per 4 KiB page).
    */
   overwrite?: boolean;
-  /** Coefficient stride ≥ P (zero padding lanes): the block path pads short blocks to 8. */
+  /** Coefficient stride ≥ P (zero padding lanes); by default the narrowest specialised one. */
   stride?: number;
 }
 
@@ -102,22 +102,20 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   if (factors.length === 0 || P === 0 || columns[0].length === 0) {
     return { out: opts.overwrite === true ? columns : columns.map((c) => c.slice()), report: { iterations: columns.map(() => 0), converged: true } };
   }
-  // The kernels are specialised for 8 interleaved columns (S = 8). A sweep's cost is the rows'
-  // id loads and one 64-byte coefficient row gathered per row and factor, nearly whatever the
-  // number of lanes used: at 233,819 rows × 3 FE, 1–8 columns at S = 8 take 65–80 ms, 2–6 columns
-  // at the generic S = P 150–320 ms, 9 columns at a specialised S = 16 (two cache lines per
-  // gather) as long as two blocks of 8 (tried and dropped). So up to 8 columns run at S = 8 with
-  // zero padding lanes, and wider problems (IV: y, X, endogenous and instruments) as blocks of 8.
-  // (Measured with three factors; the specialised kernels exist for two and three.)
+  // The kernels are specialised for 2, 4 and 8 interleaved columns (S = 2, 4, 8) with two or
+  // three factors. A row's cost is mostly its instructions — per f64x2 register two loads and two
+  // adds — so each problem runs at the narrowest specialised stride that holds it (zero padding
+  // lanes); the generic stride is slower still (233,819 rows × 3 FE: 2–6 columns at a generic
+  // S = P 150–320 ms, padded to S = 8 65–85 ms; 9 columns at a specialised S = 16, tried, as long
+  // as two blocks of 8). Wider problems (IV: y, X, endogenous and instruments) run as blocks of 8,
+  // the last one at its own width.
   if (P > BLOCK_COLUMNS) {
     const out: Float64Array[] = [];
     const iterations: number[] = [];
     let converged = true;
     let kernel: DemeanReport['kernel'];
     for (let p0 = 0; p0 < P; p0 += BLOCK_COLUMNS) {
-      // a short last block still takes the specialised stride (zero lanes cost less than the
-      // generic kernel: a 1-column block alone took as long as the 8 before it)
-      const r = demeanColumns(columns.slice(p0, p0 + BLOCK_COLUMNS), factors, { ...opts, stride: BLOCK_COLUMNS });
+      const r = demeanColumns(columns.slice(p0, p0 + BLOCK_COLUMNS), factors, opts);
       out.push(...r.out);
       iterations.push(...r.report.iterations);
       converged &&= r.report.converged;
@@ -130,10 +128,11 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   let kernels: Kernels;
   let note: string | undefined;
   const mode = opts.kernel ?? 'auto';
-  // the coefficient stride: 8 (zero padding lanes) up to 8 columns with the specialised two or
-  // three factors, else P rounded up to even (the generic kernels' cost grows with S); JS uses the
-  // same so that both take the same paths
-  const S = Math.max(opts.stride ?? 0, factors.length === 2 || factors.length === 3 ? BLOCK_COLUMNS : 0, P + (P & 1));
+  // the coefficient stride: the narrowest specialised one (2, 4, 8) with two or three factors, else
+  // P rounded up to even (the generic kernels' cost grows with S); JS uses the same so that both
+  // take the same paths
+  const specialised = factors.length === 2 || factors.length === 3;
+  const S = Math.max(opts.stride ?? 0, specialised ? (P <= 2 ? 2 : P <= 4 ? 4 : BLOCK_COLUMNS) : P + (P & 1));
   if (mode === 'js') kernels = createJsKernels(pb, S);
   else {
     const w = createWasmKernels(pb, S);

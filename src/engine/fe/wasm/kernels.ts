@@ -15,9 +15,17 @@ interface Exports {
   memory: WasmMemory;
   run_s8_q3: F;
   run_s8_q2: F;
+  run_s4_q3: F;
+  run_s4_q2: F;
+  run_s2_q3: F;
+  run_s2_q2: F;
   run_gen: F;
   scatter_s8_q3: F;
   scatter_s8_q2: F;
+  scatter_s4_q3: F;
+  scatter_s4_q2: F;
+  scatter_s2_q3: F;
+  scatter_s2_q2: F;
   scatter_gen: F;
   scale: F;
   it_stats: (...args: number[]) => number;
@@ -25,8 +33,12 @@ interface Exports {
   interleave: F;
   deinterleave: F;
   sums_s8: F;
+  sums_s4: F;
+  sums_s2: F;
   sums_gen: F;
   sub_s8: F;
+  sub_s4: F;
+  sub_s2: F;
   sub_gen: F;
   moved: (bytes: number, a: number, b: number, tol: number) => number;
   count: F;
@@ -122,6 +134,15 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   const f64 = new Float64Array(mem.buffer);
   const i32 = new Int32Array(mem.buffer);
   const x = inst;
+  // the kernels specialised for this stride (S = 2, 4, 8), or null: the generic ones
+  const fixed =
+    S === 8
+      ? { runQ3: x.run_s8_q3, runQ2: x.run_s8_q2, scatterQ3: x.scatter_s8_q3, scatterQ2: x.scatter_s8_q2, sums: x.sums_s8, sub: x.sub_s8 }
+      : S === 4
+        ? { runQ3: x.run_s4_q3, runQ2: x.run_s4_q2, scatterQ3: x.scatter_s4_q3, scatterQ2: x.scatter_s4_q2, sums: x.sums_s4, sub: x.sub_s4 }
+        : S === 2
+          ? { runQ3: x.run_s2_q3, runQ2: x.run_s2_q2, scatterQ3: x.scatter_s2_q3, scatterQ2: x.scatter_s2_q2, sums: x.sums_s2, sub: x.sub_s2 }
+          : null;
 
   // ---- ids (input order first), 1/counts, then the iteration order
   f64.fill(0, acc / 8, zeroEnd / 8);
@@ -162,7 +183,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   // constant group sums of x
   chunks((m, idsOf) => {
     for (let q = 0; q < Q; q++) {
-      if (S === 8) x.sums_s8(m, idsOf(q), xi, sx[q]);
+      if (fixed) fixed.sums(m, idsOf(q), xi, sx[q]);
       else x.sums_gen(m, S8, idsOf(q), xi, sx[q]);
     }
   });
@@ -182,7 +203,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
         const out = alpha[to][f];
         const a = other(f, 0);
         const b = other(f, 1);
-        const generic = S !== 8 || Q > 3;
+        const generic = fixed === null || Q > 3;
         const s = work[f];
         if (f !== L) f64.copyWithin(s / 8, sx[f] / 8, sx[f] / 8 + groups[f] * S);
         for (let c = 0; c + 1 < splits.length; c++) {
@@ -197,12 +218,12 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
           }
           if (f === L) {
             if (generic) x.run_gen(m, S8, ids[f] + o, Q - 1, desc, rp, acc, sx[f], inv[f], out);
-            else if (Q === 3) x.run_s8_q3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), sx[f], inv[f], out);
-            else x.run_s8_q2(m, ids[f] + o, ids[a] + o, at(a), sx[f], inv[f], out);
+            else if (Q === 3) fixed.runQ3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), sx[f], inv[f], out);
+            else fixed.runQ2(m, ids[f] + o, ids[a] + o, at(a), sx[f], inv[f], out);
           } else {
             if (generic) x.scatter_gen(m, S8, ids[f] + o, Q - 1, desc, rp, s);
-            else if (Q === 3) x.scatter_s8_q3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), s);
-            else x.scatter_s8_q2(m, ids[f] + o, ids[a] + o, at(a), s);
+            else if (Q === 3) fixed.scatterQ3(m, ids[f] + o, ids[a] + o, at(a), ids[b] + o, at(b), s);
+            else fixed.scatterQ2(m, ids[f] + o, ids[a] + o, at(a), s);
           }
         }
         if (f !== L) x.scale(groups[f], S8, s, inv[f], out);
@@ -229,7 +250,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
       chunks(
         (m, idsOf) => {
           for (let q = 0; q < Q; q++) {
-            if (S === 8) x.sub_s8(m, idsOf(q), alpha[which][q], xi);
+            if (fixed) fixed.sub(m, idsOf(q), alpha[which][q], xi);
             else x.sub_gen(m, S8, idsOf(q), alpha[which][q], xi);
           }
           x.deinterleave(m, S8, xi, xc, CS * 8);
