@@ -19,7 +19,7 @@ import type { ClusterIds } from '../covariance/types.js';
 import { clusterMeat, observationMeat } from '../covariance/meat.js';
 import { multiwayMeat } from '../covariance/multiway.js';
 import { block, choleskyUpper, eigenDescending, inverse, kronecker, matMul, quadFormInverse, solve, symmetricFunction, symmetrize, transpose } from '../linalg/dense.js';
-import { crossProducts } from '../linalg/gram.js';
+import { crossProducts, crossVector, residuals } from '../linalg/gram.js';
 import { invertUpper } from '../linalg/qr.js';
 import { invertSpdScaled } from '../linalg/small.js';
 import { dot } from '../linalg/vector.js';
@@ -152,15 +152,11 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext, scratch = new Fl
     const others = Array.from({ length: K }, (_, a) => a).filter((a) => a !== col);
     const Xh = others.map((a) => Xhat[a]);
     const G = crossProducts(Xh, n);
-    const rhs = Float64Array.from(Xh, (c) => dot(c, X[col], n));
+    const rhs = crossVector(Xh, X[col], n);
     const b1 = solve(G, rhs, others.length, 1);
     if (!b1) continue;
-    const e = X[col].slice(0, n);
-    others.forEach((a, m) => {
-      const c = X[a];
-      const bm = b1[m];
-      for (let i = 0; i < n; i++) e[i] -= bm * c[i];
-    });
+    const e = new Float64Array(n);
+    residuals(others.map((a) => X[a]), b1, X[col], n, e);
     const w = waldOnZ(fit, e, exIdx, ctx, scratch).robust;
     if (w === null) continue;
     const df1 = L1 - K1 + 1;
@@ -326,12 +322,8 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
     out.push({ id: 'weakid_cd', name: 'Cragg–Donald Wald F (weak identification)', statistic: cd, note: stockYogoNote(K1, L1) });
     if (ctx.robust) {
       const resid = c.X2p.map((x, j) => {
-        const v = x.slice(0, n);
-        for (let l = 0; l < L1; l++) {
-          const p = c.pihat[l * K1 + j];
-          const z = c.Z1p[l];
-          for (let i = 0; i < n; i++) v[i] -= p * z[i];
-        }
+        const v = new Float64Array(n);
+        residuals(c.Z1p, Float64Array.from({ length: L1 }, (_, l) => c.pihat[l * K1 + j]), x, n, v);
         return v;
       });
       const w = kpStatistic(c, kpOmega(c, resid, n, ctx.clusters, scores, ones), n, K1, L1);
@@ -375,11 +367,7 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
     let Jf: number | null = null;
     if (bOls) {
       const er = scratch;
-      er.set(fit.y.subarray(0, n));
-      fit.X.forEach((x, a) => {
-        const b = bOls[a];
-        for (let i = 0; i < n; i++) er[i] -= b * x[i];
-      });
+      residuals(fit.X, bOls, fit.y, n, er);
       const Om = omegaOf(Zr, rowsOf(zrIdx, zrIdx), er, n, ctx);
       Jr = gmmJ(rowsOf(zrIdx, xIdx), rowsOf(zrIdx, yIdx), Om, n, Zr.length, K);
       Jf = gmmJ(rowsOf(zIdx, xIdx), rowsOf(zIdx, yIdx), block(Om, Zr.length, 0, L, 0, L), n, L, K);
