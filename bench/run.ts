@@ -5,6 +5,7 @@
 // generated observations;
 // each phase separately (median of --reps runs).
 // Timing goals live here, never in unit tests.
+import '../src/worker/wasm-tiering.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // panel-studio: the headless command line over the same engine and store (DESIGN.md "The command
 // line"). Exit 0 on success; on any error, exit non-zero with one line on stderr, never a trace.
+import '../worker/wasm-tiering.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { estimate } from '../engine/estimate.js';

@@ -1,6 +1,7 @@
 // Engine worker entry. The shim: under Electron's utilityProcess messages arrive on
 // process.parentPort; under Node's child_process.fork on process.on('message'). Everything else
 // is the same code (run-job.ts).
+import './wasm-tiering.js';
 import type { FromWorker, ToWorker } from '../shared/worker-messages.js';
 import { runJob } from './run-job.js';
 import { runCombineJob, runDescribeJob, runToolJob } from './run-tool.js';
