@@ -6,14 +6,18 @@
 import sys
 L = int(sys.argv[1])  # f64x2 registers per level row: S = 2L doubles, 16L bytes
 S = 2 * L
-SH = {1: 4, 2: 5, 4: 6, 8: 7}[L]
 RB = 16 * L
+SH = {1: 4, 2: 5, 4: 6, 8: 7}.get(L)
+
+def row(expr):
+    # the byte offset of level `expr`'s coefficient row
+    return f'(i32.shl {expr} (i32.const {SH}))' if SH else f'(i32.mul {expr} (i32.const {RB}))'
 def offs(): return [16*k for k in range(L)]
 def decl_s(): return ' '.join(f'(local $s{k} v128)' for k in range(L))
 def params_s(): return ' '.join(f'(param $s{k} v128)' for k in range(L))
 def flush_body(cur, ind='      '):
     out = [f"{ind}(local.set $w (f64x2.splat (f64.load (i32.add (local.get $inv) (i32.shl (local.get {cur}) (i32.const 3))))))",
-           f"{ind}(local.set $o (i32.shl (local.get {cur}) (i32.const {SH})))"]
+           f"{ind}(local.set $o {row(f'(local.get {cur})')})"]
     for k,o in enumerate(offs()):
         out.append(f"{ind}(v128.store offset={o} (i32.add (local.get $out) (local.get $o))")
         out.append(f"{ind}  (f64x2.mul (f64x2.sub (v128.load offset={o} (i32.add (local.get $sx) (local.get $o))) (local.get $s{k})) (local.get $w)))")
@@ -48,8 +52,8 @@ for q in (3, 2):
     src.append(f'          (local.set $cur (local.get $g))')
     for k in range(L):
         src.append(f'          (local.set $s{k} (v128.const i64x2 0 0))' + ('))' if k == L-1 else ''))
-    src.append(f'      (local.set $pa (i32.add (local.get $a) (i32.shl (i32.load (local.get $ia)) (i32.const {SH}))))')
-    if q == 3: src.append(f'      (local.set $pb (i32.add (local.get $b) (i32.shl (i32.load (local.get $ib)) (i32.const {SH}))))')
+    src.append(f'      (local.set $pa (i32.add (local.get $a) {row("(i32.load (local.get $ia))")}))')
+    if q == 3: src.append(f'      (local.set $pb (i32.add (local.get $b) {row("(i32.load (local.get $ib))")}))')
     for k,o in enumerate(offs()):
         if q == 3:
             src.append(f'      (local.set $s{k} (f64x2.add (local.get $s{k}) (f64x2.add (v128.load offset={o} (local.get $pa)) (v128.load offset={o} (local.get $pb)))))')
@@ -69,9 +73,9 @@ for q in (3, 2):
     src.append(f'    (if (i32.eqz (local.get $n)) (then (return)))')
     src.append(f'    (local.set $end (i32.add (local.get $idf) (i32.shl (local.get $n) (i32.const 2))))')
     src.append(f'    (loop $rows')
-    src.append(f'      (local.set $ps (i32.add (local.get $s) (i32.shl (i32.load (local.get $idf)) (i32.const {SH}))))')
-    src.append(f'      (local.set $pa (i32.add (local.get $a) (i32.shl (i32.load (local.get $ia)) (i32.const {SH}))))')
-    if q == 3: src.append(f'      (local.set $pb (i32.add (local.get $b) (i32.shl (i32.load (local.get $ib)) (i32.const {SH}))))')
+    src.append(f'      (local.set $ps (i32.add (local.get $s) {row("(i32.load (local.get $idf))")}))')
+    src.append(f'      (local.set $pa (i32.add (local.get $a) {row("(i32.load (local.get $ia))")}))')
+    if q == 3: src.append(f'      (local.set $pb (i32.add (local.get $b) {row("(i32.load (local.get $ib))")}))')
     for o in offs():
         if q == 3:
             src.append(f'      (v128.store offset={o} (local.get $ps) (f64x2.sub (v128.load offset={o} (local.get $ps))')
@@ -91,7 +95,7 @@ for name, op, dst, a, b in ((f'sums_s{S}', 'add', '$ps', '$ps', '$xi'), (f'sub_s
     src.append(f'    (if (i32.eqz (local.get $m)) (then (return)))')
     src.append(f'    (local.set $end (i32.add (local.get $id) (i32.shl (local.get $m) (i32.const 2))))')
     src.append(f'    (loop $rows')
-    src.append(f'      (local.set {ptr} (i32.add (local.get {tbl}) (i32.shl (i32.load (local.get $id)) (i32.const {SH}))))')
+    src.append(f'      (local.set {ptr} (i32.add (local.get {tbl}) {row("(i32.load (local.get $id))")}))')
     for o in offs():
         src.append(f'      (v128.store offset={o} (local.get {dst}) (f64x2.{op} (v128.load offset={o} (local.get {a})) (v128.load offset={o} (local.get {b}))))')
     src.append(f'      (local.set $xi (i32.add (local.get $xi) (i32.const {RB})))')

@@ -106,10 +106,11 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   // three factors. A row's cost is mostly its instructions — per f64x2 register two loads and two
   // adds — so each problem runs at the narrowest specialised stride that holds it (zero padding
   // lanes); the generic stride is slower still (233,819 rows × 3 FE: 2–6 columns at a generic
-  // S = P 150–320 ms, padded to S = 8 65–85 ms; 9 columns at a specialised S = 16, tried, as long
-  // as two blocks of 8). Wider problems (IV: y, X, endogenous and instruments) run as blocks of 8,
-  // the last one at its own width.
-  if (P > BLOCK_COLUMNS) {
+  // S = P 150–320 ms, padded to S = 8 65–85 ms). 9–10 columns (IV: y, six controls, one
+  // endogenous regressor, one instrument) run at S = 10 (with V8's optimising compiler 70–76 ms,
+  // against 84–87 ms as blocks of 8 and 2); wider problems as blocks of 8, the last one at its own
+  // width (a specialised S = 16 measured no faster than two blocks of 8 and was dropped).
+  if (P > BLOCK_COLUMNS && !(P <= 10 && (factors.length === 2 || factors.length === 3))) {
     const out: Float64Array[] = [];
     const iterations: number[] = [];
     let converged = true;
@@ -128,11 +129,11 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   let kernels: Kernels;
   let note: string | undefined;
   const mode = opts.kernel ?? 'auto';
-  // the coefficient stride: the narrowest specialised one (2, 4, 8) with two or three factors, else
+  // the coefficient stride: the narrowest specialised one (2, 4, 8, 10) with two or three factors, else
   // P rounded up to even (the generic kernels' cost grows with S); JS uses the same so that both
   // take the same paths
   const specialised = factors.length === 2 || factors.length === 3;
-  const S = Math.max(opts.stride ?? 0, specialised ? (P <= 2 ? 2 : P <= 4 ? 4 : BLOCK_COLUMNS) : P + (P & 1));
+  const S = Math.max(opts.stride ?? 0, specialised ? (P <= 2 ? 2 : P <= 4 ? 4 : P <= 8 ? 8 : 10) : P + (P & 1));
   if (mode === 'js') kernels = createJsKernels(pb, S);
   else {
     const w = createWasmKernels(pb, S);

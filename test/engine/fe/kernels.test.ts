@@ -1,7 +1,7 @@
 // The two kernel sets of the demeaning iteration (WebAssembly SIMD and plain JS) on the same
 // inputs: same sweeps, and results equal to 1e-12 relative (they do the same arithmetic in the
 // same order, so in practice bit for bit). Covers every specialised path: Q = 1…4, P = 1…11
-// (S = 2, 4, 8 unrolled, narrow P padded to the next of them; blocks of 8), rows grouped by the largest factor or
+// (S = 2, 4, 8, 10 unrolled, P padded to the next of them; blocks of 8 above 10), rows grouped by the largest factor or
 // not (then visited in a sorted order), empty levels.
 import { describe, expect, it } from 'vitest';
 import { demean } from '../../../src/engine/fe/demean.js';
@@ -48,6 +48,7 @@ describe('demeaning kernels: WebAssembly SIMD = JS', () => {
     ['Q=3, P=2 (S = 2), not grouped', 2500, [400, 30, 25], 2, null],
     ['Q=2, P=1 (S = 2)', 1500, [200, 9], 1, 0],
     ['Q=3, P=11 (blocks at S = 8 and 4)', 2500, [300, 20, 50], 11, 0],
+    ['Q=2, P=10 (S = 10), not grouped', 2500, [300, 20], 10, null],
     ['Q=3, P=8, empty levels', 300, [400, 20, 50], 8, null],
     ['Q=4, P=8', 2500, [300, 20, 40, 7], 8, 0],
     ['Q=4, P=2', 2500, [300, 20, 40, 7], 2, null],

@@ -19,6 +19,12 @@ interface Exports {
   run_s4_q2: F;
   run_s2_q3: F;
   run_s2_q2: F;
+  run_s10_q3: F;
+  run_s10_q2: F;
+  scatter_s10_q3: F;
+  scatter_s10_q2: F;
+  sums_s10: F;
+  sub_s10: F;
   run_gen: F;
   scatter_s8_q3: F;
   scatter_s8_q2: F;
@@ -134,7 +140,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   const f64 = new Float64Array(mem.buffer);
   const i32 = new Int32Array(mem.buffer);
   const x = inst;
-  // the kernels specialised for this stride (S = 2, 4, 8), or null: the generic ones
+  // the kernels specialised for this stride (S = 2, 4, 8, 10), or null: the generic ones
   const fixed =
     S === 8
       ? { runQ3: x.run_s8_q3, runQ2: x.run_s8_q2, scatterQ3: x.scatter_s8_q3, scatterQ2: x.scatter_s8_q2, sums: x.sums_s8, sub: x.sub_s8 }
@@ -142,7 +148,9 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
         ? { runQ3: x.run_s4_q3, runQ2: x.run_s4_q2, scatterQ3: x.scatter_s4_q3, scatterQ2: x.scatter_s4_q2, sums: x.sums_s4, sub: x.sub_s4 }
         : S === 2
           ? { runQ3: x.run_s2_q3, runQ2: x.run_s2_q2, scatterQ3: x.scatter_s2_q3, scatterQ2: x.scatter_s2_q2, sums: x.sums_s2, sub: x.sub_s2 }
-          : null;
+          : S === 10
+            ? { runQ3: x.run_s10_q3, runQ2: x.run_s10_q2, scatterQ3: x.scatter_s10_q3, scatterQ2: x.scatter_s10_q2, sums: x.sums_s10, sub: x.sub_s10 }
+            : null;
 
   // ---- ids (input order first), 1/counts, then the iteration order
   f64.fill(0, acc / 8, zeroEnd / 8);
