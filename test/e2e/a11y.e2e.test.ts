@@ -119,9 +119,11 @@ async function tabTo(page: Page, testid: string, limit = 80, key = 'Tab'): Promi
 /** Opens the paper-000 example from the start screen (closing a project left open first). */
 async function startScreen(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.getByTestId('topbar-close').waitFor();
+  // after loading, the app reopens the project the server still has open (the close button is
+  // disabled until then): wait until it has settled on the start screen or on that project
+  await page.locator('[data-testid="open-example-paper000"], [data-testid="topbar-close"]:enabled').first().waitFor({ timeout: 90_000 });
   if (await page.getByTestId('topbar-close').isEnabled()) await page.getByTestId('topbar-close').click();
-  await page.getByTestId('open-example-paper000').waitFor();
+  await page.getByTestId('open-example-paper000').waitFor({ timeout: 60_000 });
 }
 
 async function gridReady(page: Page): Promise<void> {

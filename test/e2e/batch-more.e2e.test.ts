@@ -17,7 +17,7 @@ import { estimate } from '../../src/engine/estimate.js';
 import { splitDummy } from '../../src/engine/transform/index.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, openExample, openPage } from './harness.js';
 
 // the example project's data and baseline (src/store/examples/paper003.ts)
 const N_ROWS = 233_819;
@@ -116,18 +116,10 @@ describe('batch runs on the paper-003 example: interactions and controls step by
       const refSoe = reference(source, ['platform', 'platform_x_soe', 'soe', ...CONTROLS], ['platform', 'platform_x_soe']);
       const refSteps = [0, 1, 2, 3].map((k) => reference(source, ['platform', ...CONTROLS.slice(0, k)], ['platform']));
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 1000 } });
 
       // 1. the example project; its baseline model with controls into the form
-      await page.goto(url);
-      await page.getByTestId('open-example-paper003').waitFor();
-      await page.getByTestId('lang-switch').selectOption('en');
-      await page.getByTestId('open-example-paper003').click();
+      await openExample(page, url, 'paper003');
       const withControls = page.getByTestId('model-item').filter({ hasText: 'T2 (2)' });
       await withControls.waitFor({ timeout: 120_000 });
       await withControls.click();

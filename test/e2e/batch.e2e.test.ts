@@ -17,7 +17,7 @@ import { estimate } from '../../src/engine/estimate.js';
 import { splitDummy } from '../../src/engine/transform/index.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, newProjectWithCsv, openPage } from './harness.js';
 
 const N_ROWS = 12_000;
 const SEED = 3;
@@ -87,25 +87,10 @@ describe('batch runs from the model form', () => {
       const refTfp = reference(source, 'tfp');
       const refExport = reference(source, 'lnexport');
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 1000 } });
 
       // 1. new project, the CSV through the import preview
-      await page.goto(url);
-      await page.getByTestId('new-project').waitFor();
-      await page.getByTestId('lang-switch').selectOption('en');
-      await page.getByTestId('new-project').click();
-      await page.getByTestId('path-input').fill(join(home, 'batch.pstudio'));
-      await page.getByTestId('path-ok').click();
-      await page.getByTestId('import-button').waitFor();
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByTestId('import-button').click();
-      await (await chooser).setFiles(csvPath);
-      await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+      await newProjectWithCsv(page, url, join(home, 'batch.pstudio'), csvPath);
       await page.getByTestId('import-confirm').click();
       await page.getByTestId('dataset-item').filter({ hasText: N_ROWS.toLocaleString('en-US') }).waitFor({ timeout: 60_000 });
 

@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../src/store/codec.js';
 import { ProjectStore } from '../../src/store/project.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, openPage } from './harness.js';
 
 // ---- fixture: 240 deterministic rows, 20 firms × 12 years, three missing x1 -------------------
 
@@ -99,13 +99,8 @@ describe('browser-mode data view', () => {
       const csvPath = join(home, 'firms.csv');
       writeFileSync(csvPath, fx.csv);
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
       const pageErrors: string[] = [];
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1280, height: 800 } });
 
       // 1. new project, import the CSV
       await page.goto(url);

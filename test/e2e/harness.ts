@@ -1,13 +1,14 @@
 // The browser-mode server for the e2e tests: out/node/web/serve.js with its own PANEL_STUDIO_HOME,
 // ready when it prints its URL as a JSON line; stopped with SIGTERM (SIGKILL after 5 s). And
-// useE2eSuite: the per-file setup (build check, temp home, server, Chromium, teardown) every e2e file shares.
+// useE2eSuite: the per-file setup (build check, temp home, server, Chromium, teardown) every e2e file shares;
+// openPage, openExample and newProjectWithCsv: the first steps most tests share.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 const SERVER = join(fileURLToPath(new URL('../..', import.meta.url)), 'out', 'node', 'web', 'serve.js');
@@ -126,4 +127,40 @@ export function useE2eSuite(name: string, opts: E2eSuiteOptions = {}): E2eSuite 
       return { browser, url, home, server };
     },
   };
+}
+
+type ContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
+
+/** A new context and page whose uncaught errors and console errors go into `errors`. */
+export async function openPage(browser: Browser, errors: string[], options: ContextOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  return { context, page };
+}
+
+/** The start screen in English, then one of the example projects (`paper003`, `paper000`). */
+export async function openExample(page: Page, url: string, example: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId(`open-example-${example}`).waitFor();
+  await page.getByTestId('lang-switch').selectOption('en');
+  await page.getByTestId(`open-example-${example}`).click();
+}
+
+/** The start screen in English, a new project at `projectPath`, and `csvPath` chosen for import: returns at the import preview (not confirmed). */
+export async function newProjectWithCsv(page: Page, url: string, projectPath: string, csvPath: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('new-project').waitFor();
+  await page.getByTestId('lang-switch').selectOption('en');
+  await page.getByTestId('new-project').click();
+  await page.getByTestId('path-input').fill(projectPath);
+  await page.getByTestId('path-ok').click();
+  await page.getByTestId('import-button').waitFor();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('import-button').click();
+  await (await chooser).setFiles(csvPath);
+  await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
 }

@@ -14,7 +14,7 @@ import { type Column, MemorySource } from '../../src/engine/data.js';
 import { estimate } from '../../src/engine/estimate.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, newProjectWithCsv, openPage } from './harness.js';
 
 // ---- fixture: the example generator at a small size --------------------------------------------
 
@@ -119,25 +119,10 @@ describe('seed paper 003: baseline table by clicking', () => {
       const ref1 = reference(cols, ['platform']);
       const ref2 = reference(cols, ['platform', ...CONTROLS]);
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 900 } });
 
       // 1. new project, then the CSV through the import preview
-      await page.goto(url);
-      await page.getByTestId('new-project').waitFor();
-      await page.getByTestId('lang-switch').selectOption('en');
-      await page.getByTestId('new-project').click();
-      await page.getByTestId('path-input').fill(join(home, 'p003.pstudio'));
-      await page.getByTestId('path-ok').click();
-      await page.getByTestId('import-button').waitFor();
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByTestId('import-button').click();
-      await (await chooser).setFiles(csvPath);
-      await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+      await newProjectWithCsv(page, url, join(home, 'p003.pstudio'), csvPath);
       for (const c of CSV_COLUMNS) expect(await page.getByTestId(`preview-type-${c}`).inputValue(), `${c} is read as a number`).toBe('numeric');
       await page.getByTestId('import-confirm').click();
       await page.getByTestId('dataset-item').filter({ hasText: N_ROWS.toLocaleString('en-US') }).waitFor({ timeout: 60_000 });

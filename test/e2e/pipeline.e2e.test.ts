@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TRUTH_000 } from '../../src/store/examples/generate000.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, openPage } from './harness.js';
 
 // ---- server and browser (as in workflow.e2e.test.ts) ---------------------------------------------
 
@@ -48,12 +48,7 @@ describe('browser-mode paper pipeline', () => {
     'opens example A, runs its baseline section from the pipeline view and shows the true effect',
     async () => {
       const { browser, url, home } = suite.ready();
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 1000 } });
 
       // 1. example A (seed paper 000) from the start screen: built on first use, 23 models
       await page.goto(url);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, useE2eSuite } from './harness.js';
+import { ROOT, useE2eSuite, openPage } from './harness.js';
 
 const OUT = process.env.PANEL_STUDIO_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test-artifacts', 'screenshots');
 const WIDTH = 1280;
@@ -35,13 +35,8 @@ describe('review screenshots', () => {
       `captures the main screens in ${lang === 'zh' ? 'Chinese' : 'English'}`,
       async () => {
         const { browser, url } = suite.ready();
-        const context = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
-        const page = await context.newPage();
         const pageErrors: string[] = [];
-        page.on('pageerror', (err) => pageErrors.push(err.message));
-        page.on('console', (msg) => {
-          if (msg.type() === 'error') pageErrors.push(msg.text());
-        });
+        const { context, page } = await openPage(browser, pageErrors, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1 });
         const shot = async (p: Page, screen: (typeof SCREENS)[number]) => {
           // no blinking caret or hover state in a review image
           await p.mouse.move(WIDTH - 2, HEIGHT - 2);

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, openExample, openPage } from './harness.js';
 
 interface Badge {
   name: string;
@@ -69,18 +69,10 @@ describe('the pipeline names the variable that made a model stale', () => {
     'replacing fc makes exactly the models that read it stale, naming fc; a new variable leaves them fresh',
     async () => {
       const { browser, url } = suite.ready();
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 1000 } });
 
       // 1. the example; Table 2 (baseline) and Table 6 (mechanisms) run from the Pipeline tab
-      await page.goto(url);
-      await page.getByTestId('open-example-paper003').waitFor();
-      await page.getByTestId('lang-switch').selectOption('en');
-      await page.getByTestId('open-example-paper003').click();
+      await openExample(page, url, 'paper003');
       await page.getByTestId('model-item').filter({ hasText: 'T2 (2)' }).waitFor({ timeout: 120_000 });
       await page.getByTestId('sidebar-pipeline').click();
       await page.getByTestId('pipeline-table-T2').waitFor({ timeout: 30_000 });

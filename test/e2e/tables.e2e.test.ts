@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { C_NUM, C_STR, SheetReader } from '../../src/store/import/xlsx-sheet.js';
 import { openWorkbook, readSharedStrings, readStyles } from '../../src/store/import/xlsx-workbook.js';
 import { ZipArchive } from '../../src/store/import/xlsx-zip.js';
-import { ARTIFACTS, useE2eSuite } from './harness.js';
+import { ARTIFACTS, useE2eSuite, openPage } from './harness.js';
 
 // ---- fixture: 30 firms × 8 years; 20 firms treated in a staggered year, event-time dummies ------
 
@@ -91,12 +91,7 @@ describe('browser-mode tables and charts', () => {
       const csvPath = join(home, 'panel.csv');
       writeFileSync(csvPath, fixture.csv);
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 1000 } });
       await page.goto(url);
       await page.getByTestId('lang-switch').selectOption('en');
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });

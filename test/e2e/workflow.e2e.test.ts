@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, ROOT, useE2eSuite } from './harness.js';
+import { ARTIFACTS, ROOT, useE2eSuite, openPage } from './harness.js';
 
 // ---- fixture: 200 deterministic rows, one missing x2, a text column with 20 firms -----------------
 
@@ -201,12 +201,7 @@ describe('browser-mode workflow', () => {
         used.map((i) => fixture.y[i]!),
       );
 
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 900 } });
 
       // 1. start screen
       await page.goto(url);

@@ -44,3 +44,17 @@ export function checklistStop(items: readonly ChecklistItem[], last: string | nu
   const first = items.find((it) => !it.disabled && chosen.includes(it.name)) ?? items.find((it) => !it.disabled);
   return first?.name ?? null;
 }
+
+/**
+ * A key pressed on checkbox `index` of the list element `list`: moves focus as checklistTarget
+ * says (and keeps the key from the browser) and returns the name now focused, or null when the key
+ * is not the list's (modifiers included).
+ */
+export function moveChecklistFocus(event: KeyboardEvent, items: readonly ChecklistItem[], index: number, list: HTMLElement | undefined): string | null {
+  if (event.ctrlKey || event.altKey || event.metaKey) return null;
+  const to = checklistTarget(items, index, event.key);
+  if (to === null) return null;
+  event.preventDefault();
+  list?.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')[to]?.focus();
+  return items[to].name;
+}
