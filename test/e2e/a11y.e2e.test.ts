@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, ROOT, useE2eSuite } from './harness.js';
+import { ARTIFACTS, ROOT, useE2eSuite, openPage } from './harness.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -131,15 +131,6 @@ async function gridReady(page: Page): Promise<void> {
   await page.locator('[data-testid="grid-row"][aria-rowindex="2"] .cell').first().filter({ hasText: /\S/ }).waitFor({ timeout: 60_000 });
 }
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  return errors;
-}
-
 // ---- a small panel for the screens the example projects do not open: 300 firm-years with a
 //      treatment (PSM), event-time dummies (event study), a production frontier (SFA), a second
 //      outcome and a text column (the import preview's type choice, a split by values) -----------
@@ -183,9 +174,8 @@ describe('accessibility', () => {
     'keyboard only: example → grid with the arrow keys → a variable → its column menu → Escape; tabs; Run; menus and dialogs return focus',
     async () => {
       const { browser, url } = suite.ready();
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      const pageErrors = watchErrors(page);
+      const pageErrors: string[] = [];
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 900 } });
       await startScreen(page, url);
 
       // 1. the start screen: the first Tab stop is the skip link; then to the example, Enter opens it
@@ -333,9 +323,8 @@ describe('accessibility', () => {
     'keyboard only in the model form: each variable list is one Tab stop; ↑ ↓ Home End and letters move, Space ticks; Run is a few Tabs from the dependent variable',
     async () => {
       const { browser, url } = suite.ready();
-      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      const pageErrors = watchErrors(page);
+      const pageErrors: string[] = [];
+      const { context, page } = await openPage(browser, pageErrors, { locale: 'en-US', viewport: { width: 1400, height: 900 } });
       await startScreen(page, url);
       await page.getByTestId('open-example-paper000').click();
       await page.getByTestId('model-item').nth(22).waitFor({ timeout: 120_000 });
@@ -449,9 +438,8 @@ describe('accessibility', () => {
       `axe finds no WCAG 2 A/AA violation on the main screens (${lang === 'zh' ? 'Chinese' : 'English'})`,
       async () => {
         const { browser, url } = suite.ready();
-        const context = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1400, height: 900 } });
-        const page = await context.newPage();
-        const pageErrors = watchErrors(page);
+        const pageErrors: string[] = [];
+        const { context, page } = await openPage(browser, pageErrors, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1400, height: 900 } });
         const reports: ScreenReport[] = [];
         const check = async (screen: string) => {
           reports.push(await audit(page, screen));
@@ -558,9 +546,8 @@ describe('accessibility', () => {
       `axe finds no WCAG 2 A/AA violation on the import preview, the Excel sheet dialog, every chart kind, the PSM and SFA results and the batch field in each mode (${lang === 'zh' ? 'Chinese' : 'English'})`,
       async () => {
         const { browser, url, home } = suite.ready();
-        const context = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1400, height: 900 } });
-        const page = await context.newPage();
-        const pageErrors = watchErrors(page);
+        const pageErrors: string[] = [];
+        const { context, page } = await openPage(browser, pageErrors, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1400, height: 900 } });
         const reports: ScreenReport[] = [];
         const check = async (screen: string) => {
           reports.push(await audit(page, screen));

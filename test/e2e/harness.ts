@@ -3,7 +3,7 @@
 // useE2eSuite: the per-file setup (build check, temp home, server, Chromium, teardown) every e2e file shares;
 // openPage, openExample and newProjectWithCsv: the first steps most tests share.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -163,4 +163,11 @@ export async function newProjectWithCsv(page: Page, url: string, projectPath: st
   await page.getByTestId('import-button').click();
   await (await chooser).setFiles(csvPath);
   await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+}
+
+/** Columns as a CSV file, every number in shortest round-trip form (the import reads the same doubles). */
+export function writeCsv(path: string, names: readonly string[], cols: Record<string, Float64Array>, rows: number): void {
+  const lines = [names.join(',')];
+  for (let i = 0; i < rows; i++) lines.push(names.map((c) => String(cols[c]![i])).join(','));
+  writeFileSync(path, `${lines.join('\n')}\n`);
 }

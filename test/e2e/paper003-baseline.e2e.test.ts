@@ -14,7 +14,7 @@ import { type Column, MemorySource } from '../../src/engine/data.js';
 import { estimate } from '../../src/engine/estimate.js';
 import { normalizeSpec } from '../../src/shared/spec.js';
 import { generate003 } from '../../src/store/examples/generate003.js';
-import { ARTIFACTS, useE2eSuite, newProjectWithCsv, openPage } from './harness.js';
+import { ARTIFACTS, useE2eSuite, newProjectWithCsv, openPage, writeCsv } from './harness.js';
 
 // ---- fixture: the example generator at a small size --------------------------------------------
 
@@ -28,13 +28,11 @@ const ABSORB = ['firm', 'industry#year', 'city#year'];
 const DECIMALS = 3; // the composer's default
 const STARS = [0.1, 0.05, 0.01]; // the composer's default thresholds
 
-/** The CSV text; every number in shortest round-trip form, so the import reads the same doubles. */
+/** The generated panel's columns as the CSV the test imports. */
 function writeFixture(path: string): Record<string, Float64Array> {
   const g = generate003(N_ROWS, SEED);
   const cols = Object.fromEntries(CSV_COLUMNS.map((c) => [c, g.columns[c]!])) as Record<string, Float64Array>;
-  const lines = [CSV_COLUMNS.join(',')];
-  for (let i = 0; i < g.rows; i++) lines.push(CSV_COLUMNS.map((c) => String(cols[c]![i])).join(','));
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeCsv(path, CSV_COLUMNS, cols, g.rows);
   return cols;
 }
 
