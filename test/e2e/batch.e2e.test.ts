@@ -8,7 +8,6 @@
 // engine's own estimates computed here without the UI (the split dummy by the engine's splitDummy).
 // Bad input is refused next to its field first; the same batch again reuses its models and table; a
 // failing model (an outcome the FE absorb) is named and the others kept; Stop ends a batch. Screenshots go to test-artifacts/e2e/batch-*.png.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';

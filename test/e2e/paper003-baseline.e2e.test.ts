@@ -6,7 +6,6 @@
 // headers) must equal the engine's own estimates computed here without the UI.
 // Screenshots go to test-artifacts/e2e/paper003-*.png.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
