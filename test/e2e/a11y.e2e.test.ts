@@ -20,6 +20,7 @@ import type { AxeResults, Result } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT, useE2eSuite, openPage } from './harness.js';
+import { mulberry32 } from '../../src/engine/psm/random.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -136,13 +137,7 @@ async function gridReady(page: Page): Promise<void> {
 //      outcome and a text column (the import preview's type choice, a split by values) -----------
 
 function auditCsv(): string {
-  let seed = 20240611;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(20240611);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const r = (v: number) => Number(v.toFixed(5));
   const lines = ['firm,year,region,y,y2,x1,x2,t,F2_d,d,L_d,q,k,l'];

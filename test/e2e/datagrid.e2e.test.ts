@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../src/store/codec.js';
 import { ProjectStore } from '../../src/store/project.js';
 import { ARTIFACTS, useE2eSuite, openPage } from './harness.js';
+import { mulberry32 } from '../../src/engine/psm/random.js';
 
 // ---- fixture: 240 deterministic rows, 20 firms × 12 years, three missing x1 -------------------
 
@@ -30,13 +31,7 @@ interface Fixture {
 }
 
 function makeFixture(): Fixture {
-  let seed = 20250101;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(20250101);
   const round = (v: number, d: number) => Number(v.toFixed(d));
   const lines = ['firm,year,y,x1,x2'];
   const fx: Fixture = { csv: '', year: [], x1: [] };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT, useE2eSuite } from './harness.js';
+import { mulberry32 } from '../../src/engine/psm/random.js';
 
 const CLI = join(ROOT, 'bin', 'panel-studio.mjs');
 
@@ -26,13 +27,7 @@ interface Row {
 }
 
 function makeFixture(): { csv: string; rows: Row[] } {
-  let seed = 11011;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(11011);
   const normal = () => {
     let u = 0;
     while (u === 0) u = rand();

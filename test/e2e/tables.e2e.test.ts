@@ -14,6 +14,7 @@ import { C_NUM, C_STR, SheetReader } from '../../src/store/import/xlsx-sheet.js'
 import { openWorkbook, readSharedStrings, readStyles } from '../../src/store/import/xlsx-workbook.js';
 import { ZipArchive } from '../../src/store/import/xlsx-zip.js';
 import { ARTIFACTS, useE2eSuite, openPage } from './harness.js';
+import { mulberry32 } from '../../src/engine/psm/random.js';
 
 // ---- fixture: 30 firms × 8 years; 20 firms treated in a staggered year, event-time dummies ------
 
@@ -22,13 +23,7 @@ const YEARS = 8;
 const N = FIRMS * YEARS;
 
 function makeCsv(): { csv: string; y: number[]; x1: number[] } {
-  let seed = 7;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(7);
   const r4 = (v: number) => Number(v.toFixed(4));
   const lines = ['firm,year,y,x1,x2,large,treat,F2_d,d,L_d,L2_d'];
   const ys: number[] = [];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT, useE2eSuite, openPage } from './harness.js';
+import { mulberry32 } from '../../src/engine/psm/random.js';
 
 // ---- fixture: 200 deterministic rows, one missing x2, a text column with 20 firms -----------------
 
@@ -25,14 +26,8 @@ interface Fixture {
 }
 
 function makeFixture(): Fixture {
-  // mulberry32: a tiny seeded generator, so every run writes the same file
-  let seed = 20240601;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // a seeded generator (the engine's mulberry32), so every run writes the same file
+  const rand = mulberry32(20240601);
   const round = (v: number, d: number) => Number(v.toFixed(d));
   const lines = ['firm,year,y,x1,x2'];
   const fx: Fixture = { csv: '', y: [], x1: [], x2: [] };
