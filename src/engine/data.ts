@@ -55,23 +55,70 @@ export interface InfiniteValues {
  * left out of the mask like missing ones and also reported in `infinite` (per column, in column
  * order), so that estimators can refuse them (sample.ts) rather than drop them silently.
  */
-export function completeCases(nrows: number, columns: { name: string; column: Column }[]): { mask: Uint8Array; count: number; missingBy: Record<string, number>; infinite: InfiniteValues[] } {
+export function completeCases(
+  nrows: number,
+  columns: { name: string; column: Column }[],
+  keyed: ReadonlySet<string> = NO_NAMES,
+): { mask: Uint8Array; count: number; missingBy: Record<string, number>; infinite: InfiniteValues[]; ranges: Map<string, ValueRange> } {
   const mask = new Uint8Array(nrows).fill(1);
   const missingBy: Record<string, number> = {};
   const infinite: InfiniteValues[] = [];
+  const ranges = new Map<string, ValueRange>();
   for (const { name, column } of columns) {
     let miss = 0;
     const inf: InfiniteValues = { name, row: -1, value: 0, count: 0 };
+    // the value range of a numeric column that will be factorised (a fixed effect, a cluster
+    // variable), taken in the same pass: integerKeys then needs no pass of its own
+    const range = column.kind === 'numeric' && keyed.has(name) ? { min: Infinity, max: -Infinity, integral: true } : null;
     for (let i0 = 0; i0 < nrows; i0 += CHUNK) {
       const i1 = Math.min(nrows, i0 + CHUNK);
-      miss += column.kind === 'numeric' ? maskNonFinite(column.values, mask, i0, i1, inf) : maskNegative(column.codes, mask, i0, i1);
+      if (column.kind !== 'numeric') miss += maskNegative(column.codes, mask, i0, i1);
+      else if (range) miss += maskNonFiniteRange(column.values, mask, i0, i1, inf, range);
+      else miss += maskNonFinite(column.values, mask, i0, i1, inf);
     }
     missingBy[name] = miss;
     if (inf.count > 0) infinite.push(inf);
+    if (range) ranges.set(name, range);
   }
   let count = 0;
   for (let i0 = 0; i0 < nrows; i0 += CHUNK) count += countSet(mask, i0, Math.min(nrows, i0 + CHUNK));
-  return { mask, count, missingBy, infinite };
+  return { mask, count, missingBy, infinite, ranges };
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** min, max and whether every value is an integer, over the finite values of a column. */
+export interface ValueRange {
+  min: number;
+  max: number;
+  integral: boolean;
+}
+
+/** maskNonFinite, also widening `range` by the finite values. */
+function maskNonFiniteRange(v: Float64Array, mask: Uint8Array, i0: number, i1: number, inf: InfiniteValues, range: ValueRange): number {
+  let miss = 0;
+  let min = range.min;
+  let max = range.max;
+  let frac = 0;
+  for (let i = i0; i < i1; i++) {
+    const x = v[i];
+    if (x - x !== 0) {
+      miss++;
+      mask[i] = 0;
+      if (x === x && inf.count++ === 0) {
+        inf.row = i;
+        inf.value = x;
+      }
+      continue;
+    }
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+    frac += x - Math.floor(x);
+  }
+  range.min = min;
+  range.max = max;
+  if (frac !== 0) range.integral = false;
+  return miss;
 }
 
 function maskNonFinite(v: Float64Array, mask: Uint8Array, i0: number, i1: number, inf: InfiniteValues): number {
@@ -166,9 +213,12 @@ export interface IntegerKeys {
 }
 
 /** The masked values as table keys, or null when they are not integers in a range small enough. */
-export function integerKeys(column: Column, mask: Uint8Array, count: number): IntegerKeys | null {
+export function integerKeys(column: Column, mask: Uint8Array, count: number, known?: ValueRange): IntegerKeys | null {
   const v = column.kind === 'numeric' ? column.values : column.codes;
   if (count === 0) return { values: v, min: 0, span: 0 };
+  // a range over all of the column's finite values (completeCases) holds the masked ones: used
+  // when it qualifies; otherwise (a fraction or a wide span only outside the sample) the masked rows
+  if (known && known.integral && known.max - known.min + 1 <= tableLimit(count)) return { values: v, min: known.min, span: known.max - known.min + 1 };
   const range = { min: Infinity, max: -Infinity, integral: true };
   const all = count === mask.length;
   for (let i0 = 0; i0 < mask.length; i0 += CHUNK) rangeChunk(v, mask, all, i0, Math.min(mask.length, i0 + CHUNK), range);
@@ -200,7 +250,7 @@ function rangeChunk(v: Float64Array | Int32Array, mask: Uint8Array, all: boolean
  * through a lookup table indexed by value; others through an open-addressing hash on the value's
  * bits (a JS Map of numbers is ≈10× slower at 10⁵ keys).
  */
-export function factorize(column: Column, mask: Uint8Array, count: number): { ids: Int32Array; groups: number } {
+export function factorize(column: Column, mask: Uint8Array, count: number): { ids: Int32Array; groups: number; counts?: Int32Array } {
   const keys = integerKeys(column, mask, count);
   const direct = keys ? factorizeKeys([keys], mask, count) : null;
   return direct ?? factorizeHash(column.kind === 'numeric' ? column.values : column.codes, mask, count);
@@ -211,24 +261,26 @@ export function factorize(column: Column, mask: Uint8Array, count: number): { id
  * columns (an interaction a#b: the same ids as combining the factorised columns), from one table
  * over the joint range; null when that range is too wide for a table.
  */
-export function factorizeKeys(keys: IntegerKeys[], mask: Uint8Array, count: number): { ids: Int32Array; groups: number } | null {
+export function factorizeKeys(keys: IntegerKeys[], mask: Uint8Array, count: number): { ids: Int32Array; groups: number; counts: Int32Array } | null {
   let cells = 1;
   for (const k of keys) cells *= k.span;
   if (cells > tableLimit(count)) return null;
   const ids = new Int32Array(count);
   const table = new Int32Array(cells).fill(-1);
+  // rows per level, counted in the same pass (singleton removal starts from them)
+  const counts = new Int32Array(Math.min(cells, count));
   const all = count === mask.length;
   const state = { groups: 0, next: 0 };
   for (let i0 = 0; i0 < mask.length; i0 += CHUNK) {
     const i1 = Math.min(mask.length, i0 + CHUNK);
-    if (keys.length === 1) oneKeyChunk(keys[0], mask, all, table, ids, i0, i1, state);
-    else if (keys.length === 2) twoKeyChunk(keys[0], keys[1], mask, all, table, ids, i0, i1, state);
-    else manyChunk(keys, mask, all, table, ids, i0, i1, state);
+    if (keys.length === 1) oneKeyChunk(keys[0], mask, all, table, ids, counts, i0, i1, state);
+    else if (keys.length === 2) twoKeyChunk(keys[0], keys[1], mask, all, table, ids, counts, i0, i1, state);
+    else manyChunk(keys, mask, all, table, ids, counts, i0, i1, state);
   }
-  return { ids, groups: state.groups };
+  return { ids, groups: state.groups, counts: counts.subarray(0, state.groups) };
 }
 
-function oneKeyChunk(a: IntegerKeys, mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
+function oneKeyChunk(a: IntegerKeys, mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, counts: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
   const va = a.values;
   const minA = a.min;
   let groups = state.groups;
@@ -238,6 +290,7 @@ function oneKeyChunk(a: IntegerKeys, mask: Uint8Array, all: boolean, table: Int3
     const slot = va[i] - minA;
     let id = table[slot];
     if (id < 0) id = table[slot] = groups++;
+    counts[id]++;
     ids[j++] = id;
   }
   state.groups = groups;
@@ -245,7 +298,7 @@ function oneKeyChunk(a: IntegerKeys, mask: Uint8Array, all: boolean, table: Int3
 }
 
 /** a#b: slot (a − min_a)·span_b + (b − min_b). */
-function twoKeyChunk(a: IntegerKeys, b: IntegerKeys, mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
+function twoKeyChunk(a: IntegerKeys, b: IntegerKeys, mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, counts: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
   const va = a.values;
   const vb = b.values;
   const minA = a.min;
@@ -258,13 +311,14 @@ function twoKeyChunk(a: IntegerKeys, b: IntegerKeys, mask: Uint8Array, all: bool
     const slot = (va[i] - minA) * spanB + (vb[i] - minB);
     let id = table[slot];
     if (id < 0) id = table[slot] = groups++;
+    counts[id]++;
     ids[j++] = id;
   }
   state.groups = groups;
   state.next = j;
 }
 
-function manyChunk(keys: IntegerKeys[], mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
+function manyChunk(keys: IntegerKeys[], mask: Uint8Array, all: boolean, table: Int32Array, ids: Int32Array, counts: Int32Array, i0: number, i1: number, state: { groups: number; next: number }): void {
   let groups = state.groups;
   let j = state.next;
   for (let i = i0; i < i1; i++) {
@@ -273,6 +327,7 @@ function manyChunk(keys: IntegerKeys[], mask: Uint8Array, all: boolean, table: I
     for (const k of keys) slot = slot * k.span + (k.values[i] - k.min);
     let id = table[slot];
     if (id < 0) id = table[slot] = groups++;
+    counts[id]++;
     ids[j++] = id;
   }
   state.groups = groups;

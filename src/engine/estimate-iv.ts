@@ -73,8 +73,8 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
     ...roles.map(([name], j) => ({ name, column: { kind: 'numeric', values: cols[j] } as Column })),
     ...[...new Set([...clusterNames, ...absorbVars])].map((name) => ({ name, column: source.get(name) })),
   ];
-  const { mask, count } = sampleMask(source, used);
-  const { factors, keep, droppedSingletons, rows, n } = absorbFactors(spec.absorb, source, mask, count, spec.options.singletons ?? true);
+  const { mask, count, ranges } = sampleMask(source, used, new Set([...clusterNames, ...absorbVars]));
+  const { factors, keep, droppedSingletons, rows, n } = absorbFactors(spec.absorb, source, mask, count, spec.options.singletons ?? true, ranges);
   // Demeaning overwrites these arrays: take over the loaded columns when the caller hands them over
   // (disposable) and no other role reads them, else our own copies (compress hands back the input
   // itself when no row is dropped).

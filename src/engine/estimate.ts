@@ -8,7 +8,7 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY } from './covariance/index.js';
-import { type Column, type ColumnSource, compress, compressInPlace, numericColumn } from './data.js';
+import { type Column, type ColumnSource, type ValueRange, compress, compressInPlace, numericColumn } from './data.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
@@ -134,12 +134,12 @@ function estimateOn(spec: ModelSpec, source: ColumnSource, progress: ProgressFn,
     ...spec.x.map((name, j) => ({ name, column: { kind: 'numeric', values: xAll[j] } as Column })),
     ...[...new Set([...clusterNames, ...absorbVars])].map((name) => ({ name, column: source.get(name) })),
   ];
-  const { mask, count } = sampleMask(source, used);
+  const { mask, count, ranges } = sampleMask(source, used, new Set([...clusterNames, ...absorbVars]));
   const key = fitKey(spec, cache?.scope ?? '');
   let prepared = cache?.store.get(key, mask) ?? null;
   const reused = prepared !== null;
   if (!prepared) {
-    prepared = prepareFit(spec, source, absorb, xAll, yAll, mask, count, key, lap, progress);
+    prepared = prepareFit(spec, source, absorb, xAll, yAll, mask, count, ranges, key, lap, progress);
     cache?.store.set(prepared);
   }
   const { fit: baseFit, factors, keep, droppedSingletons } = prepared;
@@ -211,12 +211,13 @@ function prepareFit(
   yAll: Float64Array,
   mask: Uint8Array,
   count: number,
+  ranges: Map<string, ValueRange>,
   key: string,
   lap: (name: string) => void,
   progress: ProgressFn,
 ): PreparedFit {
   // reghdfe drops singletons by default; xtreg, fe keeps them (they only add to N and n)
-  const { factors, keep, droppedSingletons, rows, n } = absorbFactors(absorb, source, mask, count, spec.options.singletons ?? spec.estimator === 'hdfe');
+  const { factors, keep, droppedSingletons, rows, n } = absorbFactors(absorb, source, mask, count, spec.options.singletons ?? spec.estimator === 'hdfe', ranges);
   // y and X may take over the source's arrays when the caller hands them over (disposable) and no
   // other role (cluster, absorbed factor) reads the same variable afterwards; `fe` keeps originals.
   const otherRoles = new Set([...spec.cluster, ...absorb.flatMap((a) => a.split('#')), ...(spec.panel ? [spec.panel.id] : [])]);

@@ -4,7 +4,7 @@
 import { AppError } from '../shared/errors.js';
 import type { FixedEffectInfo } from '../shared/result.js';
 import type { ClusterIds } from './covariance/index.js';
-import { type Column, type ColumnSource, type InfiniteValues, completeCases, factorize, restrictMask } from './data.js';
+import { type Column, type ColumnSource, type InfiniteValues, type ValueRange, completeCases, factorize, restrictMask } from './data.js';
 import { absorbedDof } from './fe/dof.js';
 import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
 import { findSingletons } from './fe/singletons.js';
@@ -27,14 +27,14 @@ export function refuseInfinite(infinite: InfiniteValues[]): void {
 }
 
 /** Rows complete in every used column; a clear error when none are or when a value is ±∞. */
-export function sampleMask(source: ColumnSource, used: { name: string; column: Column }[]): { mask: Uint8Array; count: number } {
-  const { mask, count, missingBy, infinite } = completeCases(source.nrows, used);
+export function sampleMask(source: ColumnSource, used: { name: string; column: Column }[], keyed?: ReadonlySet<string>): { mask: Uint8Array; count: number; ranges: Map<string, ValueRange> } {
+  const { mask, count, missingBy, infinite, ranges } = completeCases(source.nrows, used, keyed);
   refuseInfinite(infinite);
   if (count === 0) {
     const worst = Object.entries(missingBy).sort((a, b) => b[1] - a[1])[0];
     throw new AppError('BAD_DATA', `no observations left: every row has a missing value (e.g. "${worst[0]}" is missing in ${worst[1]} of ${source.nrows} rows)`);
   }
-  return { mask, count };
+  return { mask, count, ranges };
 }
 
 export interface AbsorbedSample {
@@ -48,9 +48,9 @@ export interface AbsorbedSample {
 }
 
 /** Factorise the absorb terms and, when asked, drop singletons iteratively over all of them. */
-export function absorbFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, count: number, dropSingletons: boolean): AbsorbedSample {
+export function absorbFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, count: number, dropSingletons: boolean, ranges?: Map<string, ValueRange>): AbsorbedSample {
   let n = count;
-  let factors = buildFactors(absorb, source, mask, n);
+  let factors = buildFactors(absorb, source, mask, n, ranges);
   let keep: Uint8Array | null = null;
   let droppedSingletons = 0;
   let rows = mask;

@@ -9,6 +9,7 @@ import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
 import type { FromWorker } from '../shared/worker-messages.js';
 import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
 import { JobHost, type WorkerSpawner } from './job-host.js';
+import { WORKER_PROCESS_ENV } from '../worker/process-env.js';
 import { denyPermission, ipcSenderAllowed, navigationGuard, secureWebPreferences, windowOpenHandler } from './security.js';
 
 /** The Electron-ABI better-sqlite3 built by scripts/electron-setup.mjs (beside the Node one). */
@@ -25,7 +26,7 @@ const nativeBinding = electronSqliteBinding();
 const utilitySpawner: WorkerSpawner = () => {
   const child = utilityProcess.fork(join(__dirname, 'worker.js'), [], {
     serviceName: 'Panel Studio engine',
-    env: { ...process.env, ...(nativeBinding ? { PANEL_STUDIO_SQLITE_BINDING: nativeBinding } : {}) },
+    env: { ...process.env, ...WORKER_PROCESS_ENV, ...(nativeBinding ? { PANEL_STUDIO_SQLITE_BINDING: nativeBinding } : {}) },
   });
   return {
     send: (m) => child.postMessage(m),

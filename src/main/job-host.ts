@@ -9,6 +9,7 @@ import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
 import type { DescribeResult } from '../shared/describe.js';
 import type { ViewOutput } from '../shared/data-view.js';
+import { WORKER_PROCESS_ENV } from '../worker/process-env.js';
 import type { CombineJob, DescribeJob, FromWorker, ModelColumns, RunJob, ToolJob, ToWorker, ViewJob } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
@@ -23,7 +24,7 @@ export type WorkerSpawner = () => WorkerHandle;
 /** The Node shim: child_process.fork of the built worker script. */
 export function nodeWorkerSpawner(workerPath: string, env: Record<string, string> = {}): WorkerSpawner {
   return () => {
-    const child = fork(workerPath, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(workerPath, [], { env: { ...process.env, ...WORKER_PROCESS_ENV, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     child.stderr?.resume();
     return {
       send: (m) => child.send(m),

@@ -17,6 +17,9 @@ import type { PipelineInfo, PipelineModelState, PipelineSection, PipelineTable, 
 import * as pipeline from './pipeline.js';
 import { datasetStamps, hasStamps, inputsCurrent, parseInputs, recordInputs } from './stamps.js';
 
+/** SQLite's default ceiling for mmap_size (SQLITE_MAX_MMAP_SIZE): address space, not memory. */
+const READ_MMAP_BYTES = 0x7fff0000;
+
 export interface OpenOptions {
   readonly?: boolean;
   /** Path of an alternative better-sqlite3 native module (the Electron-ABI build). */
@@ -272,6 +275,11 @@ export class ProjectStore {
       if (version > SCHEMA_VERSION) {
         throw new AppError('BAD_FILE', `${name} was saved by a newer Panel Studio (project format ${version}; this version reads up to ${SCHEMA_VERSION}); update Panel Studio to open it`);
       }
+      // Read-only connections (the engine worker's) read the column chunks through a memory map:
+      // no read() system call and copy per page (12 columns of 2M rows: 0.24–0.29 → 0.16–0.20 s).
+      // The file only grows while the app runs (no VACUUM, no auto-vacuum), so a mapped page is
+      // never cut off under the reader.
+      if (opts.readonly && path !== ':memory:') db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
       const store = new ProjectStore(path, db, !!opts.readonly);
       store.locked = writer;
       if (!opts.readonly) {

@@ -91,6 +91,50 @@ describe('sample', () => {
     expect(compress(y, all, 6)).toBe(y);
     expect(Array.from(restrictMask(mask, Uint8Array.from([1, 0, 1])))).toEqual([1, 0, 0, 0, 0, 1]);
   });
+
+  it('completeCases takes the value range of the keyed columns in its pass; integerKeys uses it only when it qualifies', () => {
+    const firm = Float64Array.from([3, 7, Number.NaN, 5, 4.5, 9]);
+    const year = Float64Array.from([2001, 2002, 2003, 2001, Number.NaN, 2002]);
+    const y = Float64Array.from([1, 2, 3, 4, 5, Number.NaN]);
+    const cols = [
+      { name: 'y', column: num(y) },
+      { name: 'firm', column: num(firm) },
+      { name: 'year', column: num(year) },
+    ];
+    const { mask, count, ranges } = completeCases(6, cols, new Set(['firm', 'year']));
+    expect(Array.from(mask)).toEqual([1, 1, 0, 1, 0, 0]);
+    expect(ranges.has('y')).toBe(false);
+    // over every finite value of the column, a superset of the sample
+    expect(ranges.get('year')).toEqual({ min: 2001, max: 2003, integral: true });
+    expect(ranges.get('firm')).toEqual({ min: 3, max: 9, integral: false });
+    // an integral range is used as it is (span 3 holds the sample's 2001–2002) ...
+    expect(integerKeys(num(year), mask, count, ranges.get('year'))).toMatchObject({ min: 2001, span: 3 });
+    // ... a fraction outside the sample (row 5 of firm) sends integerKeys back to the sample's rows
+    expect(integerKeys(num(firm), mask, count, ranges.get('firm'))).toMatchObject({ min: 3, span: 5 });
+    // the same ids either way
+    const a = factorizeKeys([integerKeys(num(year), mask, count, ranges.get('year')) as NonNullable<ReturnType<typeof integerKeys>>], mask, count);
+    const b = factorizeKeys([integerKeys(num(year), mask, count) as NonNullable<ReturnType<typeof integerKeys>>], mask, count);
+    expect(Array.from(a?.ids ?? [])).toEqual(Array.from(b?.ids ?? []));
+  });
+
+  it('factorizeKeys counts the rows of each level in its pass', () => {
+    const u = lcg(21);
+    const n = 10_000;
+    const a = Float64Array.from({ length: n }, () => Math.floor(u() * 50));
+    const b = Float64Array.from({ length: n }, () => 1990 + Math.floor(u() * 12));
+    const mask = Uint8Array.from({ length: n }, () => (u() < 0.9 ? 1 : 0));
+    let count = 0;
+    for (const m of mask) count += m;
+    const keys = [a, b].map((v) => integerKeys(num(v), mask, count) as NonNullable<ReturnType<typeof integerKeys>>);
+    for (const ks of [[keys[0]], keys]) {
+      const f = factorizeKeys(ks, mask, count);
+      if (!f) throw new Error('expected a table');
+      const naive = new Int32Array(f.groups);
+      for (const id of f.ids) naive[id]++;
+      expect(f.counts.length).toBe(f.groups);
+      expect(Array.from(f.counts)).toEqual(Array.from(naive));
+    }
+  });
 });
 
 function naiveSingletons(factors: Factor[], n: number): Uint8Array {

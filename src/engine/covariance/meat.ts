@@ -81,30 +81,56 @@ export const clusterMeatByColumn = clusterMeat;
 
 /**
  * S[a][g] = Σ_{i in g} x_a[i] e_i. Panel data usually come sorted by the cluster variable: then
- * the rows of a cluster are consecutive and each run is summed in registers, four columns at a
- * time, and stored once (a scattered `S[a][ids[i]] +=` per row waits on the previous store to the
- * same address: ≈4× slower). Unsorted ids go column by column.
+ * the rows of a cluster are consecutive and each run is summed in registers, eight columns at a
+ * time (a design of up to eight columns in one pass over the rows: 2M rows × 8 columns 55–90 →
+ * 30–35 ms against four at a time), and stored once (a scattered `S[a][ids[i]] +=` per row waits
+ * on the previous store to the same address: ≈4× slower). Unsorted ids go column by column.
  */
 function clusterScoreSums(X: Float64Array[], resid: Float64Array, ids: Int32Array, G: number, n: number, k: number): Float64Array[] {
-  // one allocation for the k columns
-  const all = new Float64Array(k * G);
+  // one block for the k columns, reused by the next call (see sumsBlock)
+  const all = sumsBlock(k * G);
   const S: Float64Array[] = [];
   for (let a = 0; a < k; a++) S.push(all.subarray(a * G, (a + 1) * G));
   let runs = 1;
   for (let i0 = 0; i0 < n; i0 += BLOCK) runs += idChanges(ids, i0, Math.min(n, i0 + BLOCK));
   const sorted = n > 0 && 4 * runs <= 3 * n;
-  for (let a0 = 0; a0 < k; a0 += 4) {
-    const w = Math.min(4, k - a0);
-    // missing columns of the last group of four alias column a0: summed, never stored
-    const x = [X[a0], X[w > 1 ? a0 + 1 : a0], X[w > 2 ? a0 + 2 : a0], X[w > 3 ? a0 + 3 : a0]];
-    const s = S.slice(a0, a0 + w);
+  for (let a0 = 0; a0 < k; ) {
+    // groups of eight columns, the rest as one group of four or eight; missing columns of a group
+    // alias column a0 and a spare target: summed, never read
+    const width = k - a0 <= 4 ? 4 : 8;
+    const w = Math.min(width, k - a0);
+    const x = Array.from({ length: width }, (_, a) => X[a < w ? a0 + a : a0]);
+    const s = Array.from({ length: width }, (_, a) => (a < w ? S[a0 + a] : spare(G)));
     for (let i0 = 0; i0 < n; i0 += BLOCK) {
       const i1 = Math.min(n, i0 + BLOCK);
-      if (sorted) runSums(x[0], x[1], x[2], x[3], resid, ids, s, w, i0, i1);
-      else for (let a = 0; a < w; a++) scatterSums(x[a], resid, ids, s[a], i0, i1);
+      if (!sorted) for (let a = 0; a < w; a++) scatterSums(x[a], resid, ids, s[a], i0, i1);
+      else if (width === 8) runSums8(x, resid, ids, s, i0, i1);
+      else runSums4(x, resid, ids, s, i0, i1);
     }
+    a0 += w;
   }
   return S;
+}
+
+/**
+ * The score sums live only inside clusterMeat, so their memory is kept for the next call (up to
+ * KEEP_SUMS doubles): fresh memory costs its first touch, ≈20 ms for the 22 MB of a 2M-row model
+ * with 340,000 clusters on the benchmark machine, against ≈2 ms to zero it again.
+ */
+const KEEP_SUMS = 1 << 24;
+let sums = new Float64Array(0);
+function sumsBlock(m: number): Float64Array {
+  if (m > KEEP_SUMS) return new Float64Array(m);
+  if (sums.length < m) sums = new Float64Array(m);
+  else sums.fill(0, 0, m);
+  return sums.subarray(0, m);
+}
+
+let spareSums = new Float64Array(0);
+/** A throw-away target of G sums for the unused lanes of runSums. */
+function spare(G: number): Float64Array {
+  if (spareSums.length < G) spareSums = new Float64Array(G);
+  return spareSums;
 }
 
 /** Number of i in [max(i0, 1), i1) with ids[i] ≠ ids[i − 1]. */
@@ -118,8 +144,10 @@ function scatterSums(x: Float64Array, resid: Float64Array, ids: Int32Array, s: F
   for (let i = i0; i < i1; i++) s[ids[i]] += x[i] * resid[i];
 }
 
-/** Up to four columns at once: each run of equal ids summed in registers, then added to S. */
-function runSums(x0: Float64Array, x1: Float64Array, x2: Float64Array, x3: Float64Array, resid: Float64Array, ids: Int32Array, S: Float64Array[], w: number, i0: number, i1: number): void {
+/** Four columns at once: each run of equal ids summed in registers, then added to S. */
+function runSums4(X: Float64Array[], resid: Float64Array, ids: Int32Array, S: Float64Array[], i0: number, i1: number): void {
+  const [x0, x1, x2, x3] = X;
+  const [S0, S1, S2, S3] = S;
   let cur = ids[i0];
   let s0 = 0;
   let s1 = 0;
@@ -128,7 +156,10 @@ function runSums(x0: Float64Array, x1: Float64Array, x2: Float64Array, x3: Float
   for (let i = i0; i < i1; i++) {
     const g = ids[i];
     if (g !== cur) {
-      addRun(S, w, cur, s0, s1, s2, s3);
+      S0[cur] += s0;
+      S1[cur] += s1;
+      S2[cur] += s2;
+      S3[cur] += s3;
       s0 = s1 = s2 = s3 = 0;
       cur = g;
     }
@@ -138,14 +169,57 @@ function runSums(x0: Float64Array, x1: Float64Array, x2: Float64Array, x3: Float
     s2 += x2[i] * ei;
     s3 += x3[i] * ei;
   }
-  addRun(S, w, cur, s0, s1, s2, s3);
+  S0[cur] += s0;
+  S1[cur] += s1;
+  S2[cur] += s2;
+  S3[cur] += s3;
 }
 
-function addRun(S: Float64Array[], w: number, g: number, s0: number, s1: number, s2: number, s3: number): void {
-  S[0][g] += s0;
-  if (w > 1) S[1][g] += s1;
-  if (w > 2) S[2][g] += s2;
-  if (w > 3) S[3][g] += s3;
+/** Eight columns at once, likewise. */
+function runSums8(X: Float64Array[], resid: Float64Array, ids: Int32Array, S: Float64Array[], i0: number, i1: number): void {
+  const [x0, x1, x2, x3, x4, x5, x6, x7] = X;
+  const [S0, S1, S2, S3, S4, S5, S6, S7] = S;
+  let cur = ids[i0];
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  for (let i = i0; i < i1; i++) {
+    const g = ids[i];
+    if (g !== cur) {
+      S0[cur] += s0;
+      S1[cur] += s1;
+      S2[cur] += s2;
+      S3[cur] += s3;
+      S4[cur] += s4;
+      S5[cur] += s5;
+      S6[cur] += s6;
+      S7[cur] += s7;
+      s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0;
+      cur = g;
+    }
+    const ei = resid[i];
+    s0 += x0[i] * ei;
+    s1 += x1[i] * ei;
+    s2 += x2[i] * ei;
+    s3 += x3[i] * ei;
+    s4 += x4[i] * ei;
+    s5 += x5[i] * ei;
+    s6 += x6[i] * ei;
+    s7 += x7[i] * ei;
+  }
+  S0[cur] += s0;
+  S1[cur] += s1;
+  S2[cur] += s2;
+  S3[cur] += s3;
+  S4[cur] += s4;
+  S5[cur] += s5;
+  S6[cur] += s6;
+  S7[cur] += s7;
 }
 
 /**

@@ -1,20 +1,22 @@
 // Fixed-effect factors: dense 0-based ids (Int32Array, length n) and level counts. An absorb term
 // is a variable name or an interaction "a#b#c"; interactions are factorised on the joint levels.
-import { type ColumnSource, type IntegerKeys, factorize, factorizeKeys, integerKeys } from '../data.js';
+import { type ColumnSource, type IntegerKeys, type ValueRange, factorize, factorizeKeys, integerKeys } from '../data.js';
 
 export interface Factor {
   name: string;
   ids: Int32Array;
   groups: number;
+  /** Rows per level when the factorisation counted them (read-only; absent after a subset). */
+  counts?: Int32Array;
 }
 
 /** Factorise the absorb terms on the rows where mask = 1 (count of them = n). */
-export function buildFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, n: number): Factor[] {
+export function buildFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, n: number, ranges?: Map<string, ValueRange>): Factor[] {
   // a variable in several terms (year in industry#year and city#year) is scanned once
   const keysOf = new Map<string, IntegerKeys | null>();
   const levelsOf = new Map<string, { ids: Int32Array; groups: number }>();
   const keys = (name: string) => {
-    if (!keysOf.has(name)) keysOf.set(name, integerKeys(source.get(name), mask, n));
+    if (!keysOf.has(name)) keysOf.set(name, integerKeys(source.get(name), mask, n, ranges?.get(name)));
     return keysOf.get(name) ?? null;
   };
   const levels = (name: string) => {
@@ -27,7 +29,7 @@ export function buildFactors(absorb: string[], source: ColumnSource, mask: Uint8
     // integer codes (the usual case): one table over the joint range, one pass
     const partKeys = parts.map(keys);
     const direct = partKeys.every((k) => k !== null) ? factorizeKeys(partKeys as IntegerKeys[], mask, n) : null;
-    if (direct) return { name: term, ids: direct.ids, groups: direct.groups };
+    if (direct) return { name: term, ids: direct.ids, groups: direct.groups, counts: direct.counts };
     // a single variable gets its own array (the cache is shared by interactions)
     if (parts.length === 1) {
       const own = factorize(source.get(term), mask, n);

@@ -19,8 +19,9 @@ export function findSingletons(factors: Factor[], n: number): { keep: Uint8Array
   const Q = factors.length;
   if (Q === 0) return { keep, dropped: 0 };
   const ids = factors.map((f) => f.ids);
-  const counts = factors.map((f) => new Int32Array(f.groups));
-  for (let q = 0; q < Q; q++) for (let i0 = 0; i0 < n; i0 += CHUNK) countLevels(ids[q], counts[q], i0, Math.min(n, i0 + CHUNK));
+  // the factorisation's counts when it took them (a copy: they are decremented below)
+  const counts = factors.map((f) => (f.counts ? f.counts.slice() : new Int32Array(f.groups)));
+  for (let q = 0; q < Q; q++) if (!factors[q].counts) for (let i0 = 0; i0 < n; i0 += CHUNK) countLevels(ids[q], counts[q], i0, Math.min(n, i0 + CHUNK));
   const state = { dropped: 0, again: true };
   while (state.again) {
     state.again = false;

@@ -153,7 +153,7 @@ export function addScalar(x: Float64Array, c: number, n = x.length): void {
 // One shared, never-written array of ones: the intercept column of a fit is a view of it
 // (allocating and filling n ones per fit costs a pass and a large allocation each time). Up to
 // ONES_CACHED rows only, so a huge sample does not pin its size in memory for the session.
-const ONES_CACHED = 1 << 20;
+const ONES_CACHED = 1 << 22;
 let onesBuffer = new Float64Array(0);
 
 /** n ones, read-only (for n ≤ ONES_CACHED a view of a shared buffer). */

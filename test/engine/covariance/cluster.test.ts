@@ -281,6 +281,30 @@ describe('multi-way helpers', () => {
     }
   });
 
+  it('the meat of sorted clusters (run sums, 4 or 8 columns a pass) equals the naive Σ_g s_g s_gᵀ for 1–13 columns', () => {
+    const u = lcg(12);
+    const n = 4500; // not a multiple of the 2048-row block: runs straddle blocks
+    const sortedIds = new Int32Array(n);
+    for (let i = 1, g = 0; i < n; i++) sortedIds[i] = u() < 0.2 ? ++g : g;
+    const G = sortedIds[n - 1] + 1;
+    const shuffledIds = Int32Array.from({ length: n }, () => Math.floor(u() * G)); // scattered sums
+    const e = Float64Array.from({ length: n }, () => u() - 0.5);
+    for (let k = 1; k <= 13; k++) {
+      const X = Array.from({ length: k }, () => Float64Array.from({ length: n }, () => u() - 0.3));
+      for (const ids of [sortedIds, shuffledIds]) {
+        const S = Array.from({ length: k }, () => new Float64Array(G));
+        for (let i = 0; i < n; i++) for (let a = 0; a < k; a++) S[a][ids[i]] += X[a][i] * e[i];
+        const M = clusterMeat(X, e, ids, G, n, k);
+        for (let a = 0; a < k; a++)
+          for (let b = 0; b < k; b++) {
+            let ref = 0;
+            for (let g = 0; g < G; g++) ref += S[a][g] * S[b][g];
+            expect(Math.abs(M[a * k + b] - ref)).toBeLessThan(1e-12 * (1 + Math.abs(ref)));
+          }
+      }
+    }
+  });
+
   it('symmetricEigen (Jacobi): A = U diag(λ) Uᵀ with U orthogonal', () => {
     const u = lcg(9);
     const k = 6;
