@@ -85,8 +85,16 @@ try {
     const zcol = Float64Array.from(platform, (p) => p + noise());
     dataset = store.writeVariables(dataset.id, [{ variable: { name: 'z', type: 'numeric', recipe: { kind: 'import', source: 'bench', column: 'z' } }, column: zcol }]);
   }
-  // the engine worker's view of the project (read-only, memory-mapped reads)
-  const reader = ProjectStore.open(projectPath, { readonly: true });
+  // the engine worker's view of the project: opened read-only (memory-mapped reads) per model and
+  // closed once the columns are loaded, as worker/run-job.ts does
+  const readColumns = (names: string[]) => {
+    const reader = ProjectStore.open(projectPath, { readonly: true });
+    try {
+      return new Map<string, Column>(names.map((n) => [n, reader.readColumn(dataset.id, n)]));
+    } finally {
+      reader.close();
+    }
+  };
 
   const X = ['platform', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6'];
   const runModel = (spec: ReturnType<typeof normalizeSpec>, names: string[]) => {
@@ -97,7 +105,7 @@ try {
       const t1 = performance.now();
       const c1 = process.cpuUsage();
       const f1 = process.resourceUsage().minorPageFault;
-      const cols = new Map<string, Column>(names.map((n) => [n, reader.readColumn(dataset.id, n)]));
+      const cols = readColumns(names);
       const load = performance.now() - t1;
       const result = estimate(spec, { nrows: dataset.nrows, disposable: true, get: (n) => cols.get(n) as Column });
       phases.load.push(load / 1000);
@@ -126,7 +134,8 @@ try {
   const describeS: number[] = [];
   {
     const names = ['firm', 'year', 'industry', 'city', 'platform', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'y'];
-    const cols = names.map((name) => ({ name, column: reader.readColumn(dataset.id, name) }));
+    const loaded = readColumns(names);
+    const cols = names.map((name) => ({ name, column: loaded.get(name) as Column }));
     for (let rep = 0; rep < reps; rep++) {
       const t0 = performance.now();
       summarize(cols);
@@ -264,7 +273,6 @@ try {
     peak = Math.max(peak, process.memoryUsage().rss);
     quality = { transactions: qualityN, seconds, rss_before_mb: before / 1e6, rss_peak_mb: peak / 1e6 };
   }
-  reader.close();
   store.close();
   const out = {
     rows,

@@ -21,7 +21,7 @@ import { type IvFit, fitIv, qCoef, residualOnZSquares } from './models/iv.js';
 import { firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
 import { buildLinearResult, normalInference } from './result.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
-import { centeredSumSquares, dot, sumAndSquares } from './linalg/vector.js';
+import { centeredSumSquares, dot } from './linalg/vector.js';
 import { upperTimesTranspose } from './linalg/qr.js';
 
 /**
@@ -91,23 +91,25 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   let demeanIterations: number | undefined;
   if (factors.length > 0) {
     tss = centeredSumSquares(data[0], n);
-    const stats = data.map((c) => sumAndSquares(c, n));
     const tol = typeof spec.options.tolerance === 'number' ? spec.options.tolerance : undefined;
-    const { out, report } = demean(data, factors, { ...(tol !== undefined ? { tol } : {}), overwrite: true });
+    // Σx, Σx² before and Σx̃² after, from demean's own passes over the columns
+    const { out, report } = demean(data, factors, { ...(tol !== undefined ? { tol } : {}), overwrite: true, moments: true });
+    const stats = (report.moments as { sum: number[]; squares: number[] }).sum.map((sum, j) => ({ sum, squares: (report.moments as { squares: number[] }).squares[j] }));
+    const demeanedSquares = report.squares as number[];
     if (!report.converged) {
       throw new AppError('ESTIMATION', `the fixed-effect demeaning did not converge within ${Math.max(...report.iterations)} iterations; results would not be reliable (try fewer or nested fixed effects)`);
     }
     demeanIterations = Math.max(...report.iterations);
     lap('demean');
     out.forEach((c, j) => (data[j] = c));
-    tssWithin = dot(data[0], data[0], n);
+    tssWithin = demeanedSquares[0];
     if (tssWithin <= COLLINEAR_WITH_FE * tss) {
       throw new AppError('BAD_DATA', `the dependent variable "${spec.y}" does not vary within the fixed effects (${spec.absorb.join(', ')}): they explain it completely, so there is nothing left to estimate`);
     }
     // a column the fixed effects absorb demeans to rounding noise (reghdfe's test, demean.ts)
     for (let j = 1; j < data.length; j++) {
       const m = stats[j].sum / n;
-      if (dot(data[j], data[j], n) <= COLLINEAR_WITH_FE * Math.max(stats[j].squares - n * m * m, 0)) droppedByFe.add(j);
+      if (demeanedSquares[j] <= COLLINEAR_WITH_FE * Math.max(stats[j].squares - n * m * m, 0)) droppedByFe.add(j);
     }
   }
   const nx = spec.x.length;

@@ -15,7 +15,7 @@ import { absorbedDof } from './fe/dof.js';
 import type { Factor } from './fe/factors.js';
 import type { LinearFit } from './models/linear-fit.js';
 import { fitOls } from './models/ols.js';
-import { centeredSumSquares, squaresThenAdd, sum, sumAndSquares } from './linalg/vector.js';
+import { centeredSumSquares } from './linalg/vector.js';
 import { xtregFeStats } from './models/xtreg-stats.js';
 import { estimateRe } from './models/re.js';
 import { hausman } from './models/hausman.js';
@@ -241,34 +241,34 @@ function prepareFit(
     // _cons), ‖x‖² (FE-collinearity test) and the centred TSS. Then demean in place where the
     // arrays are ours (compress copied them), which spares allocating and faulting in n·P new
     // doubles (≈0.3 s at 2M rows here). `fe` keeps the originals for xtreg's statistics.
-    const ySum = sum(y, n);
     const tss = centeredSumSquares(y);
-    const xStats = X.map((x) => sumAndSquares(x, n));
     const owned = reuse || (spec.estimator !== 'fe' && y.buffer !== yAll.buffer && X.every((x, j) => x.buffer !== xAll[j].buffer));
     const originalY = owned ? null : y;
-    const { out, report } = demean([y, ...X], factors, { ...(tol !== undefined ? { tol } : {}), overwrite: owned });
+    // A regressor the fixed effects absorb (e.g. time-invariant under firm FE) demeans to rounding
+    // noise: drop it before the solve, with a note naming it (reghdfe: ‖x̃‖²/‖x‖² ≤ 1e-9).
+    // reghdfe reports _cons = ȳ − x̄b: solve on the demeaned data with the means added back and an
+    // intercept; slopes, residuals and their covariance are those of the demeaned regression.
+    // demean takes ‖x‖² and the means in the pass that reads the columns, ‖x̃‖² (for the test above
+    // and the within TSS) in the pass that writes them, and adds the means back there.
+    const intercept = spec.options.intercept !== false;
+    const { out, report } = demean([y, ...X], factors, { ...(tol !== undefined ? { tol } : {}), overwrite: owned, moments: true, addMeans: intercept });
     lap('demean');
     if (!report.converged) {
       throw new AppError('ESTIMATION', `the fixed-effect demeaning did not converge within ${Math.max(...report.iterations)} iterations; results would not be reliable (try fewer or nested fixed effects)`);
     }
     const [yd, ...Xd] = out;
-    // A regressor the fixed effects absorb (e.g. time-invariant under firm FE) demeans to rounding
-    // noise: drop it before the solve, with a note naming it (reghdfe: ‖x̃‖²/‖x‖² ≤ 1e-9).
-    // reghdfe reports _cons = ȳ − x̄b: solve on the demeaned data with the means added back and an
-    // intercept; slopes, residuals and their covariance are those of the demeaned regression. The
-    // means go into demean's output arrays in place (they are ours), in the pass that also takes
-    // ‖x̃‖² (before the shift) for the test above and the within TSS.
-    const intercept = spec.options.intercept !== false;
-    const tssWithin = squaresThenAdd(yd, intercept ? ySum / n : 0, n);
+    const moments = report.moments as { sum: number[]; squares: number[] };
+    const demeanedSquares = report.squares as number[];
+    const xStats = X.map((_, j) => ({ sum: moments.sum[j + 1], squares: moments.squares[j + 1] }));
+    const tssWithin = demeanedSquares[0];
     // y itself absorbed (constant within the groups): every slope would be 0 ± 0
     if (tssWithin <= COLLINEAR_WITH_FE * tss) {
       throw new AppError('BAD_DATA', `the dependent variable "${spec.y}" does not vary within the fixed effects (${absorb.join(', ')}): they explain it completely, so there is nothing left to estimate`);
     }
     const absorbed: string[] = [];
     const keepX: number[] = [];
-    Xd.forEach((xd, j) => {
-      const x = xStats[j];
-      if (squaresThenAdd(xd, intercept ? x.sum / n : 0, n) <= COLLINEAR_WITH_FE * x.squares) absorbed.push(spec.x[j]);
+    Xd.forEach((_, j) => {
+      if (demeanedSquares[j + 1] <= COLLINEAR_WITH_FE * xStats[j].squares) absorbed.push(spec.x[j]);
       else keepX.push(j);
     });
     const solved = fitOls({ y: yd, X: keepX.map((j) => Xd[j]), names: keepX.map((j) => spec.x[j]), intercept });

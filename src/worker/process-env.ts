@@ -11,7 +11,7 @@
 // the next model (faults of the third 2M-row model: 14,000–44,000 → under 8,000); a 10M-row
 // model's memory above that goes back. Other C libraries ignore the variables.
 export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = {
-  MALLOC_MMAP_THRESHOLD_: String(256 * 2 ** 20),
-  MALLOC_TRIM_THRESHOLD_: String(512 * 2 ** 20),
-  MALLOC_TOP_PAD_: String(64 * 2 ** 20),
+  MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20),
+  MALLOC_TRIM_THRESHOLD_: String(256 * 2 ** 20),
+  MALLOC_TOP_PAD_: String(32 * 2 ** 20),
 };

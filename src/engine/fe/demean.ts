@@ -37,6 +37,15 @@ export interface DemeanOptions {
   overwrite?: boolean;
   /** Coefficient stride ≥ P (zero padding lanes); by default the narrowest specialised one. */
   stride?: number;
+  /**
+   * Also report Σx and Σx² of the input columns (`report.moments`) and Σx̃² of the demeaned ones
+   * (`report.squares`), taken in the passes that read and write the columns anyway (the estimator
+   * needs them for _cons, the FE-collinearity test and the within TSS: one pass fewer per column
+   * on each side).
+   */
+  moments?: boolean;
+  /** With `moments`: the outputs are x̃ + mean(x) (reghdfe's _cons needs the means added back). */
+  addMeans?: boolean;
 }
 
 export interface DemeanReport {
@@ -46,6 +55,10 @@ export interface DemeanReport {
   /** Which kernel set ran, and why not WebAssembly when it was not. */
   kernel?: 'wasm-simd' | 'js';
   note?: string;
+  /** With opts.moments: Σx and Σx² of each input column (rows in order). */
+  moments?: { sum: number[]; squares: number[] };
+  /** With opts.moments: Σx̃² of each demeaned column (before adding the means). */
+  squares?: number[];
 }
 
 export const DEFAULT_TOL = 1e-8;
@@ -92,7 +105,38 @@ export function demean(columns: Float64Array[], factors: Factor[], opts: DemeanO
     const back = 1 / scale[p];
     for (let i = 0; i < o.length; i++) o[i] *= back;
   });
+  // the moments of the scaled columns, back to the columns' own (powers of two: exact)
+  const { moments, squares } = r.report;
+  scale.forEach((f, p) => {
+    if (f === 1) return;
+    if (moments) {
+      moments.sum[p] /= f;
+      moments.squares[p] /= f * f;
+    }
+    if (squares) squares[p] /= f * f;
+  });
   return r;
+}
+
+/** The moments without a kernel (no factors, no rows): one JS pass per column. */
+function plainMoments(columns: Float64Array[], out: Float64Array[], addMeans: boolean): Pick<DemeanReport, 'moments' | 'squares'> {
+  const sum: number[] = [];
+  const squares: number[] = [];
+  const after: number[] = [];
+  columns.forEach((x, p) => {
+    let s = 0;
+    let q = 0;
+    for (let i = 0; i < x.length; i++) {
+      s += x[i];
+      q += x[i] * x[i];
+    }
+    sum.push(s);
+    squares.push(q);
+    after.push(q);
+    const shift = addMeans && x.length > 0 ? s / x.length : 0;
+    if (shift !== 0) for (let i = 0; i < x.length; i++) out[p][i] += shift;
+  });
+  return { moments: { sum, squares }, squares: after };
 }
 
 function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanOptions): { out: Float64Array[]; report: DemeanReport } {
@@ -100,7 +144,8 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   const maxIter = opts.maxIter ?? DEFAULT_MAX_ITER;
   const P = columns.length;
   if (factors.length === 0 || P === 0 || columns[0].length === 0) {
-    return { out: opts.overwrite === true ? columns : columns.map((c) => c.slice()), report: { iterations: columns.map(() => 0), converged: true } };
+    const out = opts.overwrite === true ? columns : columns.map((c) => c.slice());
+    return { out, report: { iterations: columns.map(() => 0), converged: true, ...(opts.moments === true ? plainMoments(columns, out, opts.addMeans === true) : {}) } };
   }
   // The kernels are specialised for 2, 4 and 8 interleaved columns (S = 2, 4, 8) with two or
   // three factors. A row's cost is mostly its instructions — per f64x2 register two loads and two
@@ -113,6 +158,9 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
   if (P > BLOCK_COLUMNS && !(P <= 10 && (factors.length === 2 || factors.length === 3))) {
     const out: Float64Array[] = [];
     const iterations: number[] = [];
+    const sum: number[] = [];
+    const before: number[] = [];
+    const after: number[] = [];
     let converged = true;
     let kernel: DemeanReport['kernel'];
     for (let p0 = 0; p0 < P; p0 += BLOCK_COLUMNS) {
@@ -121,10 +169,17 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
       iterations.push(...r.report.iterations);
       converged &&= r.report.converged;
       kernel ??= r.report.kernel;
+      if (r.report.moments) {
+        sum.push(...r.report.moments.sum);
+        before.push(...r.report.moments.squares);
+      }
+      if (r.report.squares) after.push(...r.report.squares);
     }
-    return { out, report: { iterations, converged, ...(kernel !== undefined ? { kernel } : {}) } };
+    const moments = opts.moments === true ? { moments: { sum, squares: before }, squares: after } : {};
+    return { out, report: { iterations, converged, ...(kernel !== undefined ? { kernel } : {}), ...moments } };
   }
   const pb = makeProblem(columns, factors);
+  if (opts.moments === true) pb.moments = true;
 
   let kernels: Kernels;
   let note: string | undefined;
@@ -174,8 +229,17 @@ function demeanColumns(columns: Float64Array[], factors: Factor[], opts: DemeanO
       }
     }
     const out = opts.overwrite === true ? columns : columns.map(() => new Float64Array(pb.n));
-    kernels.residuals(out, last);
     const report: DemeanReport = { iterations: columns.map(() => sweeps), converged, kernel: kernels.name };
+    const m = kernels.moments;
+    if (m) {
+      // the means (added back with addMeans) and Σx̃², in the residual pass
+      const shift = new Float64Array(S);
+      if (opts.addMeans === true) for (let p = 0; p < P; p++) shift[p] = m[p] / pb.n;
+      const squares = new Float64Array(S);
+      kernels.residuals(out, last, { shift, squares });
+      report.moments = { sum: Array.from(m.subarray(0, P)), squares: Array.from(m.subarray(S, S + P)) };
+      report.squares = Array.from(squares.subarray(0, P));
+    } else kernels.residuals(out, last);
     if (note !== undefined) report.note = note;
     return { out, report };
   } finally {

@@ -40,6 +40,7 @@ export function createJsKernels(pb: DemeanProblem, S: number): Kernels {
   const view = buf.map((v) => pb.groups.map((G, q) => (q === L ? aL : v.subarray(offsets[q], offsets[q] + G * S))));
   const sx = pb.groups.map((G) => new Float64Array(G * S));
   groupSums(pb, S, sx);
+  const moments = pb.moments ? columnMoments(pb, S) : null;
   const work = sx.map((s, q) => (q === L ? new Float64Array(0) : new Float64Array(s.length)));
   const num = new Float64Array(S);
   const den = new Float64Array(S);
@@ -48,6 +49,7 @@ export function createJsKernels(pb: DemeanProblem, S: number): Kernels {
 
   return {
     name: 'js',
+    moments,
     sweep(from, to) {
       if (Q === 1) {
         scale(sx[0], inv[0], S, aL);
@@ -81,8 +83,9 @@ export function createJsKernels(pb: DemeanProblem, S: number): Kernels {
     accelerate(tol) {
       return ironsTuck(buf[0], buf[1], buf[2], S, tol, num, den);
     },
-    residuals(out, which) {
+    residuals(out, which, then) {
       residualsJs(pb, S, view[which], out);
+      if (then) for (let p = 0; p < pb.P; p++) then.squares[p] = squaresThenShift(out[p], pb.n, then.shift[p]);
     },
     dispose() {},
   };
@@ -120,6 +123,35 @@ function groupSums(pb: DemeanProblem, S: number, sx: Float64Array[]): void {
       for (let i = 0; i < n; i++) s[id[i] * S + p] += x[i];
     }
   }
+}
+
+/** [Σx_p, Σx_p²] per lane (S each, padding lanes 0), rows in input order: the WebAssembly `moments`. */
+function columnMoments(pb: DemeanProblem, S: number): Float64Array {
+  const m = new Float64Array(2 * S);
+  for (let p = 0; p < pb.P; p++) {
+    const x = pb.columns[p];
+    let s = 0;
+    let q = 0;
+    for (let i = 0; i < pb.n; i++) {
+      const v = x[i];
+      s += v;
+      q += v * v;
+    }
+    m[p] = s;
+    m[S + p] = q;
+  }
+  return m;
+}
+
+/** Σ o_i² (rows in order), then o_i += c: the WebAssembly `squares_shift`. */
+function squaresThenShift(o: Float64Array, n: number, c: number): number {
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const v = o[i];
+    q += v * v;
+    o[i] = v + c;
+  }
+  return q;
 }
 
 // ---- one pass of a Gauss–Seidel sweep for factor f ----

@@ -14,6 +14,8 @@ export interface DemeanProblem {
   groups: number[];
   /** The factor with most levels: its rows are made contiguous in iteration order. */
   grouped: number;
+  /** Take Σx and Σx² of every column in the pass that reads x for the group sums. */
+  moments?: boolean;
 }
 
 /**
@@ -33,8 +35,17 @@ export interface Kernels {
   moving(a: 0 | 1 | 2, b: 0 | 1 | 2, tol: number): boolean;
   /** Convergence test between vectors 1 and 2; if still moving, vector 0 ← the Irons–Tuck step. */
   accelerate(tol: number): boolean;
-  /** out[p][i] = x_p[i] − Σ_f α_f[ids_f[i]] with the coefficients of vector `which`, in input row order. */
-  residuals(out: Float64Array[], which: 0 | 1 | 2): void;
+  /**
+   * With pb.moments: [Σx_p (S lanes), Σx_p² (S lanes)] of the input columns, each summed over the
+   * rows in input order; else null.
+   */
+  readonly moments: Float64Array | null;
+  /**
+   * out[p][i] = x_p[i] − Σ_f α_f[ids_f[i]] with the coefficients of vector `which`, in input row
+   * order; with `then`, also then.squares[p] = Σ_i out[p][i]² (rows in order) and out[p][i] +=
+   * then.shift[p] afterwards (S lanes each).
+   */
+  residuals(out: Float64Array[], which: 0 | 1 | 2, then?: { shift: Float64Array; squares: Float64Array }): void;
   /** Release what the kernel set holds (WebAssembly memory is reused by the next call). */
   dispose(): void;
 }

@@ -61,31 +61,6 @@ export function centeredSquaresRange(x: Float64Array, c: number, i0: number, i1:
   return s0 + s1 + (s2 + s3);
 }
 
-function addRange(x: Float64Array, c: number, i0: number, i1: number): void {
-  for (let i = i0; i < i1; i++) x[i] += c;
-}
-
-/** Σ x_i² over [i0, i1), then x_i += c (the squares are of the values before the shift). */
-function squaresThenAddRange(x: Float64Array, c: number, i0: number, i1: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let i = i0;
-  for (; i + 1 < i1; i += 2) {
-    const a = x[i];
-    const b = x[i + 1];
-    s0 += a * a;
-    s1 += b * b;
-    x[i] = a + c;
-    x[i + 1] = b + c;
-  }
-  for (; i < i1; i++) {
-    const a = x[i];
-    s0 += a * a;
-    x[i] = a + c;
-  }
-  return s0 + s1;
-}
-
 /** x'y over the first n entries. */
 export function dot(x: Float64Array, y: Float64Array, n = x.length): number {
   let s = 0;
@@ -107,47 +82,6 @@ export function centeredSumSquares(x: Float64Array, n = x.length): number {
   let s = 0;
   for (let i0 = 0; i0 < n; i0 += CHUNK) s += centeredSquaresRange(x, mean, i0, Math.min(n, i0 + CHUNK));
   return s;
-}
-
-/** Σ x_i and Σ x_i² of the first n entries in one pass. */
-export function sumAndSquares(x: Float64Array, n = x.length): { sum: number; squares: number } {
-  const acc = { sum: 0, squares: 0 };
-  for (let i0 = 0; i0 < n; i0 += CHUNK) sumAndSquaresRange(x, i0, Math.min(n, i0 + CHUNK), acc);
-  return acc;
-}
-
-function sumAndSquaresRange(x: Float64Array, i0: number, i1: number, acc: { sum: number; squares: number }): void {
-  let s0 = 0;
-  let s1 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  let i = i0;
-  for (; i + 1 < i1; i += 2) {
-    const a = x[i];
-    const b = x[i + 1];
-    s0 += a;
-    s1 += b;
-    q0 += a * a;
-    q1 += b * b;
-  }
-  for (; i < i1; i++) {
-    s0 += x[i];
-    q0 += x[i] * x[i];
-  }
-  acc.sum += s0 + s1;
-  acc.squares += q0 + q1;
-}
-
-/** Σ x_i² of the first n entries, then x_i += c in place: one pass for both. */
-export function squaresThenAdd(x: Float64Array, c: number, n = x.length): number {
-  let s = 0;
-  for (let i0 = 0; i0 < n; i0 += CHUNK) s += squaresThenAddRange(x, c, i0, Math.min(n, i0 + CHUNK));
-  return s;
-}
-
-/** x_i += c in place, over the first n entries. */
-export function addScalar(x: Float64Array, c: number, n = x.length): void {
-  for (let i0 = 0; i0 < n; i0 += CHUNK) addRange(x, c, i0, Math.min(n, i0 + CHUNK));
 }
 
 // One shared, never-written array of ones: the intercept column of a fit is a view of it

@@ -99,6 +99,41 @@ describe('demeaning kernels: WebAssembly SIMD = JS', () => {
     }
   });
 
+  it('moments: Σx, Σx² of the inputs and Σx̃² of the outputs, the means added back; JS = WebAssembly to the bit', () => {
+    for (const [n, groups, P, sortedBy] of [
+      [3000, [500, 30, 90], 8, 0],
+      [2500, [400, 30, 25], 3, null],
+      [2500, [300, 20, 50], 11, 0],
+      [1500, [200, 9], 10, 0],
+      [500, [40], 1, null],
+    ] as const) {
+      const { columns, factors } = panel(n, [...groups], P, 9, sortedBy);
+      // a column of small magnitude goes through demean's power-of-two scaling
+      columns[0] = columns[0].map((v) => v * 1e-7);
+      const plain = demean(columns, factors, { kernel: 'wasm' });
+      const got = (['js', 'wasm'] as const).map((kernel) => demean(columns, factors, { kernel, moments: true, addMeans: true }));
+      expect(got[1].report.moments?.sum).toEqual(got[0].report.moments?.sum);
+      expect(got[1].report.moments?.squares).toEqual(got[0].report.moments?.squares);
+      expect(got[1].report.squares).toEqual(got[0].report.squares);
+      const { moments, squares } = got[1].report;
+      columns.forEach((x, p) => {
+        let s = 0;
+        let q = 0;
+        let qd = 0;
+        for (let i = 0; i < n; i++) {
+          s += x[i];
+          q += x[i] * x[i];
+          qd += plain.out[p][i] ** 2;
+        }
+        expect(moments?.sum[p]).toBeCloseTo(s, 9);
+        expect(Math.abs((moments?.squares[p] ?? 0) - q)).toBeLessThanOrEqual(1e-13 * q);
+        expect(Math.abs((squares?.[p] ?? 0) - qd)).toBeLessThanOrEqual(1e-12 * qd);
+        const mean = s / n;
+        for (const i of [0, 1, n >> 1, n - 1]) expect(Math.abs(got[1].out[p][i] - (plain.out[p][i] + mean))).toBeLessThanOrEqual(1e-12 * (Math.abs(mean) + Math.abs(plain.out[p][i])));
+      });
+    }
+  });
+
   it('overwrite: the same numbers, written into the input columns', () => {
     for (const kernel of ['js', 'wasm'] as const) {
       const { columns, factors } = panel(6000, [700, 30, 90], 8, 3, null);

@@ -46,6 +46,8 @@ interface Exports {
   sub_s4: F;
   sub_s2: F;
   sub_gen: F;
+  moments: F;
+  squares_shift: F;
   moved: (bytes: number, a: number, b: number, tol: number) => number;
   count: F;
   invert: (G: number, cnt: number) => number;
@@ -124,6 +126,10 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   const xc = take(S * CS * 8);
   const xi = take((CH + 1) * S8);
   const idc = take(CH * 4);
+  // column moments (sums, squares) and the residuals' squares and shift, S lanes each
+  const mom = take(2 * S8);
+  const sq = take(S8);
+  const shf = take(S8);
   if (top > MAX_BYTES) return { reason: `the problem needs ${(top / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (wasm32 addresses 4 GiB)` };
 
   const inst = instance();
@@ -188,8 +194,10 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
       after?.(m, i0);
     }
   };
-  // constant group sums of x
+  // constant group sums of x (and the columns' moments in the same pass)
+  f64.fill(0, mom / 8, mom / 8 + 2 * S);
   chunks((m, idsOf) => {
+    if (pb.moments) x.moments(m, S8, xi, mom);
     for (let q = 0; q < Q; q++) {
       if (fixed) fixed.sums(m, idsOf(q), xi, sx[q]);
       else x.sums_gen(m, S8, idsOf(q), xi, sx[q]);
@@ -197,8 +205,10 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   });
 
   const other = (f: number, k: number) => (k < f ? k : k + 1);
+  const moments = pb.moments ? f64.slice(mom / 8, mom / 8 + 2 * S) : null;
   return {
     name: 'wasm-simd',
+    moments,
     sweep(from, to) {
       if (Q === 1) {
         x.scale(groups[0], S8, sx[0], inv[0], aL);
@@ -254,19 +264,25 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
       for (let k = 0; k < total; k += VBLOCK * S8) x.it_update(Math.min(VBLOCK * S8, total - k), S8, vec[0] + k, vec[1] + k, vec[2] + k, cvec);
       return true;
     },
-    residuals(out, which) {
+    residuals(out, which, then) {
+      if (then) {
+        f64.fill(0, sq / 8, sq / 8 + S);
+        f64.set(then.shift.subarray(0, S), shf / 8);
+      }
       chunks(
         (m, idsOf) => {
           for (let q = 0; q < Q; q++) {
             if (fixed) fixed.sub(m, idsOf(q), alpha[which][q], xi);
             else x.sub_gen(m, S8, idsOf(q), alpha[which][q], xi);
           }
+          if (then) x.squares_shift(m, S8, xi, sq, shf);
           x.deinterleave(m, S8, xi, xc, CS * 8);
         },
         (m, i0) => {
           for (let p = 0; p < P; p++) out[p].set(f64.subarray(xc / 8 + p * CS, xc / 8 + p * CS + m), i0);
         },
       );
+      if (then) then.squares.set(f64.subarray(sq / 8, sq / 8 + S));
     },
     dispose() {
       if (mem.buffer.byteLength > KEEP_BYTES) cached = undefined;

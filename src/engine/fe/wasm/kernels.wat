@@ -363,6 +363,41 @@
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br_if $rows (i32.lt_u (local.get $i) (local.get $m)))))
 
+  ;; Column moments of a chunk (lane p = column p, rows in order): acc[p] += x, acc[S + p] += x².
+  (func (export "moments") (param $m i32) (param $S8 i32) (param $xi i32) (param $acc i32)
+    (local $end i32) (local $j i32) (local $v v128) (local $pq i32)
+    (if (i32.eqz (local.get $m)) (then (return)))
+    (local.set $end (i32.add (local.get $xi) (i32.mul (local.get $m) (local.get $S8))))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $l
+        (local.set $v (v128.load (i32.add (local.get $xi) (local.get $j))))
+        (local.set $pq (i32.add (local.get $acc) (local.get $j)))
+        (v128.store (local.get $pq) (f64x2.add (v128.load (local.get $pq)) (local.get $v)))
+        (local.set $pq (i32.add (local.get $pq) (local.get $S8)))
+        (v128.store (local.get $pq) (f64x2.add (v128.load (local.get $pq)) (f64x2.mul (local.get $v) (local.get $v))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $l (i32.lt_u (local.get $j) (local.get $S8))))
+      (local.set $xi (i32.add (local.get $xi) (local.get $S8)))
+      (br_if $rows (i32.lt_u (local.get $xi) (local.get $end)))))
+
+  ;; The residual chunk's squares, then the shift: acc[p] += x², x += shift[p].
+  (func (export "squares_shift") (param $m i32) (param $S8 i32) (param $xi i32) (param $acc i32) (param $shift i32)
+    (local $end i32) (local $j i32) (local $v v128) (local $pq i32)
+    (if (i32.eqz (local.get $m)) (then (return)))
+    (local.set $end (i32.add (local.get $xi) (i32.mul (local.get $m) (local.get $S8))))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $l
+        (local.set $v (v128.load (i32.add (local.get $xi) (local.get $j))))
+        (local.set $pq (i32.add (local.get $acc) (local.get $j)))
+        (v128.store (local.get $pq) (f64x2.add (v128.load (local.get $pq)) (f64x2.mul (local.get $v) (local.get $v))))
+        (v128.store (i32.add (local.get $xi) (local.get $j)) (f64x2.add (local.get $v) (v128.load (i32.add (local.get $shift) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $l (i32.lt_u (local.get $j) (local.get $S8))))
+      (local.set $xi (i32.add (local.get $xi) (local.get $S8)))
+      (br_if $rows (i32.lt_u (local.get $xi) (local.get $end)))))
+
   ;; sx[id[i]] += xi[i]
   (func (export "sums_s8") (param $m i32) (param $id i32) (param $xi i32) (param $sx i32)
     (local $end i32) (local $ps i32)
