@@ -21,7 +21,7 @@ import { CHUNK_ROWS } from '../src/store/codec.js';
 import { importFile } from '../src/store/import/import-file.js';
 import { ProjectStore } from '../src/store/project.js';
 import { generatePanel, normal, rng, writePanelCsv } from './generate.js';
-import { WORKER_PROCESS_ENV } from '../src/worker/process-env.js';
+import { WORKER_PROCESS_ENV } from '../src/shared/worker-env.js';
 
 // The models run as in the engine worker: the same process environment (malloc settings), so the
 // bench runs itself once more with it, and the columns come through a read-only store (the worker
@@ -114,7 +114,7 @@ try {
       // CPU seconds of the same span (user + system): on a busy machine the wall time also counts waiting
       const cpu = process.cpuUsage(c1);
       phases.cpu.push((cpu.user + cpu.system) / 1e6);
-      // first touches of fresh memory (a large share of the time on a VM: see src/worker/process-env.ts)
+      // first touches of fresh memory (a large share of the time on a VM: see src/shared/worker-env.ts)
       phases.page_faults.push(process.resourceUsage().minorPageFault - f1);
       coef = result.coefficients.find((c) => c.term === 'platform')?.estimate ?? Number.NaN;
       iterations = Number(result.fit.demean_iterations ?? 0);

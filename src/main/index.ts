@@ -9,7 +9,7 @@ import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.js';
 import type { FromWorker } from '../shared/worker-messages.js';
 import { AppController, PROJECT_EXTENSION, type PickPurpose } from './controller.js';
 import { JobHost, type WorkerSpawner } from './job-host.js';
-import { WORKER_PROCESS_ENV } from '../worker/process-env.js';
+import { WORKER_PROCESS_ENV } from '../shared/worker-env.js';
 import { denyPermission, ipcSenderAllowed, navigationGuard, secureWebPreferences, windowOpenHandler } from './security.js';
 
 /** The Electron-ABI better-sqlite3 built by scripts/electron-setup.mjs (beside the Node one). */

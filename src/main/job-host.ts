@@ -9,7 +9,7 @@ import type { JobStage } from '../shared/types.js';
 import type { ToolOutput } from '../shared/tools.js';
 import type { DescribeResult } from '../shared/describe.js';
 import type { ViewOutput } from '../shared/data-view.js';
-import { WORKER_PROCESS_ENV } from '../worker/process-env.js';
+import { WORKER_PROCESS_ENV } from '../shared/worker-env.js';
 import type { CombineJob, DescribeJob, FromWorker, ModelColumns, RunJob, ToolJob, ToWorker, ViewJob } from '../shared/worker-messages.js';
 
 export interface WorkerHandle {
