@@ -237,10 +237,10 @@ function prepareFit(
     ({ fit, omitted } = fitOls({ y, X, names: spec.x, intercept: spec.options.intercept !== false }));
   } else {
     const tol = typeof spec.options.tolerance === 'number' ? spec.options.tolerance : undefined;
-    // What the steps after demeaning need from the original columns, taken before: the means (for
-    // _cons), ‖x‖² (FE-collinearity test) and the centred TSS. Then demean in place where the
-    // arrays are ours (compress copied them), which spares allocating and faulting in n·P new
-    // doubles (≈0.3 s at 2M rows here). `fe` keeps the originals for xtreg's statistics.
+    // The centred TSS of y is taken before demeaning (the means and ‖x‖² come from demean's own
+    // pass, below). Then demean in place where the arrays are ours (compress copied them), which
+    // spares allocating and faulting in n·P new doubles (≈0.3 s at 2M rows here). `fe` keeps the
+    // originals for xtreg's statistics.
     const tss = centeredSumSquares(y);
     const owned = reuse || (spec.estimator !== 'fe' && y.buffer !== yAll.buffer && X.every((x, j) => x.buffer !== xAll[j].buffer));
     const originalY = owned ? null : y;
