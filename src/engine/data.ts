@@ -64,6 +64,7 @@ export function completeCases(
   const missingBy: Record<string, number> = {};
   const infinite: InfiniteValues[] = [];
   const ranges = new Map<string, ValueRange>();
+  let anyMissing = false;
   for (const { name, column } of columns) {
     let miss = 0;
     const inf: InfiniteValues = { name, row: -1, value: 0, count: 0 };
@@ -72,17 +73,68 @@ export function completeCases(
     const range = column.kind === 'numeric' && keyed.has(name) ? { min: Infinity, max: -Infinity, integral: true } : null;
     for (let i0 = 0; i0 < nrows; i0 += CHUNK) {
       const i1 = Math.min(nrows, i0 + CHUNK);
+      // a chunk without a missing or infinite value (the usual case) is only tested, not masked
       if (column.kind !== 'numeric') miss += maskNegative(column.codes, mask, i0, i1);
-      else if (range) miss += maskNonFiniteRange(column.values, mask, i0, i1, inf, range);
-      else miss += maskNonFinite(column.values, mask, i0, i1, inf);
+      else if (!allFinite(column.values, i0, i1)) miss += range ? maskNonFiniteRange(column.values, mask, i0, i1, inf, range) : maskNonFinite(column.values, mask, i0, i1, inf);
+      else if (range) widenRange(column.values, i0, i1, range);
     }
     missingBy[name] = miss;
+    anyMissing ||= miss > 0;
     if (inf.count > 0) infinite.push(inf);
     if (range) ranges.set(name, range);
   }
-  let count = 0;
-  for (let i0 = 0; i0 < nrows; i0 += CHUNK) count += countSet(mask, i0, Math.min(nrows, i0 + CHUNK));
+  let count = anyMissing ? 0 : nrows;
+  if (anyMissing) for (let i0 = 0; i0 < nrows; i0 += CHUNK) count += countSet(mask, i0, Math.min(nrows, i0 + CHUNK));
   return { mask, count, missingBy, infinite, ranges };
+}
+
+/**
+ * Whether v[i0..i1) is all finite: Σ (x − x) is 0 for finite x and NaN once an x is NaN or ±∞. Four
+ * independent sums (no branch per row): 0.9 ns per value here, against 1.5 for the masking loop.
+ */
+function allFinite(v: Float64Array, i0: number, i1: number): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = i0;
+  for (; i + 3 < i1; i += 4) {
+    s0 += v[i] - v[i];
+    s1 += v[i + 1] - v[i + 1];
+    s2 += v[i + 2] - v[i + 2];
+    s3 += v[i + 3] - v[i + 3];
+  }
+  for (; i < i1; i++) s0 += v[i] - v[i];
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/** `range` widened by the values of v[i0..i1), all finite (two interleaved min/max pairs). */
+function widenRange(v: Float64Array, i0: number, i1: number, range: ValueRange): void {
+  let min0 = range.min;
+  let max0 = range.max;
+  let min1 = min0;
+  let max1 = max0;
+  // Σ (x − ⌊x⌋) ≥ 0 term by term: 0 iff every x is an integer
+  let frac = 0;
+  let i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const a = v[i];
+    const b = v[i + 1];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    if (b < min1) min1 = b;
+    if (b > max1) max1 = b;
+    frac += a - Math.floor(a) + (b - Math.floor(b));
+  }
+  if (i < i1) {
+    const a = v[i];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    frac += a - Math.floor(a);
+  }
+  range.min = Math.min(min0, min1);
+  range.max = Math.max(max0, max1);
+  if (frac !== 0) range.integral = false;
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
@@ -161,20 +213,81 @@ function countSet(mask: Uint8Array, i0: number, i1: number): number {
  * is kept `values` itself (or a view of its first `count` entries). Read-only for callers: it may
  * be the dataset's own column (never demean it in place).
  */
-export function compress(values: Float64Array, mask: Uint8Array, count: number): Float64Array {
+export function compress(values: Float64Array, mask: Uint8Array, count: number, runs: Int32Array | null = null): Float64Array {
   if (count === mask.length) return values.length === count ? values : values.subarray(0, count);
   const out = new Float64Array(count);
-  let j = 0;
-  for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, out, i0, Math.min(mask.length, i0 + CHUNK), j);
+  if (runs) copyRuns(values, runs, out);
+  else {
+    let j = 0;
+    for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, out, i0, Math.min(mask.length, i0 + CHUNK), j);
+  }
   return out;
 }
 
 /** Like compress, but compacts the kept rows to the front of `values` itself (no allocation). */
-export function compressInPlace(values: Float64Array, mask: Uint8Array, count: number): Float64Array {
+export function compressInPlace(values: Float64Array, mask: Uint8Array, count: number, runs: Int32Array | null = null): Float64Array {
   if (count === mask.length) return values.subarray(0, count);
-  let j = 0;
-  for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, values, i0, Math.min(mask.length, i0 + CHUNK), j);
+  if (runs) copyRuns(values, runs, values);
+  else {
+    let j = 0;
+    for (let i0 = 0; i0 < mask.length; i0 += CHUNK) j = compressChunk(values, mask, values, i0, Math.min(mask.length, i0 + CHUNK), j);
+  }
   return values.subarray(0, count);
+}
+
+/**
+ * The runs of consecutive kept rows of a mask, [start₀, end₀, start₁, end₁, …], when they are long
+ * enough (on average 32 rows or more) for compress to copy run by run; else null. A model's columns
+ * share one mask: compress them through its runs (a block copy per run: 233,819 rows with 4,000
+ * singletons dropped, 8 columns in 3.4 ms against 5.8 ms for the row loop here).
+ */
+export function keptRuns(mask: Uint8Array, count: number): Int32Array | null {
+  if (count === mask.length || count < 64) return null;
+  const most = Math.floor(count / 32);
+  const runs = new Int32Array(2 * most);
+  const state = { runs: 0, open: -1 };
+  for (let i0 = 0; i0 < mask.length && state.runs <= most; i0 += CHUNK) runBounds(mask, runs, most, i0, Math.min(mask.length, i0 + CHUNK), state);
+  if (state.open >= 0 && state.runs < most) {
+    runs[2 * state.runs] = state.open;
+    runs[2 * state.runs + 1] = mask.length;
+    state.runs++;
+  } else if (state.open >= 0) return null;
+  return state.runs <= most ? runs.subarray(0, 2 * state.runs) : null;
+}
+
+/** Run bounds of mask[i0..i1); state.open is the start of a run still open (−1: none). */
+function runBounds(mask: Uint8Array, runs: Int32Array, most: number, i0: number, i1: number, state: { runs: number; open: number }): void {
+  let r = state.runs;
+  let open = state.open;
+  for (let i = i0; i < i1; i++) {
+    if (mask[i]) {
+      if (open < 0) open = i;
+    } else if (open >= 0) {
+      if (r === most) {
+        state.runs = most + 1;
+        return;
+      }
+      runs[2 * r] = open;
+      runs[2 * r + 1] = i;
+      r++;
+      open = -1;
+    }
+  }
+  state.runs = r;
+  state.open = open;
+}
+
+/** The rows of `runs` packed to the front of `out` (which may be `values`: runs move forward only). */
+function copyRuns(values: Float64Array, runs: Int32Array, out: Float64Array): void {
+  let j = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const a = runs[r];
+    const b = runs[r + 1];
+    if (out === values) {
+      if (j !== a) values.copyWithin(j, a, b);
+    } else out.set(values.subarray(a, b), j);
+    j += b - a;
+  }
 }
 
 function compressChunk(values: Float64Array, mask: Uint8Array, out: Float64Array, i0: number, i1: number, j: number): number {
@@ -200,6 +313,11 @@ function restrictChunk(mask: Uint8Array, keep: Uint8Array, out: Uint8Array, i0: 
  * an interaction's joint range too.
  */
 const TABLE_SPAN = 1 << 16;
+
+/** Whether a table of `cells` slots is used for keys of `count` sample rows. */
+export function fitsTable(cells: number, count: number): boolean {
+  return cells <= tableLimit(count);
+}
 
 function tableLimit(count: number): number {
   return Math.max(TABLE_SPAN, 4 * count);

@@ -13,7 +13,7 @@ import type { CoefficientRow, EstimationResult, FirstStageResult, FixedEffectInf
 import type { ModelSpec } from '../shared/spec.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY, type ClusterIds, type VcovEstimate } from './covariance/index.js';
-import { type Column, type ColumnSource, compress, compressInPlace, numericColumn } from './data.js';
+import { type Column, type ColumnSource, compress, compressInPlace, keptRuns, numericColumn } from './data.js';
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
@@ -79,7 +79,8 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   // (disposable) and no other role reads them, else our own copies (compress hands back the input
   // itself when no row is dropped).
   const otherRoles = new Set([...clusterNames, ...absorbVars]);
-  const data = cols.map((c, j) => (source.disposable === true && !otherRoles.has(roles[j][0]) ? compressInPlace(c, rows, n) : ownCopy(compress(c, rows, n), c)));
+  const runs = keptRuns(rows, n);
+  const data = cols.map((c, j) => (source.disposable === true && !otherRoles.has(roles[j][0]) ? compressInPlace(c, rows, n, runs) : ownCopy(compress(c, rows, n, runs), c)));
   if (factors.length > 0 || spec.options.intercept !== false) refuseConstantOutcome(data[0], n, spec.y);
   lap('prepare');
   progress('estimate', 0.2);

@@ -8,7 +8,7 @@ import { canonicalJson, type ModelSpec } from '../shared/spec.js';
 import type { JobStage } from '../shared/types.js';
 import { stopwatch } from './clock.js';
 import { VCOV_REGISTRY } from './covariance/index.js';
-import { type Column, type ColumnSource, type ValueRange, compress, compressInPlace, numericColumn } from './data.js';
+import { type Column, type ColumnSource, type ValueRange, compress, compressInPlace, keptRuns, numericColumn } from './data.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import { absorbedDof } from './fe/dof.js';
@@ -222,8 +222,9 @@ function prepareFit(
   // other role (cluster, absorbed factor) reads the same variable afterwards; `fe` keeps originals.
   const otherRoles = new Set([...spec.cluster, ...absorb.flatMap((a) => a.split('#')), ...(spec.panel ? [spec.panel.id] : [])]);
   const reuse = source.disposable === true && spec.estimator !== 'fe' && ![spec.y, ...spec.x].some((v) => otherRoles.has(v));
-  const y = reuse ? compressInPlace(yAll, rows, n) : compress(yAll, rows, n);
-  const X = xAll.map((c) => (reuse ? compressInPlace(c, rows, n) : compress(c, rows, n)));
+  const runs = keptRuns(rows, n);
+  const y = reuse ? compressInPlace(yAll, rows, n, runs) : compress(yAll, rows, n, runs);
+  const X = xAll.map((c) => (reuse ? compressInPlace(c, rows, n, runs) : compress(c, rows, n, runs)));
   if (spec.options.intercept !== false || factors.length > 0) refuseConstantOutcome(y, n, spec.y);
   lap('prepare');
   progress('estimate', 0.3);

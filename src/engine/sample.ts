@@ -6,7 +6,8 @@ import type { FixedEffectInfo } from '../shared/result.js';
 import type { ClusterIds } from './covariance/index.js';
 import { type Column, type ColumnSource, type InfiniteValues, type ValueRange, completeCases, factorize, restrictMask } from './data.js';
 import { absorbedDof } from './fe/dof.js';
-import { type Factor, buildFactors, subsetFactor } from './fe/factors.js';
+import { type Factor, buildFactors, keyedTerms, subsetFactor } from './fe/factors.js';
+import { keyedFactors } from './fe/wasm/factor.js';
 import { findSingletons } from './fe/singletons.js';
 
 /**
@@ -47,8 +48,18 @@ export interface AbsorbedSample {
   n: number;
 }
 
+const EVERY_ROW_SINGLETON = 'every observation is a singleton in some fixed effect; nothing is left to estimate';
+
 /** Factorise the absorb terms and, when asked, drop singletons iteratively over all of them. */
 export function absorbFactors(absorb: string[], source: ColumnSource, mask: Uint8Array, count: number, dropSingletons: boolean, ranges?: Map<string, ValueRange>): AbsorbedSample {
+  // integer-keyed terms (the usual case): factorised, singletons and subsets in WebAssembly
+  const terms = keyedTerms(absorb, source, mask, count, ranges);
+  const keyed = terms && keyedFactors(terms, mask, count, dropSingletons);
+  if (keyed) {
+    const n = count - keyed.dropped;
+    if (n === 0) throw new AppError('ESTIMATION', EVERY_ROW_SINGLETON);
+    return { factors: keyed.factors, keep: keyed.keep, droppedSingletons: keyed.dropped, rows: keyed.keep ? restrictMask(mask, keyed.keep) : mask, n };
+  }
   let n = count;
   let factors = buildFactors(absorb, source, mask, n, ranges);
   let keep: Uint8Array | null = null;
@@ -64,7 +75,7 @@ export function absorbFactors(absorb: string[], source: ColumnSource, mask: Uint
       factors = factors.map((f) => subsetFactor(f, s.keep, m, true));
       n = m;
     }
-    if (n === 0) throw new AppError('ESTIMATION', 'every observation is a singleton in some fixed effect; nothing is left to estimate');
+    if (n === 0) throw new AppError('ESTIMATION', EVERY_ROW_SINGLETON);
   }
   return { factors, keep, droppedSingletons, rows, n };
 }

@@ -632,11 +632,19 @@ export class ProjectStore {
   readColumn(datasetId: number, name: string, opts: { staging?: boolean } = {}): Column {
     const ds = this.getDataset(datasetId, opts);
     const v = this.variable(datasetId, name);
-    const out = v.type === 'numeric' ? new Float64Array(ds.nrows) : new Int32Array(ds.nrows);
+    // uninitialised memory (every value is written below, or the read fails): zero-filling the
+    // column first cost ≈0.1 ms per 100,000 values here, 10 % of reading it
+    const bytes = Buffer.allocUnsafeSlow(ds.nrows * (v.type === 'numeric' ? 8 : 4)).buffer;
+    const out = v.type === 'numeric' ? new Float64Array(bytes, 0, ds.nrows) : new Int32Array(bytes, 0, ds.nrows);
     const rows = this.db.prepare('SELECT chunk, data FROM chunks WHERE variable_id = ? ORDER BY chunk').all(v.id) as { chunk: number; data: Buffer }[];
+    // chunk c holds rows [c·CHUNK_ROWS, …) and is full except the last: anything else (a missing,
+    // extra or wrong-sized chunk) would leave rows unwritten
     let filled = 0;
-    for (const r of rows) filled += decodeInto(r.data, out, r.chunk * CHUNK_ROWS);
-    if (filled !== ds.nrows) throw new AppError('BAD_FILE', `variable "${name}" is incomplete in the project file (${filled} of ${ds.nrows} values)`);
+    for (const r of rows) {
+      if (r.chunk !== filled / CHUNK_ROWS || r.data.byteLength !== Math.min(CHUNK_ROWS, ds.nrows - filled) * out.BYTES_PER_ELEMENT) break;
+      filled += decodeInto(r.data, out, r.chunk * CHUNK_ROWS);
+    }
+    if (filled !== ds.nrows || rows.length !== Math.ceil(ds.nrows / CHUNK_ROWS)) throw new AppError('BAD_FILE', `variable "${name}" is incomplete in the project file (${filled} of ${ds.nrows} values)`);
     return out instanceof Float64Array ? { kind: 'numeric', values: out } : { kind: 'categorical', codes: out, levels: v.levels ?? [] };
   }
 

@@ -1,7 +1,7 @@
 // Sample and factor preparation kernels against naive references: factorize (lookup table, hash,
 // interactions), listwise deletion, singletons, subsets and the bipartite components of the DoF.
 import { describe, expect, it } from 'vitest';
-import { type Column, MemorySource, completeCases, compress, factorize, factorizeKeys, integerKeys, restrictMask } from '../../src/engine/data.js';
+import { type Column, MemorySource, completeCases, compress, compressInPlace, factorize, factorizeKeys, integerKeys, keptRuns, restrictMask } from '../../src/engine/data.js';
 import { bipartiteComponents, isNested } from '../../src/engine/fe/dof.js';
 import { buildFactors, combine, subsetFactor, type Factor } from '../../src/engine/fe/factors.js';
 import { findSingletons } from '../../src/engine/fe/singletons.js';
@@ -90,6 +90,65 @@ describe('sample', () => {
     const all = new Uint8Array(6).fill(1);
     expect(compress(y, all, 6)).toBe(y);
     expect(Array.from(restrictMask(mask, Uint8Array.from([1, 0, 1])))).toEqual([1, 0, 0, 0, 0, 1]);
+  });
+
+  it('completeCases over many chunks: missing and infinite values in a few chunks, ranges over all finite values (naive reference)', () => {
+    const n = 50_000;
+    const rand = lcg(7);
+    const x = Float64Array.from({ length: n }, () => rand() - 0.5);
+    const key = Float64Array.from({ length: n }, () => Math.floor(rand() * 1000) - 300);
+    const frac = Float64Array.from({ length: n }, () => Math.floor(rand() * 50));
+    // missing and infinite values only in chunks 3, 7 and the last one (rows 4096 per chunk)
+    for (const i of [3 * 4096 + 5, 3 * 4096 + 4095, 7 * 4096, n - 1]) x[i] = Number.NaN;
+    x[7 * 4096 + 17] = Number.NEGATIVE_INFINITY;
+    key[3 * 4096 + 9] = Number.NaN;
+    key[n - 2] = Number.POSITIVE_INFINITY;
+    frac[9 * 4096 + 100] = 2.5;
+    const cols = [
+      { name: 'x', column: num(x) },
+      { name: 'key', column: num(key) },
+      { name: 'frac', column: num(frac) },
+    ];
+    const got = completeCases(n, cols, new Set(['key', 'frac']));
+    const ok = (v: number) => Number.isFinite(v);
+    const mask = Uint8Array.from({ length: n }, (_, i) => (ok(x[i]) && ok(key[i]) && ok(frac[i]) ? 1 : 0));
+    expect(Array.from(got.mask)).toEqual(Array.from(mask));
+    expect(got.count).toBe(n - 7);
+    expect(got.missingBy).toEqual({ x: 5, key: 2, frac: 0 });
+    expect(got.infinite.map((f) => [f.name, f.row, f.value, f.count])).toEqual([
+      ['x', 7 * 4096 + 17, Number.NEGATIVE_INFINITY, 1],
+      ['key', n - 2, Number.POSITIVE_INFINITY, 1],
+    ]);
+    const finiteKey = Array.from(key).filter(ok);
+    expect(got.ranges.get('key')).toEqual({ min: Math.min(...finiteKey), max: Math.max(...finiteKey), integral: true });
+    expect(got.ranges.get('frac')).toEqual({ min: 0, max: 49, integral: false });
+    // nothing missing: every row, the count without a counting pass
+    const clean = completeCases(n, [{ name: 'frac', column: num(frac) }], new Set(['frac']));
+    expect(clean.count).toBe(n);
+    expect(clean.mask.every((m) => m === 1)).toBe(true);
+  });
+
+  it('compress through the runs of kept rows (copied and in place) equals the row loop; keptRuns gives up on short runs', () => {
+    const n = 20_000;
+    const rand = lcg(3);
+    const v = Float64Array.from({ length: n }, () => rand());
+    for (const gap of [40, 500, 7]) {
+      // rows dropped every `gap` rows on average, the first and last row dropped
+      const mask = Uint8Array.from({ length: n }, (_, i) => (i === 0 || i === n - 1 || rand() * gap < 1 ? 0 : 1));
+      const count = mask.reduce((a, b) => a + b, 0);
+      const runs = keptRuns(mask, count);
+      if (gap === 7) expect(runs).toBeNull();
+      else expect(runs).not.toBeNull();
+      const want = Array.from(compress(v, mask, count));
+      expect(Array.from(compress(v, mask, count, runs))).toEqual(want);
+      expect(Array.from(compressInPlace(v.slice(), mask, count, runs))).toEqual(want);
+    }
+    // a last run reaching the end of the mask
+    const mask = new Uint8Array(n).fill(1);
+    mask[5000] = 0;
+    const runs = keptRuns(mask, n - 1);
+    expect(Array.from(runs ?? [])).toEqual([0, 5000, 5001, n]);
+    expect(Array.from(compressInPlace(v.slice(), mask, n - 1, runs))).toEqual([...v.subarray(0, 5000), ...v.subarray(5001)]);
   });
 
   it('completeCases takes the value range of the keyed columns in its pass; integerKeys uses it only when it qualifies', () => {

@@ -43,6 +43,32 @@ describe('project store', () => {
     store.close();
   });
 
+  it('refuses a column whose chunks are missing, truncated or oversized (BAD_FILE naming it), never returning unwritten rows', () => {
+    const dir = tempDir();
+    const n = 2 * CHUNK_ROWS + 10;
+    const v = Float64Array.from({ length: n }, (_, i) => i);
+    const cases: [string, (db: Database.Database, id: number) => void][] = [
+      ['missing', (db, id) => db.prepare('DELETE FROM chunks WHERE variable_id = ? AND chunk = 1').run(id)],
+      ['truncated', (db, id) => db.prepare('UPDATE chunks SET data = substr(data, 1, 800) WHERE variable_id = ? AND chunk = 1').run(id)],
+      // chunk 0 twice as long covers chunk 1's rows, chunk 2 then overlaps: the value count adds up, the layout does not
+      ['oversized', (db, id) => db.prepare('UPDATE chunks SET data = data || data WHERE variable_id = ? AND chunk = 0').run(id)],
+    ];
+    for (const [what, corrupt] of cases) {
+      const path = join(dir, `${what}.pstudio`);
+      const store = ProjectStore.create(path);
+      const ds = writeNumeric(store, 'd', v);
+      store.close();
+      const db = new Database(path);
+      const id = (db.prepare("SELECT id FROM variables WHERE name = 'v'").get() as { id: number }).id;
+      corrupt(db, id);
+      if (what === 'oversized') db.prepare('DELETE FROM chunks WHERE variable_id = ? AND chunk = 1').run(id);
+      db.close();
+      const back = ProjectStore.open(path, { readonly: true });
+      expect(() => back.readColumn(ds.id, 'v'), what).toThrow(/variable "v" is incomplete in the project file/);
+      back.close();
+    }
+  });
+
   it('persists datasets, models and results across close and reopen (WAL file on disk)', () => {
     const dir = tempDir();
     const path = join(dir, 'p.pstudio');

@@ -1,6 +1,7 @@
 // Fixed-effect factors: dense 0-based ids (Int32Array, length n) and level counts. An absorb term
 // is a variable name or an interaction "a#b#c"; interactions are factorised on the joint levels.
-import { type ColumnSource, type IntegerKeys, type ValueRange, factorize, factorizeKeys, integerKeys } from '../data.js';
+import { type ColumnSource, type IntegerKeys, type ValueRange, factorize, factorizeKeys, fitsTable, integerKeys } from '../data.js';
+import { type KeyedTerm, MAX_WASM_ROWS } from './wasm/factor.js';
 
 export interface Factor {
   name: string;
@@ -42,6 +43,35 @@ export function buildFactors(absorb: string[], source: ColumnSource, mask: Uint8
     }
     return { name: term, ids, groups };
   });
+}
+
+/**
+ * The absorb terms as table keys for the WebAssembly path (wasm/factor.ts): 1–3 terms, each one
+ * variable or an interaction of two whose joint range fits a table, on at most MAX_WASM_ROWS rows;
+ * else null (buildFactors then does the work).
+ */
+export function keyedTerms(absorb: string[], source: ColumnSource, mask: Uint8Array, n: number, ranges?: Map<string, ValueRange>): KeyedTerm[] | null {
+  if (absorb.length < 1 || absorb.length > 3 || n === 0 || n > MAX_WASM_ROWS) return null;
+  const parts = absorb.map((term) => term.split('#'));
+  if (parts.some((p) => p.length > 2)) return null;
+  const keysOf = new Map<string, IntegerKeys | null>();
+  const terms: KeyedTerm[] = [];
+  for (const [t, names] of parts.entries()) {
+    const keys: IntegerKeys[] = [];
+    for (const name of names) {
+      if (!keysOf.has(name)) {
+        const column = source.get(name);
+        keysOf.set(name, column.kind === 'numeric' ? integerKeys(column, mask, n, ranges?.get(name)) : null);
+      }
+      const k = keysOf.get(name);
+      if (!k) return null;
+      keys.push(k);
+    }
+    const cells = keys.reduce((c, k) => c * k.span, 1);
+    if (!fitsTable(cells, n)) return null;
+    terms.push({ name: absorb[t], keys, cells });
+  }
+  return terms;
 }
 
 /** Joint levels of two factors, renumbered densely in order of first appearance. */
