@@ -106,6 +106,14 @@ describe('demeaning kernels: WebAssembly SIMD = JS', () => {
       [2500, [300, 20, 50], 11, 0],
       [1500, [200, 9], 10, 0],
       [500, [40], 1, null],
+      // every fused chunk kernel (S = 2, 4, 8, 10 × two or three factors), rows grouped or not
+      [1500, [200, 9], 2, null],
+      [1500, [200, 9, 14], 1, 0],
+      [1500, [200, 9], 4, null],
+      [3000, [500, 30, 90], 6, null],
+      [2000, [300, 12], 7, 0],
+      [2500, [40, 400, 25], 9, 1],
+      [2500, [40, 400], 10, null],
     ] as const) {
       const { columns, factors } = panel(n, [...groups], P, 9, sortedBy);
       // a column of small magnitude goes through demean's power-of-two scaling
@@ -115,6 +123,7 @@ describe('demeaning kernels: WebAssembly SIMD = JS', () => {
       expect(got[1].report.moments?.sum).toEqual(got[0].report.moments?.sum);
       expect(got[1].report.moments?.squares).toEqual(got[0].report.moments?.squares);
       expect(got[1].report.squares).toEqual(got[0].report.squares);
+      got[1].out.forEach((o, p) => expect(o).toEqual(got[0].out[p]));
       const { moments, squares } = got[1].report;
       columns.forEach((x, p) => {
         let s = 0;
