@@ -17,8 +17,8 @@ import { type Column, type ColumnSource, compress, compressInPlace, keptRuns, nu
 import type { ProgressFn } from './estimate.js';
 import { COLLINEAR_WITH_FE, demean } from './fe/demean.js';
 import type { LinearFit } from './models/linear-fit.js';
-import { type IvFit, fitIv, qCoef, residualOnZSquares } from './models/iv.js';
-import { firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
+import { type IvFit, fitIv } from './models/iv.js';
+import { diagnosticsGram, firstStageStats, ivDiagnostics } from './models/iv-diagnostics.js';
 import { buildLinearResult, normalInference } from './result.js';
 import { absorbFactors, clusterIdsFor, fixedEffectsDof, refuseConstantOutcome, sampleMask } from './sample.js';
 import { centeredSumSquares, dot } from './linalg/vector.js';
@@ -162,7 +162,8 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
   const vcov = ivreg2Scale(VCOV_REGISTRY[spec.vcov](fit, { clusters }), fit, small);
   const ctx = { clusters, robust: spec.vcov !== 'iid', sdofminus };
   lap('covariance');
-  const diagnostics = ivDiagnostics(iv, ctx);
+  const gram = diagnosticsGram(iv);
+  const diagnostics = ivDiagnostics(iv, ctx, gram);
   lap('diagnostics');
 
   progress('result', 0.85);
@@ -192,24 +193,23 @@ export function estimateIv(spec: ModelSpec, source: ColumnSource, progress: Prog
     result.fit.rmse = Math.sqrt(fit.rss / n);
   }
   lap('result');
-  result.first_stage = firstStages(spec, iv, fit, clusters, small, level, ctx);
+  result.first_stage = firstStages(spec, iv, fit, clusters, small, level, ctx, gram);
   lap('first_stage');
   progress('result', 1);
   return result;
 }
 
-function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: ClusterIds[], small: boolean, level: number, ctx: { clusters: ClusterIds[]; robust: boolean; sdofminus: number }): FirstStageResult[] {
-  const stats = firstStageStats(iv, ctx);
+function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: ClusterIds[], small: boolean, level: number, ctx: { clusters: ClusterIds[]; robust: boolean; sdofminus: number }, gram: Float64Array): FirstStageResult[] {
+  const stats = firstStageStats(iv, ctx, gram);
   const { n, Z, RzInv } = iv;
   const L = Z.length;
   const hasConst = fit.hasIntercept;
   const bread = upperTimesTranspose(RzInv, L);
   return stats.map((s, j) => {
     const x = iv.X[iv.kExog + j];
-    // the first-stage regression through the instruments' R (Z = QR): b = R⁻¹Q'x, scores basis Z
-    const c = qCoef(Z, RzInv, x, n);
-    const resid = new Float64Array(n);
-    const rss = residualOnZSquares(Z, RzInv, c, L, x, resid, n);
+    // the first-stage regression through the instruments' R (Z = QR): b = R⁻¹Q'x, scores basis Z,
+    // as the first-stage F's Wald test fitted it (with its meat, for the covariance below)
+    const { coef: c, resid, rss, meat } = s.regression;
     const fsFit: LinearFit = {
       terms: iv.zNames,
       beta: Float64Array.from({ length: L }, (_, a) => {
@@ -232,7 +232,7 @@ function firstStages(spec: ModelSpec, iv: IvFit, fit: LinearFit, clusters: Clust
       hasIntercept: hasConst,
       interceptIndex: hasConst ? 0 : -1,
     };
-    const v = ivreg2Scale(VCOV_REGISTRY[spec.vcov](fsFit, { clusters }), fsFit, small);
+    const v = ivreg2Scale(VCOV_REGISTRY[spec.vcov](fsFit, { clusters, ...(meat ? { meat } : {}) }), fsFit, small);
     const r = buildLinearResult({ spec: { ...spec, y: s.endogenous }, fit: fsFit, vcov: v, omitted: [], sample: { n_input: iv.n, dropped_missing: 0, dropped_singletons: 0, groups: {} }, warnings: [], timing: {} });
     const coefficients: CoefficientRow[] = small ? r.coefficients : normalInference(r.coefficients, level);
     const na = (reason: string) => ({ na: reason });

@@ -22,11 +22,11 @@ function checkGroups(c: ClusterIds): void {
 
 export const cluster: VcovEstimator = (fit, ctx) => {
   if (ctx.clusters.length === 0) throw new AppError('ESTIMATION', 'clustered standard errors need a cluster variable');
-  if (ctx.clusters.length > 1) return multiwayCluster(fit, ctx.clusters);
+  if (ctx.clusters.length > 1) return multiwayCluster(fit, ctx.clusters, ctx.meat);
   checkGroups(ctx.clusters[0]);
   const { variable, ids, groups: G } = ctx.clusters[0];
   const { n, k, basis, basisToQ, basisCondition, resid } = fit;
-  const M = clusterMeat(basis, resid, ids, G, n, k, basisToQ, basisCondition);
+  const M = ctx.meat ?? clusterMeat(basis, resid, ids, G, n, k, basisToQ, basisCondition);
   const factor = (G / (G - 1)) * ((n - 1) / (n - k - fit.kAbsorbed));
   const warnings: string[] = [];
   if (G < FEW_CLUSTERS) warnings.push(fewClustersWarning(variable, G));
@@ -41,13 +41,13 @@ export const cluster: VcovEstimator = (fit, ctx) => {
   };
 };
 
-function multiwayCluster(fit: LinearFit, clusters: ClusterIds[]): VcovEstimate {
+function multiwayCluster(fit: LinearFit, clusters: ClusterIds[], meat?: Float64Array): VcovEstimate {
   const Qw = clusters.length;
   if (Qw > MAX_CLUSTER_WAYS) throw new AppError('ESTIMATION', `multi-way clustering supports at most ${MAX_CLUSTER_WAYS} cluster variables (got ${Qw})`);
   for (const c of clusters) checkGroups(c);
   const { n, k, basis, basisToQ, basisCondition, resid } = fit;
 
-  const M = multiwayMeat(basis, resid, clusters, n, k, basisToQ, basisCondition);
+  const M = meat ?? multiwayMeat(basis, resid, clusters, n, k, basisToQ, basisCondition);
 
   // One small-sample factor for the whole sum, with the smallest cluster count (reghdfe).
   let G = Infinity;

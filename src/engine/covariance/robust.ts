@@ -4,9 +4,9 @@ import { observationMeat } from './meat.js';
 import { sandwich } from './sandwich.js';
 import type { VcovEstimator } from './types.js';
 
-export const robust: VcovEstimator = (fit) => {
+export const robust: VcovEstimator = (fit, ctx) => {
   const { n, k, basis, basisToQ, basisCondition, resid } = fit;
-  const M = observationMeat(basis, resid, n, k, basisToQ, basisCondition);
+  const M = ctx.meat ?? observationMeat(basis, resid, n, k, basisToQ, basisCondition);
   const dof = n - k - fit.kAbsorbed;
   const factor = n / dof;
   return {

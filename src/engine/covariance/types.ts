@@ -11,6 +11,12 @@ export interface ClusterIds {
 
 export interface VcovContext {
   clusters: ClusterIds[];
+  /**
+   * The meat Σ s sᵀ of this fit's scores when the caller already has it (the same function of the
+   * same basis, residuals and clusters: covariance/meat.ts through models/iv-diagnostics.ts
+   * scoreMeat), so it is not summed over the rows again. Used by `robust` and `cluster`.
+   */
+  meat?: Float64Array;
 }
 
 export interface VcovEstimate {

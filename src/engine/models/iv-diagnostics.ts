@@ -47,6 +47,12 @@ export interface FirstStageStats {
   sw_chi2: number | null;
   sw_p_value: number | null;
   rmse: number;
+  /**
+   * The first-stage regression itself (of the endogenous regressor on Z through Q_Z): Q-basis
+   * coefficients, residuals, RSS and, with robust or clustered SEs, the scores' meat on that basis —
+   * the first-stage table's covariance takes them instead of fitting and summing again.
+   */
+  regression: { coef: Float64Array; resid: Float64Array; rss: number; meat: Float64Array | null };
 }
 
 /**
@@ -70,7 +76,7 @@ function minClusters(clusters: ClusterIds[]): number {
  * SEs are robust or clustered (ivreg2's HC and cluster scalings of Ω cancel to this, dofminus = 0).
  * The residual goes into `scratch` (length n): no n-length array is allocated per call.
  */
-function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext, scratch: Float64Array): { classical: number | null; robust: number | null; rss: number } {
+function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext, scratch: Float64Array): { classical: number | null; robust: number | null; rss: number; coef: Float64Array; meat: Float64Array | null } {
   const { Z, n } = fit;
   const L = Z.length;
   const coef = qCoef(Z, fit.RzInv, v, n);
@@ -90,8 +96,9 @@ function waldOnZ(fit: IvFit, v: Float64Array, idx: number[], ctx: IvDiagContext,
   const iidQ = new Float64Array(L * L);
   for (let i = 0; i < L; i++) iidQ[i * L + i] = rss / n;
   const classical = waldFor(iidQ);
-  const robust = ctx.robust ? waldFor(scoreMeat(Z, e, n, ctx.clusters, fit.RzInv, fit.zCondition)) : classical;
-  return { classical, robust, rss };
+  const meat = ctx.robust ? scoreMeat(Z, e, n, ctx.clusters, fit.RzInv, fit.zCondition) : null;
+  const robust = meat ? waldFor(meat) : classical;
+  return { classical, robust, rss, coef, meat };
 }
 
 /** ivreg2's conversion of a Wald χ² on `df1` restrictions to F, and the F's denominator df. */
@@ -105,20 +112,24 @@ function waldToF(wald: number, df1: number, fit: IvFit, ctx: IvDiagContext): { f
   return { f: ((wald / N) * (N - L - ctx.sdofminus)) / df1, df2: N - L - ctx.sdofminus };
 }
 
-export function firstStageStats(fit: IvFit, ctx: IvDiagContext, scratch = new Float64Array(fit.n)): FirstStageStats[] {
+export function firstStageStats(fit: IvFit, ctx: IvDiagContext, gram: Float64Array = diagnosticsGram(fit), scratch = new Float64Array(fit.n)): FirstStageStats[] {
   const { n, kExog, X, Xhat } = fit;
   const K = X.length;
   const K1 = fit.endogNames.length;
   const L1 = fit.excludedNames.length;
   const exIdx = Array.from({ length: L1 }, (_, j) => kExog + j);
-  // scaled to unit diagonal first: an endogenous regressor in units of 1e150 is not singular
-  const XXinv = invertSpdScaled(crossProducts(X, n), K);
+  // scaled to unit diagonal first: an endogenous regressor in units of 1e150 is not singular; X'X
+  // is a block of the diagnostics' cross-products (X = [Z's first kExog columns, X2])
+  const P = fit.Z.length + K1 + 1;
+  const xIdx = [...Array.from({ length: kExog }, (_, a) => a), ...Array.from({ length: K1 }, (_, j) => fit.Z.length + j)];
+  const XXinv = invertSpdScaled(Float64Array.from({ length: K * K }, (_, r) => gram[xIdx[Math.floor(r / K)] * P + xIdx[r % K]]), K);
   const out: FirstStageStats[] = [];
   const walds: (number | null)[] = [];
   for (let j = 0; j < K1; j++) {
     const col = kExog + j;
     const x = X[col];
     const w = waldOnZ(fit, x, exIdx, ctx, scratch);
+    const regression = { coef: w.coef, resid: scratch.slice(0, n), rss: w.rss, meat: w.meat };
     const wc = w.classical ?? NaN;
     const partial = wc / n / (1 + wc / n);
     const wald = w.robust;
@@ -138,6 +149,7 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext, scratch = new Fl
       sw_chi2: null,
       sw_p_value: null,
       rmse: Math.sqrt(w.rss / (n - fit.Z.length - ctx.sdofminus)),
+      regression,
     });
   }
   // Sanderson–Windmeijer: partial each endogenous regressor on the fitted values of the others
@@ -270,7 +282,15 @@ function omegaOf(Z: Float64Array[], ZZ: Float64Array, e: Float64Array, n: number
 
 const na = (reason: string) => ({ na: reason });
 
-export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
+/**
+ * The cross-products of W = [Z, X2, y] (X1 is inside Z): every one the J statistics, the
+ * endogeneity tests and the first stages' Shea R² need, in one pass (P = L + K1 + 1 columns).
+ */
+export function diagnosticsGram(fit: IvFit): Float64Array {
+  return crossProducts([...fit.Z, ...fit.X.slice(fit.kExog), fit.y], fit.n);
+}
+
+export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext, gram: Float64Array = diagnosticsGram(fit)): Diagnostic[] {
   const { n } = fit;
   const K = fit.X.length;
   const L = fit.Z.length;
@@ -278,10 +298,9 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext): Diagnostic[] {
   const L1 = fit.excludedNames.length;
   const out: Diagnostic[] = [];
   const clustered = ctx.clusters.length > 0;
-  // One pass for every cross-product the J statistics need: W = [Z, X2, y] (X1 is inside Z).
-  const W = [...fit.Z, ...fit.X.slice(fit.kExog), fit.y];
-  const P = W.length;
-  const G = crossProducts(W, n);
+  // every cross-product the J statistics need: W = [Z, X2, y]
+  const P = L + K1 + 1;
+  const G = gram;
   const rowsOf = (rows: number[], cols: number[]) => {
     const m = new Float64Array(rows.length * cols.length);
     rows.forEach((r, a) => cols.forEach((c, b) => (m[a * cols.length + b] = G[r * P + c])));

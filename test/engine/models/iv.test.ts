@@ -103,6 +103,20 @@ describe('iv invariants', () => {
     expect(cl.first_stage?.[0].coefficients.map((c) => c.term)).toEqual(['(Intercept)', 'w', 'z1', 'z2']);
   });
 
+  it('the first-stage table with robust and clustered SEs (small) equals OLS of the endogenous regressor on the instruments', () => {
+    const { src } = data(30, 5, 23);
+    for (const v of [{ vcov: 'robust' as const }, { vcov: 'cluster' as const, cluster: ['firm'] }]) {
+      const r = estimate(ivSpec({ ...v, options: { small: 'on' } }), src);
+      const ols = estimate(normalizeSpec({ estimator: 'ols', y: 'x', x: ['w', 'z1', 'z2'], ...v }), src);
+      const fs = r.first_stage?.[0].coefficients ?? [];
+      expect(fs.map((c) => c.term)).toEqual(ols.coefficients.map((c) => c.term));
+      fs.forEach((c, j) => {
+        expect(rel(c.estimate, ols.coefficients[j].estimate), `${v.vcov} ${c.term}`).toBeLessThan(1e-10);
+        expect(rel(c.std_error, ols.coefficients[j].std_error), `${v.vcov} ${c.term} SE`).toBeLessThan(1e-9);
+      });
+    }
+  });
+
   it('bad input: too few instruments, an instrument absorbed by the FE, a perfectly predicted regressor', () => {
     const { src } = data(20, 5, 17);
     expect(() => estimate(ivSpec({ endog: ['x', 'w'], x: [], instruments: ['z1'] }), src)).toThrow(/not identified/);
