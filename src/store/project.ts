@@ -656,7 +656,9 @@ export class ProjectStore {
       if (r.chunk !== filled / CHUNK_ROWS || r.data.byteLength !== Math.min(CHUNK_ROWS, ds.nrows - filled) * out.BYTES_PER_ELEMENT) break;
       filled += decodeInto(r.data, out, r.chunk * CHUNK_ROWS);
     }
-    if (filled !== ds.nrows || rows.length !== Math.ceil(ds.nrows / CHUNK_ROWS)) throw new AppError('BAD_FILE', `variable "${name}" is incomplete in the project file (${filled} of ${ds.nrows} values)`);
+    if (filled !== ds.nrows || rows.length !== Math.ceil(ds.nrows / CHUNK_ROWS)) {
+      throw new AppError('BAD_FILE', `variable "${name}" is damaged in the project file: its stored blocks do not match the dataset's ${ds.nrows} rows (the first ${filled} values read intact); restore the project from a backup or re-import the data`);
+    }
     return out instanceof Float64Array ? { kind: 'numeric', values: out } : { kind: 'categorical', codes: out, levels: v.levels ?? [] };
   }
 

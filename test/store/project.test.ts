@@ -43,7 +43,7 @@ describe('project store', () => {
     store.close();
   });
 
-  it('refuses a column whose chunks are missing, truncated or oversized (BAD_FILE naming it), never returning unwritten rows', () => {
+  it('refuses a column whose chunks are missing, truncated, oversized or extra (BAD_FILE naming it), never returning unwritten rows', () => {
     const dir = tempDir();
     const n = 2 * CHUNK_ROWS + 10;
     const v = Float64Array.from({ length: n }, (_, i) => i);
@@ -52,6 +52,7 @@ describe('project store', () => {
       ['truncated', (db, id) => db.prepare('UPDATE chunks SET data = substr(data, 1, 800) WHERE variable_id = ? AND chunk = 1').run(id)],
       // chunk 0 twice as long covers chunk 1's rows, chunk 2 then overlaps: the value count adds up, the layout does not
       ['oversized', (db, id) => db.prepare('UPDATE chunks SET data = data || data WHERE variable_id = ? AND chunk = 0').run(id)],
+      ['extra', (db, id) => db.prepare('INSERT INTO chunks (variable_id, chunk, data) SELECT variable_id, 3, data FROM chunks WHERE variable_id = ? AND chunk = 2').run(id)],
     ];
     for (const [what, corrupt] of cases) {
       const path = join(dir, `${what}.pstudio`);
@@ -64,7 +65,7 @@ describe('project store', () => {
       if (what === 'oversized') db.prepare('DELETE FROM chunks WHERE variable_id = ? AND chunk = 1').run(id);
       db.close();
       const back = ProjectStore.open(path, { readonly: true });
-      expect(() => back.readColumn(ds.id, 'v'), what).toThrow(/variable "v" is incomplete in the project file/);
+      expect(() => back.readColumn(ds.id, 'v'), what).toThrow(/variable "v" is damaged in the project file: its stored blocks do not match the dataset's 131082 rows/);
       back.close();
     }
   });
