@@ -1,5 +1,6 @@
 // Columns in, design out. The engine never reads files: a ColumnSource hands it typed arrays.
 import { AppError } from '../shared/errors.js';
+import { sumRange } from './linalg/vector.js';
 
 export type Column =
   | { kind: 'numeric'; values: Float64Array }
@@ -73,9 +74,11 @@ export function completeCases(
     const range = column.kind === 'numeric' && keyed.has(name) ? { min: Infinity, max: -Infinity, integral: true } : null;
     for (let i0 = 0; i0 < nrows; i0 += CHUNK) {
       const i1 = Math.min(nrows, i0 + CHUNK);
-      // a chunk without a missing or infinite value (the usual case) is only tested, not masked
+      // a chunk without a missing or infinite value (the usual case) is only summed, not masked: the
+      // sum is NaN or ±∞ once a value is (or, for values near 1e308, when it overflows: the masking
+      // loop then decides); 0.9 ns per value here against 1.5 for the masking loop
       if (column.kind !== 'numeric') miss += maskNegative(column.codes, mask, i0, i1);
-      else if (!allFinite(column.values, i0, i1)) miss += range ? maskNonFiniteRange(column.values, mask, i0, i1, inf, range) : maskNonFinite(column.values, mask, i0, i1, inf);
+      else if (!Number.isFinite(sumRange(column.values, i0, i1))) miss += range ? maskNonFiniteRange(column.values, mask, i0, i1, inf, range) : maskNonFinite(column.values, mask, i0, i1, inf);
       else if (range) widenRange(column.values, i0, i1, range);
     }
     missingBy[name] = miss;
@@ -86,26 +89,6 @@ export function completeCases(
   let count = anyMissing ? 0 : nrows;
   if (anyMissing) for (let i0 = 0; i0 < nrows; i0 += CHUNK) count += countSet(mask, i0, Math.min(nrows, i0 + CHUNK));
   return { mask, count, missingBy, infinite, ranges };
-}
-
-/**
- * Whether v[i0..i1) is all finite: Σ (x − x) is 0 for finite x and NaN once an x is NaN or ±∞. Four
- * independent sums (no branch per row): 0.9 ns per value here, against 1.5 for the masking loop.
- */
-function allFinite(v: Float64Array, i0: number, i1: number): boolean {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = i0;
-  for (; i + 3 < i1; i += 4) {
-    s0 += v[i] - v[i];
-    s1 += v[i + 1] - v[i + 1];
-    s2 += v[i + 2] - v[i + 2];
-    s3 += v[i + 3] - v[i + 3];
-  }
-  for (; i < i1; i++) s0 += v[i] - v[i];
-  return s0 + s1 + s2 + s3 === 0;
 }
 
 /** `range` widened by the values of v[i0..i1), all finite (two interleaved min/max pairs). */

@@ -31,3 +31,28 @@ export function compileWasm(bytes: Uint8Array): object | Unavailable {
 export function instantiateWasm<T>(module: object): T {
   return new (api() as WasmApi).Instance(module).exports as T;
 }
+
+/**
+ * The one reusable instance of a module: compiled on first use, instantiated then and again after
+ * `drop` — which lets the instance and its memory be collected (after a call that grew the memory
+ * past what is worth keeping, or when growing it failed).
+ */
+export class CachedInstance<T> {
+  private compiled: object | Unavailable | undefined;
+  private current: T | undefined;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get(): T | Unavailable {
+    if (this.current !== undefined) return this.current;
+    this.compiled ??= compileWasm(this.bytes);
+    if ('reason' in this.compiled) return this.compiled;
+    this.current = instantiateWasm<T>(this.compiled);
+    return this.current;
+  }
+
+  /** Forget the instance (only if it is still `which`, when given): the next get() makes a fresh one. */
+  drop(which?: T): void {
+    if (which === undefined || this.current === which) this.current = undefined;
+  }
+}

@@ -104,6 +104,11 @@ describe('sample', () => {
     key[3 * 4096 + 9] = Number.NaN;
     key[n - 2] = Number.POSITIVE_INFINITY;
     frac[9 * 4096 + 100] = 2.5;
+    // finite values whose sum overflows (the chunk goes through the masking loop, nothing is masked)
+    x[5 * 4096 + 1] = 1.7e308;
+    x[5 * 4096 + 2] = 1.7e308;
+    frac[11 * 4096] = 1.7e308;
+    frac[11 * 4096 + 1] = 1.7e308;
     const cols = [
       { name: 'x', column: num(x) },
       { name: 'key', column: num(key) },
@@ -121,9 +126,10 @@ describe('sample', () => {
     ]);
     const finiteKey = Array.from(key).filter(ok);
     expect(got.ranges.get('key')).toEqual({ min: Math.min(...finiteKey), max: Math.max(...finiteKey), integral: true });
-    expect(got.ranges.get('frac')).toEqual({ min: 0, max: 49, integral: false });
+    expect(got.ranges.get('frac')).toEqual({ min: 0, max: 1.7e308, integral: false });
+    expect(got.mask[5 * 4096 + 1] + got.mask[11 * 4096]).toBe(2);
     // nothing missing: every row, the count without a counting pass
-    const clean = completeCases(n, [{ name: 'frac', column: num(frac) }], new Set(['frac']));
+    const clean = completeCases(n, [{ name: 'key', column: num(key.map((k) => (Number.isFinite(k) ? k : 0))) }], new Set(['key']));
     expect(clean.count).toBe(n);
     expect(clean.mask.every((m) => m === 1)).toBe(true);
   });

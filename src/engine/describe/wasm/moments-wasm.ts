@@ -7,7 +7,7 @@
 //
 // The module is compiled once (../../wasm-runtime.ts); one instance is reused, and dropped after a
 // call that grew its memory past KEEP_BYTES so that memory can be collected.
-import { type WasmMemory, compileWasm, instantiateWasm } from '../../wasm-runtime.js';
+import { CachedInstance, type WasmMemory } from '../../wasm-runtime.js';
 import { finishMoments, provisionalMean, trivialMoments, type Brackets, type FirstPass, type Moments } from '../moments.js';
 import wasmBytes from './moments.wat';
 
@@ -31,16 +31,7 @@ const COPIED = 1344;
 const CAP = 1472;
 const OFF = 1600;
 
-let compiled: object | { reason: string } | undefined;
-let cached: Exports | undefined;
-
-function instance(): Exports | null {
-  if (cached !== undefined) return cached;
-  compiled ??= compileWasm(wasmBytes);
-  if ('reason' in compiled) return null;
-  cached = instantiateWasm<Exports>(compiled);
-  return cached;
-}
+const shared = new CachedInstance<Exports>(wasmBytes);
 
 /** A scratch of n doubles in WebAssembly memory plus room for bracket copies; null without wasm. */
 export class WasmScratch {
@@ -68,12 +59,12 @@ export class WasmScratch {
 
   static create(n: number): WasmScratch | null {
     if (n < 2) return null;
-    const w = instance();
-    if (w === null || PAGE + (Math.ceil(0.4 * n) + 65536 + n) * 8 + n > MAX_BYTES) return null;
+    const w = shared.get();
+    if ('reason' in w || PAGE + (Math.ceil(0.4 * n) + 65536 + n) * 8 + n > MAX_BYTES) return null;
     try {
       return new WasmScratch(w, n);
     } catch {
-      cached = undefined; // memory could not grow: a fresh instance next time
+      shared.drop(w); // memory could not grow: a fresh instance next time
       return null;
     }
   }
@@ -97,7 +88,7 @@ export class WasmScratch {
 
   /** Drop the instance if this scratch made its memory large. */
   release(): void {
-    if (this.w.memory.buffer.byteLength > KEEP_BYTES && cached === this.w) cached = undefined;
+    if (this.w.memory.buffer.byteLength > KEEP_BYTES) shared.drop(this.w);
   }
 
   /** Second pass over values[i0, i1) with the first pass done; fills the brackets like moments.ts. */

@@ -9,7 +9,7 @@
 // Compiled once through ../../wasm-runtime.ts; the instance and its memory are reused, except that
 // memory grown past KEEP_BYTES is dropped after the call so it can be collected.
 import type { IntegerKeys } from '../../data.js';
-import { type WasmMemory, compileWasm, instantiateWasm } from '../../wasm-runtime.js';
+import { CachedInstance, type WasmMemory } from '../../wasm-runtime.js';
 import type { Factor } from '../factors.js';
 import wasmBytes from './factor.wat';
 
@@ -42,16 +42,7 @@ const CHUNK = 4096;
 /** Counts of the stand-in factor of a two- or one-term model: never 1 or 2. */
 const NEVER = 1 << 30;
 
-let compiled: object | { reason: string } | undefined;
-let cached: Exports | undefined;
-
-function instance(): Exports | null {
-  if (cached !== undefined) return cached;
-  compiled ??= compileWasm(wasmBytes);
-  if ('reason' in compiled) return null;
-  cached = instantiateWasm<Exports>(compiled);
-  return cached;
-}
+const shared = new CachedInstance<Exports>(wasmBytes);
 
 /**
  * Factors of 1–3 terms on the sample rows (mask = 1, `count` of them) and, when asked, singletons
@@ -62,8 +53,8 @@ export function keyedFactors(terms: KeyedTerm[], mask: Uint8Array, count: number
   const Q = terms.length;
   if (Q < 1 || Q > 3 || count === 0 || count > MAX_WASM_ROWS) return null;
   if (!terms.every((t) => (t.keys.length === 1 || t.keys.length === 2) && t.keys.every((k) => k.values instanceof Float64Array && k.values.length === mask.length))) return null;
-  const w = instance();
-  if (w === null) return null;
+  const w = shared.get();
+  if ('reason' in w) return null;
 
   // ---- layout (byte offsets, 16-aligned)
   let top = 16;
@@ -89,7 +80,7 @@ export function keyedFactors(terms: KeyedTerm[], mask: Uint8Array, count: number
     try {
       w.memory.grow(Math.ceil((top - have) / PAGE));
     } catch {
-      cached = undefined;
+      shared.drop();
       return null;
     }
   }
@@ -150,6 +141,6 @@ export function keyedFactors(terms: KeyedTerm[], mask: Uint8Array, count: number
     });
     return { factors, keep: dropped > 0 ? u8.slice(keep, keep + count) : null, dropped };
   } finally {
-    if (w.memory.buffer.byteLength > KEEP_BYTES) cached = undefined;
+    if (w.memory.buffer.byteLength > KEEP_BYTES) shared.drop(w);
   }
 }

@@ -7,7 +7,7 @@
 // except that memory grown past KEEP_BYTES is dropped after the call so it can be collected.
 import type { DemeanProblem, Kernels } from '../problem.js';
 import { iterationIds, rowOrder } from '../problem.js';
-import { type WasmMemory, compileWasm, instantiateWasm } from '../../wasm-runtime.js';
+import { CachedInstance, type WasmMemory } from '../../wasm-runtime.js';
 import wasmBytes from './kernels.wat';
 
 type F = (...args: number[]) => void;
@@ -83,16 +83,7 @@ const BLOCK = 1 << 15;
 /** Coefficient rows per call of the Irons–Tuck kernels. */
 const VBLOCK = 1 << 14;
 
-let compiled: object | { reason: string } | undefined;
-let cached: Exports | undefined;
-
-function instance(): Exports | { reason: string } {
-  if (cached !== undefined) return cached;
-  compiled ??= compileWasm(wasmBytes);
-  if ('reason' in compiled) return compiled;
-  cached = instantiateWasm<Exports>(compiled);
-  return cached;
-}
+const shared = new CachedInstance<Exports>(wasmBytes);
 
 /** The WebAssembly kernel set for pb, or why it cannot be used. */
 export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels | { reason: string } {
@@ -149,14 +140,14 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   const shf = take(S8);
   if (top > MAX_BYTES) return { reason: `the problem needs ${(top / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (wasm32 addresses 4 GiB)` };
 
-  const inst = instance();
+  const inst = shared.get();
   if ('reason' in inst) return inst;
   const mem = inst.memory;
   if (mem.buffer.byteLength < top) {
     try {
       mem.grow(Math.ceil((top - mem.buffer.byteLength) / PAGE));
     } catch (e) {
-      cached = undefined;
+      shared.drop(inst);
       return { reason: `could not grow WebAssembly memory to ${(top / 2 ** 20).toFixed(0)} MiB (${e instanceof Error ? e.message : String(e)})` };
     }
   }
@@ -331,7 +322,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
       if (then) then.squares.set(f64.subarray(sq / 8, sq / 8 + S));
     },
     dispose() {
-      if (mem.buffer.byteLength > KEEP_BYTES) cached = undefined;
+      if (mem.buffer.byteLength > KEEP_BYTES) shared.drop(inst);
     },
   };
 }
