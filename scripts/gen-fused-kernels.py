@@ -24,14 +24,18 @@ def load_row(L, k):
     return (f'(f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $c{2*k}) (local.get $o))))'
             f' (f64.load (i32.add (local.get $c{2*k+1}) (local.get $o))))')
 
+def head(name, params, vectors, L):
+    # signature (chunk size, chunk, column stride, then `params`), locals, the column addresses
+    return ([f'  (func (export "{name}") (param $m i32) (param $xc i32) (param $CS8 i32) {params}',
+             '    ' + ' '.join(f'(local $c{c} i32)' for c in range(2 * L)) + ' (local $o i32) (local $end i32) (local $p i32)',
+             '    ' + ' '.join(f'(local ${v}{k} v128)' for k in range(L) for v in vectors.split()),
+             '    (if (i32.eqz (local.get $m)) (then (return)))']
+            + cols_setup(L))
+
 def kernel_gather(L, Q):
     S = 2 * L
     p = ' '.join(f'(param $id{q} i32) (param $sx{q} i32)' for q in range(Q))
-    out = [f'  (func (export "gather_s{S}_q{Q}") (param $m i32) (param $xc i32) (param $CS8 i32) (param $mom i32) {p}',
-           '    ' + ' '.join(f'(local $c{c} i32)' for c in range(2 * L)) + ' (local $o i32) (local $end i32) (local $p i32)',
-           '    ' + ' '.join(f'(local $v{k} v128) (local $s{k} v128) (local $q{k} v128)' for k in range(L)),
-           '    (if (i32.eqz (local.get $m)) (then (return)))']
-    out += cols_setup(L)
+    out = head(f'gather_s{S}_q{Q}', f'(param $mom i32) {p}', 'v s q', L)
     for k in range(L):
         out.append(f'    (local.set $s{k} (v128.load offset={16*k} (local.get $mom)))')
         out.append(f'    (local.set $q{k} (v128.load offset={8*S + 16*k} (local.get $mom)))')
@@ -56,11 +60,7 @@ def kernel_gather(L, Q):
 def kernel_resid(L, Q):
     S = 2 * L
     p = ' '.join(f'(param $id{q} i32) (param $a{q} i32)' for q in range(Q))
-    out = [f'  (func (export "resid_s{S}_q{Q}") (param $m i32) (param $xc i32) (param $CS8 i32) (param $sq i32) (param $shf i32) {p}',
-           '    ' + ' '.join(f'(local $c{c} i32)' for c in range(2 * L)) + ' (local $o i32) (local $end i32) (local $p i32)',
-           '    ' + ' '.join(f'(local $v{k} v128) (local $q{k} v128) (local $h{k} v128)' for k in range(L)),
-           '    (if (i32.eqz (local.get $m)) (then (return)))']
-    out += cols_setup(L)
+    out = head(f'resid_s{S}_q{Q}', f'(param $sq i32) (param $shf i32) {p}', 'v q h', L)
     for k in range(L):
         out.append(f'    (local.set $q{k} (v128.load offset={16*k} (local.get $sq)))')
         out.append(f'    (local.set $h{k} (v128.load offset={16*k} (local.get $shf)))')
