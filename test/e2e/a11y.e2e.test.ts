@@ -277,7 +277,11 @@ describe('accessibility', () => {
       await page.getByTestId('topbar-recent').focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('recent-menu').waitFor();
-      expect(await page.evaluate(() => document.querySelector('[data-testid="recent-menu"]')?.contains(document.activeElement) ?? false)).toBe(true);
+      // the menu opens at once and takes focus once the recent list has loaded (a round trip to the
+      // host): wait for that, up to 5 s, rather than read the focus the moment the menu appears
+      const focusInMenu = () => document.querySelector('[data-testid="recent-menu"]')?.contains(document.activeElement) ?? false;
+      await page.waitForFunction(focusInMenu, undefined, { timeout: 5000 }).catch(() => undefined);
+      expect(await page.evaluate(focusInMenu)).toBe(true);
       await page.keyboard.press('Escape');
       await page.getByTestId('recent-menu').waitFor({ state: 'detached' });
       expect(await focused(page)).toBe('topbar-recent');
