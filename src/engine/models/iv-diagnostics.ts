@@ -119,10 +119,9 @@ export function firstStageStats(fit: IvFit, ctx: IvDiagContext, gram: Float64Arr
   const L1 = fit.excludedNames.length;
   const exIdx = Array.from({ length: L1 }, (_, j) => kExog + j);
   // scaled to unit diagonal first: an endogenous regressor in units of 1e150 is not singular; X'X
-  // is a block of the diagnostics' cross-products (X = [Z's first kExog columns, X2])
-  const P = fit.Z.length + K1 + 1;
-  const xIdx = [...Array.from({ length: kExog }, (_, a) => a), ...Array.from({ length: K1 }, (_, j) => fit.Z.length + j)];
-  const XXinv = invertSpdScaled(Float64Array.from({ length: K * K }, (_, r) => gram[xIdx[Math.floor(r / K)] * P + xIdx[r % K]]), K);
+  // is a block of the diagnostics' cross-products
+  const xIdx = gramColumnsOfX(fit);
+  const XXinv = invertSpdScaled(gramBlock(fit, gram, xIdx, xIdx), K);
   const out: FirstStageStats[] = [];
   const walds: (number | null)[] = [];
   for (let j = 0; j < K1; j++) {
@@ -290,6 +289,20 @@ export function diagnosticsGram(fit: IvFit): Float64Array {
   return crossProducts([...fit.Z, ...fit.X.slice(fit.kExog), fit.y], fit.n);
 }
 
+/** The rows × cols block of diagnosticsGram (indices into W). */
+function gramBlock(fit: IvFit, G: Float64Array, rows: number[], cols: number[]): Float64Array {
+  const P = fit.Z.length + fit.endogNames.length + 1;
+  const m = new Float64Array(rows.length * cols.length);
+  rows.forEach((r, a) => cols.forEach((c, b) => (m[a * cols.length + b] = G[r * P + c])));
+  return m;
+}
+
+/** Where X = [X1, X2] sits in W: X1 is Z's first kExog columns, X2 follows Z. */
+function gramColumnsOfX(fit: IvFit): number[] {
+  const L = fit.Z.length;
+  return [...Array.from({ length: fit.kExog }, (_, a) => a), ...Array.from({ length: fit.endogNames.length }, (_, j) => L + j)];
+}
+
 export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext, gram: Float64Array = diagnosticsGram(fit)): Diagnostic[] {
   const { n } = fit;
   const K = fit.X.length;
@@ -300,15 +313,10 @@ export function ivDiagnostics(fit: IvFit, ctx: IvDiagContext, gram: Float64Array
   const clustered = ctx.clusters.length > 0;
   // every cross-product the J statistics need: W = [Z, X2, y]
   const P = L + K1 + 1;
-  const G = gram;
-  const rowsOf = (rows: number[], cols: number[]) => {
-    const m = new Float64Array(rows.length * cols.length);
-    rows.forEach((r, a) => cols.forEach((c, b) => (m[a * cols.length + b] = G[r * P + c])));
-    return m;
-  };
+  const rowsOf = (rows: number[], cols: number[]) => gramBlock(fit, gram, rows, cols);
   const zIdx = Array.from({ length: L }, (_, l) => l);
   const x2Idx = Array.from({ length: K1 }, (_, j) => L + j);
-  const xIdx = [...zIdx.slice(0, fit.kExog), ...x2Idx];
+  const xIdx = gramColumnsOfX(fit);
   const yIdx = [P - 1];
   const zrIdx = [...zIdx, ...x2Idx];
   const scratch = new Float64Array(n);

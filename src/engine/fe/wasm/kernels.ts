@@ -168,7 +168,7 @@ export function createWasmKernels(pb: DemeanProblem, stride?: number): Kernels |
   // The fused chunk kernels (specialised strides, two or three factors): group sums and moments in
   // one pass over a chunk read column by column, residuals with their squares and shift likewise —
   // in place of interleave, moments, Q sums passes (and Q subtractions, squares, deinterleave).
-  // 233,819 rows × 8 columns, three factors: ≈5 ms → ≈2 ms for the two passes over x.
+  // 233,819 rows × 8 columns, three factors: the demeaning 2–3.5 ms faster.
   const fusedBy: Record<number, [F, F, F, F] | undefined> = {
     8: [x.gather_s8_q2, x.gather_s8_q3, x.resid_s8_q2, x.resid_s8_q3],
     4: [x.gather_s4_q2, x.gather_s4_q3, x.resid_s4_q2, x.resid_s4_q3],
